@@ -1,0 +1,48 @@
+# govhall: `make run` serves the demo city, `make test` runs the whole suite. Only Python 3.11 and make needed.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run test setup lint format messages clean bench
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)
+	$(PY) -m govhall.core.i18n_compile
+	$(PY) manage.py migrate --noinput
+
+run: setup
+	$(PY) manage.py demo --once
+	$(PY) manage.py serve
+
+test: $(DEVSTAMP)
+	$(PY) -m govhall.core.i18n_compile
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEVSTAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages:
+	cd govhall && for app in core workdays catalog; do (cd $$app && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete); done
+
+bench: $(DEVSTAMP)
+	$(PY) bench/workdays.py
+
+clean:
+	rm -rf $(VENV) var

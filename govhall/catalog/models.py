@@ -1,0 +1,233 @@
+"""The catalogue (事项目录): departments, the three-level hall network, windows and versioned service items.
+
+A service item is stored as one row per version. Its `code` is the identity across versions; a case keeps
+the version (row) it was opened under, so editing a published item never changes an open case.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    is_resident = models.BooleanField(
+        _("resident in the centre"), default=True, help_text=_("进驻部门: has windows in the centre's hall")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HallLevel(models.TextChoices):
+    CENTRE = "centre", _("City centre")
+    SUB_HALL = "sub_hall", _("Sub-hall")
+    TOWNSHIP = "township", _("Township hall")
+    POINT = "point", _("Village/community service point")
+
+
+# Which level a hall's parent must have (None: no parent).
+PARENT_LEVEL = {
+    HallLevel.CENTRE: None,
+    HallLevel.SUB_HALL: HallLevel.CENTRE,
+    HallLevel.TOWNSHIP: HallLevel.CENTRE,
+    HallLevel.POINT: HallLevel.TOWNSHIP,
+}
+
+
+class Hall(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=20, choices=HallLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent hall"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="sub_halls", help_text=_("For a sub-hall: the department that runs it"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    region_code = models.CharField(_("division code"), max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        expected = PARENT_LEVEL.get(self.level)
+        if expected is None and self.parent_id:
+            raise ValidationError({"parent": _("A city centre has no parent hall.")})
+        if expected is not None and (self.parent is None or self.parent.level != expected):
+            raise ValidationError(
+                {"parent": _("A hall of this level needs a parent of level “%(level)s”.")
+                 % {"level": HallLevel(expected).label}}
+            )
+
+
+class Window(models.Model):
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="windows")
+    number = models.CharField(_("window number"), max_length=10)
+    name = models.CharField(_("name"), max_length=100)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments served"), blank=True, related_name="windows"
+    )
+    items = models.ManyToManyField(
+        "ServiceItem", verbose_name=_("items served"), blank=True, related_name="windows",
+        help_text=_("Leave empty to serve every item of the departments above"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["hall__code", "number"]
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="window_number_unique_in_hall")]
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+
+    def __str__(self) -> str:
+        return f"{self.hall.name} {self.number} {self.name}"
+
+
+class ItemType(models.TextChoices):
+    LICENCE = "licence", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    ADJUDICATION = "adjudication", _("行政裁决")
+    BENEFIT = "benefit", _("行政给付")
+    AWARD = "award", _("行政奖励")
+    FILING = "filing", _("行政备案")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+class CaseKind(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate (即办件)")
+    COMMITTED = "committed", _("Committed (承诺件)")
+
+
+class ItemStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ServiceItem(models.Model):
+    """One version of a service item, with the fields of an implementation list (实施清单)."""
+
+    code = models.CharField(_("item code"), max_length=80, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    name = models.CharField(_("name"), max_length=200)
+    pinyin_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, db_index=True)
+    item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices)
+    is_approval = models.BooleanField(_("administrative approval item"), default=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="items"
+    )
+    legal_limit = models.PositiveIntegerField(_("legal time limit (working days)"))
+    promised_limit = models.PositiveIntegerField(_("promised time limit (working days)"))
+    case_kind = models.CharField(_("case kind"), max_length=20, choices=CaseKind.choices)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    fees = models.CharField(_("fees"), max_length=300, blank=True, default="不收费")
+    online = models.BooleanField(_("can be applied for online"), default=False)
+    halls = models.ManyToManyField(Hall, verbose_name=_("halls where handled"), blank=True, related_name="items")
+    contact_phone = models.CharField(_("enquiry phone"), max_length=30, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="item_code_version_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="published"), name="item_one_published_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(promised_limit__lte=F("legal_limit")), name="item_promised_within_legal"
+            ),
+        ]
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def clean(self) -> None:
+        if (
+            self.legal_limit is not None
+            and self.promised_limit is not None
+            and self.promised_limit > self.legal_limit
+        ):
+            raise ValidationError(
+                {"promised_limit": _("The promised limit (%(p)s) may not exceed the legal limit (%(l)s).")
+                 % {"p": self.promised_limit, "l": self.legal_limit}}
+            )
+
+
+class Material(models.Model):
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+                             related_name="materials")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    originals = models.PositiveIntegerField(_("originals"), default=0)
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+    required = models.BooleanField(_("required"), default=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+        verbose_name = _("required material")
+        verbose_name_plural = _("required materials")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessStep(models.Model):
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+                             related_name="steps")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    limit_days = models.PositiveIntegerField(_("limit (working days)"), default=0)
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormTemplate(models.Model):
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+                             related_name="forms")
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="forms/%Y/")
+
+    class Meta:
+        ordering = ["item", "name"]
+        verbose_name = _("form template")
+        verbose_name_plural = _("form templates")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,48 @@
+"""People and roles. A user has one role; clerks belong to a hall, handlers and heads to a department."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Window clerk")
+    AGENCY_CLERK = "agency_clerk", _("Agency clerk (township)")
+    HANDLER = "handler", _("Department handler")
+    DEPT_HEAD = "dept_head", _("Department head")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    OPERATOR = "operator", _("Hotline operator")
+    LEADER = "leader", _("Leader / analyst")
+    ADMIN = "admin", _("Administrator")
+    APPLICANT = "applicant", _("Applicant")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.APPLICANT)
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    hall = models.ForeignKey(
+        "catalog.Hall",
+        verbose_name=_("hall"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

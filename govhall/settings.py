@@ -1,0 +1,176 @@
+"""Django settings for govhall. Everything that differs between machines comes from GOVHALL_* variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govhall.core.env import ConfigError, database_config, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+DEFAULT_SECRET_KEY = "govhall-insecure-development-key-do-not-use-in-production"
+
+GOVHALL_ENV = env_str("GOVHALL_ENV", "development")
+if GOVHALL_ENV not in {"development", "production", "test"}:
+    raise ConfigError(f"GOVHALL_ENV={GOVHALL_ENV!r} must be one of development, production, test")
+PRODUCTION = GOVHALL_ENV == "production"
+
+SECRET_KEY = env_str("GOVHALL_SECRET_KEY", DEFAULT_SECRET_KEY)
+DEBUG = env_bool("GOVHALL_DEBUG", not PRODUCTION)
+if PRODUCTION:
+    if DEBUG:
+        raise ConfigError("GOVHALL_ENV=production refuses to start with GOVHALL_DEBUG on: set GOVHALL_DEBUG=0")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ConfigError(
+            "GOVHALL_ENV=production refuses to start with the default or a short secret key: "
+            "set GOVHALL_SECRET_KEY to a random string of at least 32 characters"
+        )
+
+# Demo mode: the demo city and its accounts with printed passwords. Never on in production.
+DEMO_MODE = env_bool("GOVHALL_DEMO", not PRODUCTION)
+
+ALLOWED_HOSTS = env_list("GOVHALL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("GOVHALL_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
+    "govhall.core",
+    "govhall.workdays",
+    "govhall.catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "govhall.urls"
+WSGI_APPLICATION = "govhall.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "govhall" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "govhall.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_config(
+        env_str("GOVHALL_DATABASE_URL", "sqlite:///var/govhall.sqlite3"), base_dir=BASE_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Chinese first, English second.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "govhall" / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("GOVHALL_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("GOVHALL_MEDIA_ROOT", str(VAR_DIR / "media")))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env_bool("GOVHALL_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "govhall API",
+    "DESCRIPTION": "政务服务中心 API: catalogue, working days, and (later) cases, lanes, supervision, statistics.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Background work: SQLite-backed Huey by default, Redis when several machines share the work.
+_REDIS_URL = env_str("GOVHALL_REDIS_URL", "")
+HUEY = {
+    "name": "govhall",
+    "immediate": env_bool("GOVHALL_HUEY_IMMEDIATE", GOVHALL_ENV == "test"),
+    "consumer": {"workers": env_int("GOVHALL_HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
+}
+if _REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _REDIS_URL})
+else:
+    VAR_DIR.mkdir(exist_ok=True)
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+EMAIL_BACKEND = env_str("GOVHALL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("GOVHALL_FROM_EMAIL", "govhall@localhost")
+
+# What the header shows; a deployment sets its own centre.
+GOVHALL_CENTRE_NAME = env_str("GOVHALL_CENTRE_NAME", "泉山市政务服务中心")
+GOVHALL_COMPLAINT_PHONE = env_str("GOVHALL_COMPLAINT_PHONE", "0531-83312345")
+
+# How often (seconds) a process checks whether another process changed the working-day calendar.
+GOVHALL_CALENDAR_CHECK_SECONDS = env_int("GOVHALL_CALENDAR_CHECK_SECONDS", 2, minimum=0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GOVHALL_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
