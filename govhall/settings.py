@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "govhall.core",
     "govhall.workdays",
     "govhall.catalog",
+    "govhall.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Cases (办件): see services.py for every state change."""
