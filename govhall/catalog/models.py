@@ -6,10 +6,13 @@ the version (row) it was opened under, so editing a published item never changes
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from govhall.catalog.pinyin import pinyin_initials
 
 
 class Department(models.Model):
@@ -17,7 +20,9 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     is_resident = models.BooleanField(
-        _("resident in the centre"), default=True, help_text=_("进驻部门: has windows in the centre's hall")
+        _("resident in the centre"),
+        default=True,
+        help_text=_("A resident department has windows in the centre's hall"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
@@ -52,12 +57,21 @@ class Hall(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=20, choices=HallLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent hall"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent hall"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="sub_halls", help_text=_("For a sub-hall: the department that runs it"),
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_halls",
+        help_text=_("For a sub-hall: the department that runs it"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
@@ -73,14 +87,17 @@ class Hall(models.Model):
         return self.name
 
     def clean(self) -> None:
-        expected = PARENT_LEVEL.get(self.level)
-        if expected is None and self.parent_id:
-            raise ValidationError({"parent": _("A city centre has no parent hall.")})
-        if expected is not None and (self.parent is None or self.parent.level != expected):
-            raise ValidationError(
-                {"parent": _("A hall of this level needs a parent of level “%(level)s”.")
-                 % {"level": HallLevel(expected).label}}
-            )
+        from govhall.catalog.rules import hall_errors
+
+        parent = self.parent if self.parent_id else None
+        errors = hall_errors(
+            level=self.level,
+            parent_level=parent.level if parent else None,
+            has_parent=parent is not None,
+            has_department=self.department_id is not None,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Window(models.Model):
@@ -91,14 +108,19 @@ class Window(models.Model):
         Department, verbose_name=_("departments served"), blank=True, related_name="windows"
     )
     items = models.ManyToManyField(
-        "ServiceItem", verbose_name=_("items served"), blank=True, related_name="windows",
+        "ServiceItem",
+        verbose_name=_("items served"),
+        blank=True,
+        related_name="windows",
         help_text=_("Leave empty to serve every item of the departments above"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["hall__code", "number"]
-        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="window_number_unique_in_hall")]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="window_number_unique_in_hall")
+        ]
         verbose_name = _("window")
         verbose_name_plural = _("windows")
 
@@ -107,19 +129,23 @@ class Window(models.Model):
 
 
 class ItemType(models.TextChoices):
-    LICENCE = "licence", _("行政许可")
-    CONFIRMATION = "confirmation", _("行政确认")
-    ADJUDICATION = "adjudication", _("行政裁决")
-    BENEFIT = "benefit", _("行政给付")
-    AWARD = "award", _("行政奖励")
-    FILING = "filing", _("行政备案")
-    OTHER_POWER = "other_power", _("其他行政权力")
-    PUBLIC_SERVICE = "public_service", _("公共服务")
+    LICENCE = "licence", _("Administrative licence")
+    CONFIRMATION = "confirmation", _("Administrative confirmation")
+    ADJUDICATION = "adjudication", _("Administrative adjudication")
+    BENEFIT = "benefit", _("Administrative benefit")
+    AWARD = "award", _("Administrative award")
+    FILING = "filing", _("Administrative filing")
+    OTHER_POWER = "other_power", _("Other administrative power")
+    PUBLIC_SERVICE = "public_service", _("Public service")
 
 
 class CaseKind(models.TextChoices):
-    IMMEDIATE = "immediate", _("Immediate (即办件)")
-    COMMITTED = "committed", _("Committed (承诺件)")
+    IMMEDIATE = "immediate", _("Immediate")
+    COMMITTED = "committed", _("Committed")
+
+
+# An immediate item (即办件) is decided on the spot (0) or by the next working day (1).
+IMMEDIATE_MAX_PROMISED_LIMIT = 1
 
 
 class ItemStatus(models.TextChoices):
@@ -129,12 +155,24 @@ class ItemStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The only status changes a version may make. A published version is never edited: a change is a new
+# version (revise), and publishing it supersedes the old one.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    ItemStatus.DRAFT: frozenset({ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}),
+    ItemStatus.PUBLISHED: frozenset({ItemStatus.SUPERSEDED, ItemStatus.WITHDRAWN}),
+    ItemStatus.SUPERSEDED: frozenset(),
+    ItemStatus.WITHDRAWN: frozenset(),
+}
+
+
 class ServiceItem(models.Model):
     """One version of a service item, with the fields of an implementation list (实施清单)."""
 
     code = models.CharField(_("item code"), max_length=80, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT
+    )
     name = models.CharField(_("name"), max_length=200)
     pinyin_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, db_index=True)
     item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices)
@@ -149,10 +187,28 @@ class ServiceItem(models.Model):
     conditions = models.TextField(_("conditions"), blank=True)
     fees = models.CharField(_("fees"), max_length=300, blank=True, default="不收费")
     online = models.BooleanField(_("can be applied for online"), default=False)
-    halls = models.ManyToManyField(Hall, verbose_name=_("halls where handled"), blank=True, related_name="items")
+    halls = models.ManyToManyField(
+        Hall, verbose_name=_("halls where handled"), blank=True, related_name="items"
+    )
     contact_phone = models.CharField(_("enquiry phone"), max_length=30, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["code", "-version"]
@@ -164,6 +220,10 @@ class ServiceItem(models.Model):
             models.CheckConstraint(
                 condition=Q(promised_limit__lte=F("legal_limit")), name="item_promised_within_legal"
             ),
+            models.CheckConstraint(
+                condition=~Q(case_kind="immediate") | Q(promised_limit__lte=IMMEDIATE_MAX_PROMISED_LIMIT),
+                name="item_immediate_promises_at_most_one_day",
+            ),
         ]
         verbose_name = _("service item")
         verbose_name_plural = _("service items")
@@ -171,21 +231,35 @@ class ServiceItem(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
 
-    def clean(self) -> None:
+    def save(self, *args, **kwargs) -> None:
+        self.pinyin_initials = pinyin_initials(self.name)
         if (
-            self.legal_limit is not None
-            and self.promised_limit is not None
-            and self.promised_limit > self.legal_limit
+            "update_fields" in kwargs
+            and kwargs["update_fields"] is not None
+            and "name" in kwargs["update_fields"]
         ):
-            raise ValidationError(
-                {"promised_limit": _("The promised limit (%(p)s) may not exceed the legal limit (%(l)s).")
-                 % {"p": self.promised_limit, "l": self.legal_limit}}
-            )
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin_initials"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft is edited in place; a published version changes by a new version."""
+        return self.status == ItemStatus.DRAFT
+
+    def clean(self) -> None:
+        from govhall.catalog.rules import item_limit_errors
+
+        errors = item_limit_errors(
+            legal_limit=self.legal_limit, promised_limit=self.promised_limit, case_kind=self.case_kind
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Material(models.Model):
-    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
-                             related_name="materials")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="materials"
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
     originals = models.PositiveIntegerField(_("originals"), default=0)
@@ -203,8 +277,9 @@ class Material(models.Model):
 
 
 class ProcessStep(models.Model):
-    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
-                             related_name="steps")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="steps"
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=100)
     limit_days = models.PositiveIntegerField(_("limit (working days)"), default=0)
@@ -219,8 +294,9 @@ class ProcessStep(models.Model):
 
 
 class FormTemplate(models.Model):
-    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
-                             related_name="forms")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="forms"
+    )
     name = models.CharField(_("name"), max_length=200)
     file = models.FileField(_("file"), upload_to="forms/%Y/")
 
