@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.pinyin import pinyin_initials
@@ -200,7 +201,7 @@ class ServiceItem(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -215,7 +216,10 @@ class ServiceItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="item_code_version_unique"),
             models.UniqueConstraint(
-                fields=["code"], condition=Q(status="published"), name="item_one_published_version"
+                fields=["code"],
+                condition=Q(status="published"),
+                name="item_one_published_version",
+                violation_error_message=_("Another version of this item is already published."),
             ),
             models.CheckConstraint(
                 condition=Q(promised_limit__lte=F("legal_limit")), name="item_promised_within_legal"
@@ -240,6 +244,14 @@ class ServiceItem(models.Model):
         ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin_initials"}
         super().save(*args, **kwargs)
+
+    def get_constraints(self):
+        # clean() states the check-constraint rules on their field, with the numbers; the database
+        # constraints stay as the backstop, so form validation skips them to avoid a second, vaguer error.
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
 
     @property
     def is_editable(self) -> bool:
