@@ -6,3 +6,6 @@ class WorkdaysConfig(AppConfig):
     name = "govhall.workdays"
     label = "workdays"
     verbose_name = _("Working-day calendar")
+
+    def ready(self) -> None:
+        from govhall.workdays import signals  # noqa: F401

@@ -1,1 +1,0 @@
-"""Cases (办件): see services.py for every state change."""
