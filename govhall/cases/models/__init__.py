@@ -1,0 +1,54 @@
+"""Cases (办件): the case row, its materials, steps, pauses, extensions, handovers and the audit trail.
+
+Models hold data and rules about their own row; every state change is a function in services.py.
+"""
+
+from govhall.cases.models.case import (
+    ApplicantKind,
+    Case,
+    CaseCounter,
+    CaseKind,
+    CaseMaterial,
+    CaseState,
+    Channel,
+    Consultation,
+    Decision,
+    DeliveryMethod,
+    IdType,
+)
+from govhall.cases.models.events import CaseEvent, EventKind, EventsAreAppendOnly
+from govhall.cases.models.work import (
+    ExtensionRequest,
+    ExtensionState,
+    MaterialHandover,
+    Step,
+    StepOutcome,
+    StepState,
+    Suspension,
+    SuspensionKind,
+)
+
+__all__ = [
+    "ApplicantKind",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "CaseKind",
+    "CaseMaterial",
+    "CaseState",
+    "Channel",
+    "Consultation",
+    "Decision",
+    "DeliveryMethod",
+    "EventKind",
+    "EventsAreAppendOnly",
+    "ExtensionRequest",
+    "ExtensionState",
+    "IdType",
+    "MaterialHandover",
+    "Step",
+    "StepOutcome",
+    "StepState",
+    "Suspension",
+    "SuspensionKind",
+]
