@@ -67,7 +67,9 @@ def database_config(url: str, *, base_dir: Path) -> dict:
     if scheme == "sqlite":
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
         if not path:
-            raise ConfigError(f"GOVHALL_DATABASE_URL={url!r}: a SQLite URL needs a file, e.g. sqlite:///var/db.sqlite3")
+            raise ConfigError(
+                f"GOVHALL_DATABASE_URL={url!r}: a SQLite URL needs a file, e.g. sqlite:///var/db.sqlite3"
+            )
         file = Path(path) if Path(path).is_absolute() else base_dir / path
         file.parent.mkdir(parents=True, exist_ok=True)
         return {

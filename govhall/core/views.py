@@ -1,5 +1,13 @@
 from django.shortcuts import render
 
+from govhall.core.navigation import ROLE_DESCRIPTIONS, landing_for
+
 
 def home(request):
-    return render(request, "core/home.html")
+    context = {}
+    if request.user.is_authenticated:
+        context = {
+            "role_description": ROLE_DESCRIPTIONS.get(request.user.role, ""),
+            "landing_links": landing_for(request.user),
+        }
+    return render(request, "core/home.html", context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,17 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}"
+
+    def clean(self) -> None:
+        from govhall.workdays.calendar import FIRST_YEAR, LAST_YEAR
+
+        if self.date is not None and not FIRST_YEAR <= self.date.year <= LAST_YEAR:
+            raise ValidationError(
+                {
+                    "date": _("must be between %(first)s and %(last)s")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                }
+            )
 
 
 class CalendarYear(models.Model):

@@ -1,0 +1,190 @@
+"""What each role sees: the navigation bar and the landing page, declared in one place.
+
+A link names one or more targets (URL name + what the user needs); the first target that exists in
+this project and that the user may open wins. A link with no such target is left out, so the pages
+never show a link to something that does not exist yet or that the user cannot open. Later issues add
+their entries here, for example::
+
+    Link("workbench", _("Workbench"), (Target("cases:workbench"),), roles=CASE_WORKERS),
+    Link("supervision", _("Supervision"), (Target("supervision:board"),), roles={Role.SUPERVISOR}),
+    Link("stats", _("Statistics"), (Target("stats:index"),), roles={Role.LEADER, Role.SUPERVISOR}),
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from govhall.core.models import Role, User
+
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+CASE_WORKERS = frozenset({Role.CLERK, Role.AGENCY_CLERK, Role.HANDLER, Role.DEPT_HEAD})
+
+
+@dataclass(frozen=True)
+class Target:
+    url_name: str
+    perm: str | None = None  # a Django permission the user needs, e.g. "catalog.view_serviceitem"
+    staff: bool = False  # the Django admin site needs is_staff besides the permission
+    login: bool = False  # only for signed-in users
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    label: str | Promise
+    targets: tuple[Target, ...]
+    # Roles that see the link; None: every signed-in user. Anonymous visitors see it only if `anonymous`.
+    roles: frozenset[str] | None = None
+    anonymous: bool = False
+    description: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    key: str
+    label: str | Promise
+    url: str
+    description: str | Promise = ""
+    active: bool = False
+
+
+# The navigation bar, in display order.
+NAVIGATION: tuple[Link, ...] = (
+    Link("home", _("Home"), (Target("home"),), anonymous=True),
+    Link(
+        "catalog",
+        _("Service catalogue"),
+        (
+            Target("catalog:index"),  # the public catalogue page, once it exists
+            Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
+        ),
+        anonymous=True,
+    ),
+    Link("admin", _("Administration"), (Target("admin:index", staff=True),), roles=STAFF_ROLES),
+    Link("api", _("API documentation"), (Target("api-docs", login=True),), roles=STAFF_ROLES),
+)
+
+_ADMIN_LINKS = (
+    Link(
+        "users",
+        _("Users and roles"),
+        (Target("admin:core_user_changelist", perm="core.view_user", staff=True),),
+        description=_("Create accounts, give each person a role, a department or a hall."),
+    ),
+    Link(
+        "items",
+        _("Service items"),
+        (Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),),
+        description=_("The implementation list: items, time limits, materials, fees."),
+    ),
+    Link(
+        "departments",
+        _("Departments"),
+        (Target("admin:catalog_department_changelist", perm="catalog.view_department", staff=True),),
+        description=_("Resident departments of the centre."),
+    ),
+    Link(
+        "halls",
+        _("Halls and windows"),
+        (Target("admin:catalog_hall_changelist", perm="catalog.view_hall", staff=True),),
+        description=_("The centre, sub-halls, township halls and service points."),
+    ),
+    Link(
+        "calendar",
+        _("Working-day calendar"),
+        (Target("admin:workdays_calendarday_changelist", perm="workdays.view_calendarday", staff=True),),
+        description=_("Holidays and adjusted working days of each year."),
+    ),
+)
+
+_CATALOGUE_LINK = Link(
+    "catalog",
+    _("Service catalogue"),
+    NAVIGATION[1].targets,
+    description=_("Read the items, their time limits and required materials."),
+)
+_API_LINK = Link(
+    "api",
+    _("API documentation"),
+    (Target("api-docs", login=True),),
+    description=_("The REST API for other systems, with its OpenAPI schema."),
+)
+
+# The landing page of each role: what the user can do today, as links. Roles that are not listed
+# (or whose links do not exist yet) get the role description only.
+LANDING: dict[str, tuple[Link, ...]] = {
+    Role.ADMIN: (*_ADMIN_LINKS, _API_LINK),
+    Role.CLERK: (_CATALOGUE_LINK,),
+    Role.AGENCY_CLERK: (_CATALOGUE_LINK,),
+    Role.HANDLER: (_CATALOGUE_LINK,),
+    Role.DEPT_HEAD: (_CATALOGUE_LINK,),
+    Role.SUPERVISOR: (_CATALOGUE_LINK, _API_LINK),
+    Role.OPERATOR: (_CATALOGUE_LINK,),
+    Role.LEADER: (_CATALOGUE_LINK, _API_LINK),
+    Role.APPLICANT: (_CATALOGUE_LINK,),
+}
+
+ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
+    Role.CLERK: _("You accept applications at a window, check materials and hand over results."),
+    Role.AGENCY_CLERK: _(
+        "You accept applications at a township hall on the centre's behalf and forward them."
+    ),
+    Role.HANDLER: _("You review and decide the steps of cases that belong to your department."),
+    Role.DEPT_HEAD: _("You lead your department's work in the centre and approve extensions."),
+    Role.SUPERVISOR: _("You watch the traffic lights, issue supervision orders and publish assessments."),
+    Role.OPERATOR: _("You register 12345 hotline calls as tickets and dispatch them."),
+    Role.LEADER: _("You follow the statistics, rankings and monthly reports."),
+    Role.ADMIN: _("You keep the catalogue, halls, windows, users and the working-day calendar."),
+    Role.APPLICANT: _("You can read the service guides and follow your applications."),
+}
+
+
+def _reverse(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _allowed(user: User | AnonymousUser, target: Target) -> bool:
+    if (target.login or target.staff or target.perm) and not user.is_authenticated:
+        return False
+    if target.staff and not (user.is_staff and user.is_active):
+        return False
+    return not target.perm or user.has_perm(target.perm)
+
+
+def _sees(user: User | AnonymousUser, link: Link) -> bool:
+    if not user.is_authenticated:
+        return link.anonymous
+    return link.roles is None or user.role in link.roles
+
+
+def resolve_link(link: Link, user: User | AnonymousUser, *, path: str = "") -> ResolvedLink | None:
+    """The link as the user may follow it, or None when it does not exist for them."""
+    if not _sees(user, link):
+        return None
+    for target in link.targets:
+        url = _reverse(target.url_name)
+        if url is not None and _allowed(user, target):
+            active = path == url if url == "/" else path.startswith(url)
+            return ResolvedLink(link.key, link.label, url, link.description, active)
+    return None
+
+
+def resolve_links(links: Iterable[Link], user: User | AnonymousUser, *, path: str = "") -> list[ResolvedLink]:
+    return [r for link in links if (r := resolve_link(link, user, path=path)) is not None]
+
+
+def navigation_for(user: User | AnonymousUser, *, path: str = "") -> list[ResolvedLink]:
+    return resolve_links(NAVIGATION, user, path=path)
+
+
+def landing_for(user: User) -> list[ResolvedLink]:
+    return resolve_links(LANDING.get(user.role, ()), user)
