@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -175,10 +175,17 @@ def import_catalogue(source: IO[bytes] | str, *, by: User | None, now: datetime)
     Raises CatalogueImportRefused with the plan (and its errors) when the file breaks any rule.
     """
     from govhall.catalog.xlsx.apply import apply_plan
-    from govhall.catalog.xlsx.importer import CatalogueImportRefused, plan_import
+    from govhall.catalog.xlsx.importer import CatalogueImportRefused, ImportProblem, plan_import
 
     plan = plan_import(source)
     if plan.errors:
         raise CatalogueImportRefused(plan)
-    apply_plan(plan, by=by, now=now)
+    try:
+        with transaction.atomic():
+            apply_plan(plan, by=by, now=now)
+    except IntegrityError as exc:  # a rule the checks missed: the database constraint refuses it
+        plan.errors.append(
+            ImportProblem("", None, None, _("The database refused the file: %(error)s") % {"error": exc})
+        )
+        raise CatalogueImportRefused(plan) from exc
     return plan
