@@ -119,6 +119,7 @@ class FormTemplateFactory(factory.django.DjangoModelFactory):
 class WindowFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Window
+        skip_postgeneration_save = True
 
     hall = factory.SubFactory(HallFactory)
     number = factory.Sequence(lambda n: f"{n + 1:02d}")

@@ -127,6 +127,8 @@ def plan_import(source: IO[bytes] | str) -> ImportPlan:
     if plan.errors and any(e.row in (None, 1) for e in plan.errors):
         return plan  # a missing sheet or column: the rows cannot be checked against each other
     _Checker(plan).run()
+    order = {sheet.title: index for index, sheet in enumerate(SHEETS)}
+    plan.errors.sort(key=lambda e: (order.get(e.sheet, -1), e.row or 0))
     return plan
 
 
