@@ -1,0 +1,65 @@
+"""Every state change of a case is one function here (house style: verbs, keyword-only arguments,
+one transaction each, side effects after commit). Views, the API and tasks call these and nothing else.
+
+Common arguments: `by` the acting user, `now` an aware datetime, `expected_version` the version the
+caller last saw (StaleVersion when it moved on; None skips the check), `source` where the action came
+from (channel, IP address or terminal) for the audit trail.
+"""
+
+from govhall.cases.services.agency import (
+    answer_consultation,
+    receive_materials,
+    record_consultation,
+    send_materials,
+)
+from govhall.cases.services.handling import (
+    EXTENSION_MAX_DAYS,
+    complete_step,
+    conclude_case,
+    decide_extension,
+    request_extension,
+    resume_case,
+    return_step,
+    suspend_case,
+)
+from govhall.cases.services.intake import (
+    accept_case,
+    deliver_result,
+    receive_case,
+    reject_case,
+    request_supplement,
+    supplement_received,
+    withdraw_case,
+)
+from govhall.cases.services.sweeps import (
+    convert_to_committed,
+    convert_unfinished_immediate,
+    deem_accepted_if_late,
+    deem_overdue_receipts,
+)
+
+__all__ = [
+    "EXTENSION_MAX_DAYS",
+    "accept_case",
+    "answer_consultation",
+    "complete_step",
+    "conclude_case",
+    "convert_to_committed",
+    "convert_unfinished_immediate",
+    "decide_extension",
+    "deem_accepted_if_late",
+    "deem_overdue_receipts",
+    "deliver_result",
+    "receive_case",
+    "receive_materials",
+    "record_consultation",
+    "reject_case",
+    "request_extension",
+    "request_supplement",
+    "resume_case",
+    "return_step",
+    "send_materials",
+    "supplement_received",
+    "suspend_case",
+    "withdraw_case",
+]

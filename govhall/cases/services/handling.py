@@ -1,0 +1,368 @@
+"""The department's work on an accepted case: steps, special procedures, extensions, conclusion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from govhall.cases import permissions as perms
+from govhall.cases.errors import StaleVersion
+from govhall.cases.models import (
+    Case,
+    CaseState,
+    Decision,
+    EventKind,
+    ExtensionRequest,
+    ExtensionState,
+    Step,
+    StepOutcome,
+    StepState,
+    Suspension,
+    SuspensionKind,
+)
+from govhall.cases.services.common import (
+    Recorder,
+    local_date,
+    lock_case,
+    not_allowed,
+    require_text,
+    shift_active_step,
+    start_step,
+)
+from govhall.cases.states import (
+    Action,
+    ExtensionAction,
+    StepAction,
+    extension_transition,
+    step_transition,
+    transition,
+)
+from govhall.workdays import calendar as workdays
+
+# 行政许可法 Art. 42: one extension of at most 10 working days for an item handled by one authority.
+# Joint handling (Art. 26, lanes) passes its own maximum (15).
+EXTENSION_MAX_DAYS = 10
+
+
+def extension_max_days() -> int:
+    return int(getattr(settings, "GOVHALL_EXTENSION_MAX_DAYS", EXTENSION_MAX_DAYS))
+
+
+def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, Step]:
+    pk = step.pk if isinstance(step, Step) else step
+    case_id = Step.objects.values_list("case_id", flat=True).get(pk=pk)
+    case = lock_case(case_id, expected_version)
+    return case, Step.objects.select_for_update().get(pk=pk)
+
+
+def _finish_step(step: Step, *, outcome: str, comment: str, rec: Recorder) -> None:
+    step.state = step_transition(
+        step, StepAction.APPROVE if outcome == StepOutcome.APPROVE else StepAction.RETURN
+    )
+    step.finished_at = rec.now
+    step.finished_by = rec.by
+    step.outcome = outcome
+    step.comment = comment
+    step.save()
+
+
+@transaction.atomic
+def complete_step(
+    step: Step,
+    *,
+    outcome: str = StepOutcome.APPROVE,
+    comment: str = "",
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Step:
+    """Finish the active step. Approve starts the next step (after the last one, conclude_case);
+    return sends the case back to the previous step (a comment is then required)."""
+    if outcome not in StepOutcome.values:
+        raise ValidationError({"outcome": [_("The outcome is approve or return.")]})
+    if outcome == StepOutcome.RETURN:
+        return return_step(
+            step, reason=comment, by=by, now=now, expected_version=expected_version, source=source
+        )
+    case, step = _lock_step(step, expected_version)
+    perms.require(by, perms.HANDLE_STEP, case, step=step)
+    if case.state != CaseState.ACCEPTED:
+        raise not_allowed(case, "complete_step")
+    rec = Recorder(case, by=by, now=now, source=source)
+    _finish_step(step, outcome=StepOutcome.APPROVE, comment=(comment or "").strip(), rec=rec)
+    rec.record(
+        EventKind.STEP_COMPLETED,
+        reason=step.comment,
+        data={"step": step.pk, "position": step.position, "outcome": StepOutcome.APPROVE},
+    )
+    following = (
+        Step.objects.select_for_update()
+        .filter(case=case, position__gt=step.position, state__in=[StepState.PENDING, StepState.RETURNED])
+        .order_by("position")
+        .first()
+    )
+    if following is not None:
+        start_step(following, rec)
+    rec.finish()
+    step.case = case
+    return step
+
+
+@transaction.atomic
+def return_step(
+    step: Step, *, reason: str, by, now: datetime, expected_version: int | None = None, source: str = ""
+) -> Step:
+    """Send the case back to the previous step, which starts again with a fresh due date."""
+    reason = require_text(reason, "comment", _("Say why the step is returned."))
+    case, step = _lock_step(step, expected_version)
+    perms.require(by, perms.HANDLE_STEP, case, step=step)
+    if case.state != CaseState.ACCEPTED:
+        raise not_allowed(case, "return_step")
+    previous = (
+        Step.objects.select_for_update()
+        .filter(case=case, position__lt=step.position, state=StepState.DONE)
+        .order_by("-position")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError({"outcome": [_("The first step has no previous step to return to.")]})
+    rec = Recorder(case, by=by, now=now, source=source)
+    _finish_step(step, outcome=StepOutcome.RETURN, comment=reason, rec=rec)
+    rec.record(
+        EventKind.STEP_RETURNED,
+        reason=reason,
+        data={"step": step.pk, "position": step.position, "to_position": previous.position},
+    )
+    start_step(previous, rec, reopen=True)
+    rec.finish()
+    step.case = case
+    return step
+
+
+@transaction.atomic
+def conclude_case(
+    case: Case,
+    *,
+    decision: str,
+    text: str,
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
+    """办结: approve or deny, with the decision text, once every step is done."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": [_("The decision is approved or denied.")]})
+    text = require_text(text, "text", _("The decision text is required."))
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.CONCLUDE, case)
+    new_state = transition(case, Action.CONCLUDE)
+    open_steps = list(case.steps.exclude(state=StepState.DONE).order_by("position"))
+    if open_steps:
+        raise ValidationError(
+            {
+                "steps": [
+                    _("Steps not finished yet: %(names)s.") % {"names": "、".join(s.name for s in open_steps)}
+                ]
+            }
+        )
+    old = case.state
+    case.state = new_state
+    case.decision = decision
+    case.decision_text = text
+    case.concluded_at = now
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(
+        EventKind.CONCLUDED,
+        from_state=old,
+        to_state=new_state,
+        reason=text,
+        data={
+            "decision": decision,
+            "date": local_date(now).isoformat(),
+            "on_time": case.promised_due is None or local_date(now) <= case.promised_due,
+        },
+    )
+    return rec.finish("state", "decision", "decision_text", "concluded_at")
+
+
+@transaction.atomic
+def suspend_case(
+    case: Case,
+    *,
+    kind: str,
+    expected_days: int,
+    reason: str,
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
+    """Start a special procedure (特别程序, Art. 45): its working days do not count toward the limit."""
+    if kind not in SuspensionKind.values:
+        raise ValidationError({"kind": [_("Unknown special procedure %(k)s.") % {"k": kind}]})
+    if int(expected_days) < 1:
+        raise ValidationError(
+            {"expected_days": [_("Tell the applicant how many working days it will take (≥ 1).")]}
+        )
+    reason = require_text(reason, "reason", _("A reason is required."))
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.MANAGE, case)
+    old = case.state
+    case.state = transition(case, Action.SUSPEND)
+    today = local_date(now)
+    suspension = Suspension.objects.create(
+        case=case, kind=kind, reason=reason, started_on=today, expected_days=int(expected_days), started_by=by
+    )
+    shift_active_step(case, int(expected_days))
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(
+        EventKind.SUSPENDED,
+        from_state=old,
+        to_state=case.state,
+        reason=reason,
+        data={
+            "suspension": suspension.pk,
+            "kind": kind,
+            "started_on": today.isoformat(),
+            "expected_days": int(expected_days),
+        },
+    )
+    return rec.finish("state")
+
+
+@transaction.atomic
+def resume_case(
+    case: Case, *, by, now: datetime, expected_version: int | None = None, source: str = ""
+) -> Case:
+    """End the special procedure; its working days (start < d ≤ end) are added to the deadlines."""
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.MANAGE, case)
+    old = case.state
+    case.state = transition(case, Action.RESUME)
+    suspension = Suspension.objects.select_for_update().get(case=case, ended_on__isnull=True)
+    today = local_date(now)
+    counted = max(0, workdays.workdays_between(suspension.started_on, today))
+    suspension.ended_on = today
+    suspension.counted_days = counted
+    suspension.ended_by = by
+    suspension.save(update_fields=["ended_on", "counted_days", "ended_by"])
+    shift_active_step(case, counted - suspension.expected_days)
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(
+        EventKind.RESUMED,
+        from_state=old,
+        to_state=case.state,
+        data={
+            "suspension": suspension.pk,
+            "started_on": suspension.started_on.isoformat(),
+            "ended_on": today.isoformat(),
+            "counted_days": counted,
+        },
+    )
+    return rec.finish("state")
+
+
+def _approved_days(case: Case) -> int:
+    return sum(case.extension_requests.filter(state=ExtensionState.APPROVED).values_list("days", flat=True))
+
+
+@transaction.atomic
+def request_extension(
+    case: Case,
+    *,
+    days: int,
+    reason: str,
+    by,
+    now: datetime,
+    max_days: int | None = None,
+    expected_version: int | None = None,
+    source: str = "",
+) -> ExtensionRequest:
+    """Ask the department head for more working days (延期). The case state does not change."""
+    max_days = extension_max_days() if max_days is None else max_days
+    reason = require_text(reason, "reason", _("The applicant must be told why: a reason is required."))
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.MANAGE, case)
+    if case.state not in (CaseState.ACCEPTED, CaseState.SUSPENDED):
+        raise not_allowed(case, "request_extension")
+    if case.extension_requests.filter(state=ExtensionState.REQUESTED).exists():
+        raise ValidationError(
+            {"days": [_("An extension request of this case is still waiting for a decision.")]}
+        )
+    days = int(days)
+    approved = _approved_days(case)
+    if days < 1 or approved + days > max_days:
+        raise ValidationError(
+            {
+                "days": [
+                    _(
+                        "An extension is at most %(max)s working days in total (Administrative Licensing Law "
+                        "Art. 42); %(used)s already approved."
+                    )
+                    % {"max": max_days, "used": approved}
+                ]
+            }
+        )
+    request = ExtensionRequest.objects.create(
+        case=case, days=days, reason=reason, requested_by=by, requested_at=now
+    )
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(EventKind.EXTENSION_REQUESTED, reason=reason, data={"request": request.pk, "days": days})
+    rec.finish()
+    request.case = case
+    return request
+
+
+@transaction.atomic
+def decide_extension(
+    request: ExtensionRequest,
+    *,
+    approve: bool,
+    reason: str,
+    by,
+    now: datetime,
+    max_days: int | None = None,
+    expected_version: int | None = None,
+    source: str = "",
+) -> ExtensionRequest:
+    """The head of the item's department approves or refuses; approved days extend both due dates and
+    the active step. `expected_version` is the request's version."""
+    max_days = extension_max_days() if max_days is None else max_days
+    reason = require_text(reason, "decision_reason", _("The decision needs a reason."))
+    case_id = ExtensionRequest.objects.values_list("case_id", flat=True).get(pk=request.pk)
+    case = lock_case(case_id, None)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if expected_version is not None and request.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=request.version, what="extension request")
+    perms.require(by, perms.DECIDE_EXTENSION, case)
+    request.state = extension_transition(
+        request, ExtensionAction.APPROVE if approve else ExtensionAction.REFUSE
+    )
+    if case.state not in (CaseState.ACCEPTED, CaseState.SUSPENDED):
+        raise not_allowed(case, "decide_extension")
+    if approve and _approved_days(case) + request.days > max_days:
+        raise ValidationError(
+            {"days": [_("An extension is at most %(max)s working days in total.") % {"max": max_days}]}
+        )
+    request.decided_by = by
+    request.decided_at = now
+    request.decision_reason = reason
+    request.version += 1
+    request.save()
+    if approve:
+        shift_active_step(case, request.days)
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(
+        EventKind.EXTENSION_DECIDED,
+        reason=reason,
+        data={"request": request.pk, "approved": bool(approve), "days": request.days},
+    )
+    rec.finish()
+    request.case = case
+    return request

@@ -1,0 +1,493 @@
+"""Intake (窗口受理): receive, one-time notice, supplement, accept, reject, withdraw, deliver."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from govhall.cases import clock as case_clock
+from govhall.cases import permissions as perms
+from govhall.cases.errors import CaseForbidden
+from govhall.cases.inputs import Applicant, Contact, MaterialIn, coerce
+from govhall.cases.models import (
+    ApplicantKind,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseMaterial,
+    CaseState,
+    Channel,
+    DeliveryMethod,
+    EventKind,
+    IdType,
+    Step,
+)
+from govhall.cases.numbering import next_case_number
+from govhall.cases.services.common import (
+    Recorder,
+    local_date,
+    lock_case,
+    missing_required,
+    outstanding_names,
+    require_text,
+    start_step,
+)
+from govhall.cases.states import Action, transition
+from govhall.cases.validators import (
+    credit_code_error,
+    normalize_credit_code,
+    normalize_id_number,
+    normalize_phone,
+    phone_error,
+    resident_id_error,
+)
+
+# Unambiguous characters only (no 0/O, 1/I/L), so a code read aloud over the phone is not misheard.
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+VERIFICATION_LENGTH = 6
+
+RIGHTS_NOTICE = gettext_lazy(
+    "If you do not accept this decision, you may apply for administrative reconsideration within 60 days "
+    "or bring an administrative lawsuit within 6 months of receiving it."
+)
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
+
+
+def applicant_errors(applicant: Applicant, contact: Contact, *, today) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if applicant.kind not in ApplicantKind.values:
+        add("applicant_kind", _("Choose a person or an organisation."))
+    if not applicant.name.strip():
+        add("applicant_name", _("The applicant's name is required."))
+    if applicant.kind == ApplicantKind.ORGANISATION:
+        message = credit_code_error(applicant.credit_code)
+        if message:
+            add("credit_code", message)
+        if not applicant.legal_representative.strip():
+            add("legal_representative", _("An organisation's legal representative is required."))
+    elif applicant.kind == ApplicantKind.PERSON:
+        if applicant.id_type not in IdType.values:
+            add("id_type", _("Choose the type of identity document."))
+        elif applicant.id_type == IdType.RESIDENT_ID:
+            message = resident_id_error(applicant.id_number, today=today)
+            if message:
+                add("id_number", message)
+        elif not applicant.id_number.strip() or len(applicant.id_number.strip()) > 40:
+            add("id_number", _("Enter the document number (at most 40 characters)."))
+    message = phone_error(contact.phone)
+    if message:
+        add("phone", message)
+    return errors
+
+
+def _material_rows(item, materials: Iterable) -> dict[int, MaterialIn]:
+    given: dict[int, MaterialIn] = {}
+    for raw in materials:
+        entry = coerce(MaterialIn, raw)
+        given[int(entry.material)] = entry
+    known = set(item.materials.values_list("pk", flat=True))
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise ValidationError(
+            {
+                "materials": [
+                    _("Material(s) %(ids)s are not on the list of item %(item)s.")
+                    % {"ids": ", ".join(map(str, unknown)), "item": item.name}
+                ]
+            }
+        )
+    return given
+
+
+@transaction.atomic
+def receive_case(
+    *,
+    item,
+    applicant: Applicant | dict,
+    contact: Contact | dict,
+    materials: Iterable,
+    hall,
+    window,
+    by,
+    now: datetime,
+    channel: str = Channel.WINDOW,
+    agency_hall=None,
+    kind: str | None = None,
+    source: str = "",
+) -> Case:
+    """Take an application in. Missing required materials do not stop receipt: issue a one-time notice."""
+    applicant = coerce(Applicant, applicant)
+    contact = coerce(Contact, contact)
+    today = local_date(now)
+    if channel not in Channel.values:
+        raise ValidationError({"channel": [_("Unknown channel %(c)s.") % {"c": channel}]})
+    # An online application (portal) arrives without a clerk; every other intake needs one of the hall.
+    staffed = by is not None or channel != Channel.ONLINE
+    if staffed and not perms.may_receive(by, hall=hall, channel=channel, agency_hall=agency_hall):
+        raise CaseForbidden(
+            _("%(user)s may not receive applications at %(hall)s through channel %(channel)s.")
+            % {"user": getattr(by, "username", "?"), "hall": hall.name, "channel": channel}
+        )
+    errors = applicant_errors(applicant, contact, today=today)
+    if item.status != "published":
+        errors.setdefault("item", []).append(
+            _("Item %(item)s is not published; only a published version takes applications.") % {"item": item}
+        )
+    if item.halls.exists() and not item.halls.filter(pk=hall.pk).exists():
+        errors.setdefault("hall", []).append(
+            _("Item %(item)s is not handled at %(hall)s.") % {"item": item.name, "hall": hall.name}
+        )
+    if window is not None and window.hall_id != hall.pk:
+        errors.setdefault("window", []).append(
+            _("The window does not belong to hall %(hall)s.") % {"hall": hall.name}
+        )
+    if channel == Channel.AGENCY and agency_hall is None:
+        errors.setdefault("agency_hall", []).append(
+            _("An agency case needs the township hall that took it in.")
+        )
+    kind = kind or item.case_kind
+    if kind not in (CaseKind.IMMEDIATE, CaseKind.COMMITTED):
+        errors.setdefault("kind", []).append(
+            _("A case is immediate or committed; use a consultation for enquiries.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    given = _material_rows(item, materials)
+
+    number = next_case_number(hall=hall, day=today, kind=kind, channel=channel)
+    is_org = applicant.kind == ApplicantKind.ORGANISATION
+    case = Case.objects.create(
+        number=number,
+        item=item,
+        kind=kind,
+        state=CaseState.RECEIVED,
+        channel=channel,
+        hall=hall,
+        window=window,
+        received_by=by,
+        agency_hall=agency_hall,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        id_type="" if is_org else applicant.id_type,
+        id_number="" if is_org else normalize_id_number(applicant.id_number),
+        credit_code=normalize_credit_code(applicant.credit_code) if is_org else "",
+        legal_representative=applicant.legal_representative.strip(),
+        contact_name=contact.name.strip() or applicant.name.strip(),
+        phone=normalize_phone(contact.phone),
+        address=contact.address.strip(),
+        received_at=now,
+        received_on=today,
+        verification_code=new_verification_code(),
+    )
+    rows = []
+    for material in item.materials.all():
+        entry = given.get(material.pk)
+        rows.append(
+            CaseMaterial(
+                case=case,
+                material=material,
+                received=entry is not None,
+                originals=entry.originals if entry else 0,
+                copies=entry.copies if entry else 0,
+                note=entry.note if entry else "",
+                received_at=now if entry else None,
+            )
+        )
+    CaseMaterial.objects.bulk_create(rows)
+    missing = [r.material.name for r in rows if r.material.required and not r.received]
+    rec = Recorder(case, by=by, now=now, source=source or channel)
+    rec.record(
+        EventKind.RECEIVED,
+        to_state=CaseState.RECEIVED,
+        data={
+            "receipt_date": today.isoformat(),
+            "promised_limit": item.promised_limit,
+            "legal_limit": item.legal_limit,
+            "item": item.pk,
+            "materials": sorted(given),
+            "missing_required": missing,
+        },
+    )
+    return rec.finish()
+
+
+@transaction.atomic
+def request_supplement(
+    case: Case,
+    *,
+    missing: Iterable[int],
+    note: str = "",
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
+    """Issue the one-time notice (一次性告知): every missing material at once, within 5 working days."""
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.INTAKE, case)
+    new_state = transition(case, Action.REQUEST_SUPPLEMENT)
+    if CaseEvent.objects.filter(case=case, kind=EventKind.SUPPLEMENT_REQUESTED).exists():
+        raise ValidationError(
+            {
+                "missing": [
+                    _("A one-time notice was already issued for this case; it may be issued only once.")
+                ]
+            },
+            code="one_time_notice",
+        )
+    today = local_date(now)
+    deadline = case_clock.notice_deadline(case.received_on)
+    if today > deadline:
+        raise ValidationError(
+            {
+                "missing": [
+                    _(
+                        "Too late for a one-time notice: it had to be issued within 5 working days of "
+                        "receipt (by %(deadline)s, Administrative Licensing Law Art. 32). The application "
+                        "counts as accepted from the day of receipt, %(receipt)s."
+                    )
+                    % {"deadline": deadline.isoformat(), "receipt": case.received_on.isoformat()}
+                ]
+            },
+            code="five_day_rule",
+        )
+    wanted = {int(m) for m in missing}
+    rows = {r.material_id: r for r in case.materials.select_related("material")}
+    unknown = sorted(wanted - set(rows))
+    if unknown:
+        raise ValidationError(
+            {"missing": [_("Material(s) %(ids)s are not on this case's list.") % {"ids": unknown}]}
+        )
+    already = sorted(rows[m].material.name for m in wanted if rows[m].received)
+    if already:
+        raise ValidationError(
+            {
+                "missing": [
+                    _("Already received, cannot be listed as missing: %(names)s.")
+                    % {"names": "、".join(already)}
+                ]
+            }
+        )
+    left_out = [r for m, r in rows.items() if r.material.required and not r.received and m not in wanted]
+    if left_out:
+        raise ValidationError(
+            {
+                "missing": [
+                    _("The one-time notice must list ALL missing materials; also missing: %(names)s.")
+                    % {"names": outstanding_names(left_out)}
+                ]
+            },
+            code="one_time_notice",
+        )
+    note = (note or "").strip()
+    if not wanted and not note:
+        raise ValidationError(
+            {"missing": [_("List the missing materials or describe the corrections needed.")]}
+        )
+    for m in wanted:
+        rows[m].requested = True
+        rows[m].save(update_fields=["requested"])
+    old = case.state
+    case.state = new_state
+    case.supplement_note = note
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(
+        EventKind.SUPPLEMENT_REQUESTED,
+        from_state=old,
+        to_state=new_state,
+        reason=note,
+        data={
+            "missing": sorted(wanted),
+            "names": [rows[m].material.name for m in sorted(wanted, key=lambda m: rows[m].material.position)],
+            "notice_deadline": deadline.isoformat(),
+        },
+    )
+    return rec.finish("state", "supplement_note")
+
+
+@transaction.atomic
+def supplement_received(
+    case: Case,
+    *,
+    materials: Iterable,
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
+    """Record supplementary materials (补正). When the last requested one arrives, the case returns to
+    `received` and that day becomes its acceptance date."""
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.INTAKE, case)
+    if case.state != CaseState.SUPPLEMENT_REQUESTED:
+        transition(case, Action.COMPLETE_SUPPLEMENT)  # raises the standard error
+    given = _material_rows(case.item, materials)
+    rows = {r.material_id: r for r in case.materials.select_related("material")}
+    for pk, entry in given.items():
+        row = rows[pk]
+        row.received = True
+        row.received_at = now
+        row.originals = max(row.originals, entry.originals)
+        row.copies = max(row.copies, entry.copies)
+        if entry.note:
+            row.note = entry.note
+        row.save(update_fields=["received", "received_at", "originals", "copies", "note"])
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(EventKind.SUPPLEMENT_RECEIVED, data={"materials": sorted(given)})
+    outstanding = [r for r in rows.values() if not r.received and (r.requested or r.material.required)]
+    fields = []
+    if not outstanding:
+        old = case.state
+        case.state = transition(case, Action.COMPLETE_SUPPLEMENT)
+        rec.record(
+            EventKind.SUPPLEMENT_COMPLETED,
+            from_state=old,
+            to_state=case.state,
+            data={"date": local_date(now).isoformat()},
+        )
+        fields.append("state")
+    return rec.finish(*fields)
+
+
+def _notice_issued(case: Case) -> bool:
+    return CaseEvent.objects.filter(case=case, kind=EventKind.SUPPLEMENT_REQUESTED).exists()
+
+
+def is_past_notice_window(case: Case, *, now: datetime) -> bool:
+    """True when the 5 working days for a one-time notice have passed without one."""
+    return not _notice_issued(case) and local_date(now) > case_clock.notice_deadline(case.received_on)
+
+
+def accept_locked(case: Case, rec: Recorder, *, deemed: bool) -> Case:
+    """Accept a locked case and start its first step (shared by accept_case and the 5-day rule)."""
+    old = case.state
+    case.state = transition(case, Action.DEEM_ACCEPT if deemed else Action.ACCEPT)
+    if deemed:
+        rec.record(
+            EventKind.DEEMED_ACCEPTED,
+            from_state=old,
+            to_state=case.state,
+            reason=_(
+                "No one-time notice within 5 working days of receipt (Administrative Licensing Law Art. 32)."
+            ),
+            data={"date": case.received_on.isoformat(), "rule": "five_day_notice"},
+        )
+    else:
+        rec.record(
+            EventKind.ACCEPTED,
+            from_state=old,
+            to_state=case.state,
+            data={"date": local_date(rec.now).isoformat()},
+        )
+    steps = [
+        Step(
+            case=case,
+            position=index,
+            name=ps.name,
+            department_id=case.item.department_id,
+            limit_days=ps.limit_days,
+        )
+        for index, ps in enumerate(case.item.steps.order_by("position", "id"), start=1)
+    ]
+    Step.objects.bulk_create(steps)
+    first = Step.objects.filter(case=case).order_by("position").first()
+    if first is not None:
+        start_step(first, rec)
+    return rec.finish("state")
+
+
+@transaction.atomic
+def accept_case(
+    case: Case, *, by, now: datetime, expected_version: int | None = None, source: str = ""
+) -> Case:
+    """受理. All required materials must be in. Past the 5-day notice window the acceptance is backdated
+    to the day of receipt and flagged, exactly as the 5-day rule would have done."""
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.INTAKE, case)
+    transition(case, Action.ACCEPT)
+    missing = missing_required(case)
+    if missing:
+        raise ValidationError(
+            {
+                "materials": [
+                    _("Required materials are missing: %(names)s. Issue a one-time notice instead.")
+                    % {"names": outstanding_names(missing)}
+                ]
+            }
+        )
+    rec = Recorder(case, by=by, now=now, source=source)
+    return accept_locked(case, rec, deemed=is_past_notice_window(case, now=now))
+
+
+@transaction.atomic
+def reject_case(
+    case: Case, *, reason: str, by, now: datetime, expected_version: int | None = None, source: str = ""
+) -> Case:
+    """不予受理, with the reason and the applicant's rights (administrative reconsideration or lawsuit)."""
+    reason = require_text(reason, "reason", _("A reason for non-acceptance is required."))
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.INTAKE, case)
+    old = case.state
+    case.state = transition(case, Action.REJECT)
+    case.rejection_reason = reason
+    with translation.override("zh-hans"):
+        rights = str(RIGHTS_NOTICE)
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(
+        EventKind.REJECTED, from_state=old, to_state=case.state, reason=reason, data={"rights": rights}
+    )
+    return rec.finish("state", "rejection_reason")
+
+
+@transaction.atomic
+def withdraw_case(
+    case: Case, *, reason: str, by, now: datetime, expected_version: int | None = None, source: str = ""
+) -> Case:
+    """The applicant withdraws the application (any state before conclusion)."""
+    reason = require_text(reason, "reason", _("Record why the applicant withdraws."))
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.INTAKE, case)
+    old = case.state
+    case.state = transition(case, Action.WITHDRAW)
+    case.withdrawn_reason = reason
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(EventKind.WITHDRAWN, from_state=old, to_state=case.state, reason=reason)
+    return rec.finish("state", "withdrawn_reason")
+
+
+@transaction.atomic
+def deliver_result(
+    case: Case,
+    *,
+    by,
+    now: datetime,
+    method: str = DeliveryMethod.WINDOW,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
+    """Hand the result over (出件)."""
+    if method not in DeliveryMethod.values:
+        raise ValidationError({"method": [_("Unknown delivery method %(m)s.") % {"m": method}]})
+    case = lock_case(case, expected_version)
+    perms.require(by, perms.INTAKE, case)
+    old = case.state
+    case.state = transition(case, Action.DELIVER)
+    case.delivered_at = now
+    case.delivery_method = method
+    rec = Recorder(case, by=by, now=now, source=source)
+    rec.record(EventKind.DELIVERED, from_state=old, to_state=case.state, data={"method": method})
+    return rec.finish("state", "delivered_at", "delivery_method")

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.db import connection
+
+from govhall.cases.tests.factories import World, make_world
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set GOVHALL_DATABASE_URL=postgres://…)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return at("2026-03-02 09:00")  # a Monday
+
+
+def at(text: str) -> datetime:
+    """An aware datetime in the centre's time zone from 'YYYY-MM-DD HH:MM'."""
+    return datetime.fromisoformat(f"{text}:00+08:00")
