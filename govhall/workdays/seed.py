@@ -69,3 +69,13 @@ def seed_from_chinese_calendar(
         created_at=now, summary=f"Seeded {first_year}–{last_year} from {source}"
     )
     return revision.pk
+
+
+def ensure_seeded(*, now: datetime) -> int | None:
+    """Seed again if the table was flushed (pytest-django's transactional tests empty every table)."""
+    year_model = global_apps.get_model("workdays", "CalendarYear")
+    if year_model.objects.filter(year__gte=SEED_FIRST_YEAR, year__lte=SEED_LAST_YEAR).count() == (
+        SEED_LAST_YEAR - SEED_FIRST_YEAR + 1
+    ):
+        return None
+    return seed_from_chinese_calendar(now=now)
