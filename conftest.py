@@ -1,3 +1,11 @@
 import os
 
 os.environ.setdefault("GOVHALL_ENV", "test")
+
+
+def pytest_configure(config):
+    # Pages are tested in Chinese and English: the .mo files (not in git) must match the .po files.
+    # Compiles only what is out of date, so parallel workers find nothing left to write.
+    from govhall.core.i18n_compile import compile_all
+
+    compile_all()
