@@ -159,7 +159,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             path("import/", self.admin_site.admin_view(admin_views.import_view(self)), name="catalog_import"),
             path("export/", self.admin_site.admin_view(admin_views.export_view(self)), name="catalog_export"),
             path(
-                "<int:pk>/<str:verb>/",
+                "<int:pk>/version/<str:verb>/",
                 self.admin_site.admin_view(require_POST(self.version_view)),
                 name="catalog_serviceitem_version",
             ),

@@ -52,7 +52,11 @@ def test_revising_copies_the_item_to_a_new_draft_and_leaves_the_old_row_untouche
     ProcessStepFactory(item=item, name="受理", limit_days=1)
     FormTemplateFactory(item=item)
     before = model_to_dict(item)
-    children_before = (list(item.materials.values()), list(item.steps.values()), list(item.forms.values()))
+
+    def children(i):
+        return list(i.materials.values()), list(i.steps.values()), list(i.forms.values())
+
+    children_before = children(item)
 
     draft = revise_item(item, by=None, now=now)
 
