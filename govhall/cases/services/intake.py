@@ -243,27 +243,27 @@ def request_supplement(
     if CaseEvent.objects.filter(case=case, kind=EventKind.SUPPLEMENT_REQUESTED).exists():
         raise ValidationError(
             {
-                "missing": [
-                    _("A one-time notice was already issued for this case; it may be issued only once.")
-                ]
-            },
-            code="one_time_notice",
+                "missing": ValidationError(
+                    _("A one-time notice was already issued for this case; it may be issued only once."),
+                    code="one_time_notice",
+                )
+            }
         )
     today = local_date(now)
     deadline = case_clock.notice_deadline(case.received_on)
     if today > deadline:
         raise ValidationError(
             {
-                "missing": [
+                "missing": ValidationError(
                     _(
                         "Too late for a one-time notice: it had to be issued within 5 working days of "
                         "receipt (by %(deadline)s, Administrative Licensing Law Art. 32). The application "
                         "counts as accepted from the day of receipt, %(receipt)s."
                     )
-                    % {"deadline": deadline.isoformat(), "receipt": case.received_on.isoformat()}
-                ]
-            },
-            code="five_day_rule",
+                    % {"deadline": deadline.isoformat(), "receipt": case.received_on.isoformat()},
+                    code="five_day_rule",
+                )
+            }
         )
     wanted = {int(m) for m in missing}
     rows = {r.material_id: r for r in case.materials.select_related("material")}
@@ -286,12 +286,12 @@ def request_supplement(
     if left_out:
         raise ValidationError(
             {
-                "missing": [
+                "missing": ValidationError(
                     _("The one-time notice must list ALL missing materials; also missing: %(names)s.")
-                    % {"names": outstanding_names(left_out)}
-                ]
-            },
-            code="one_time_notice",
+                    % {"names": outstanding_names(left_out)},
+                    code="one_time_notice",
+                )
+            }
         )
     note = (note or "").strip()
     if not wanted and not note:

@@ -1,0 +1,154 @@
+"""Reads: which cases a user may see, finding cases, the handler's queue, masking for display."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from govhall.cases.models import (
+    Case,
+    CaseState,
+    Consultation,
+    ExtensionRequest,
+    ExtensionState,
+    Step,
+    StepState,
+)
+from govhall.cases.permissions import SEE_ALL_ROLES
+from govhall.cases.services.common import local_date
+from govhall.core.models import Role
+from govhall.workdays import calendar as workdays
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Clerk: the hall's cases. Agency clerk: the cases they took in at their township hall. Handler:
+    cases with a step of their department (and consultations addressed to it). Department head: the
+    same plus every case of the department's items. Supervisor, leader, admin: all. Others: none."""
+    cases = Case.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return cases.none()
+    role = user.role
+    if role in SEE_ALL_ROLES:
+        return cases
+    if role == Role.CLERK and user.hall_id:
+        return cases.filter(hall_id=user.hall_id)
+    if role == Role.AGENCY_CLERK and user.hall_id:
+        return cases.filter(agency_hall_id=user.hall_id, received_by_id=user.pk)
+    if role in (Role.HANDLER, Role.DEPT_HEAD) and user.department_id:
+        dept = user.department_id
+        has_step = Exists(Step.objects.filter(case=OuterRef("pk"), department_id=dept))
+        asked = Exists(Consultation.objects.filter(case=OuterRef("pk"), department_id=dept))
+        condition = Q(has_step) | Q(asked)
+        if role == Role.DEPT_HEAD:
+            condition |= Q(item__department_id=dept)
+        return cases.filter(condition)
+    return cases.none()
+
+
+def extension_requests_for(
+    user, *, state: str | None = ExtensionState.REQUESTED
+) -> QuerySet[ExtensionRequest]:
+    """What a department head decides: requests on cases of the department's items."""
+    requests = ExtensionRequest.objects.select_related("case", "case__item", "requested_by")
+    if user.role != Role.DEPT_HEAD or not user.department_id:
+        return requests.none()
+    requests = requests.filter(case__item__department_id=user.department_id)
+    return requests.filter(state=state) if state else requests
+
+
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+_PERSON_OR_CREDIT = re.compile(r"^[0-9A-Z]{15,18}$")
+_NUMBERISH = re.compile(r"^[0-9A-Z-]+$")
+
+
+def find_cases(
+    user,
+    *,
+    q: str = "",
+    item=None,
+    state: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Case]:
+    """Search within what `user` may see. `q` is matched by its shape so every lookup hits an index:
+    a phone number → phone; 15–18 letters/digits → ID number or credit code (exact); something with a
+    dash or digits → case number (prefix); anything else → applicant name (prefix)."""
+    cases = visible_cases(user)
+    if item is not None:
+        # An item's versions share its code; a search by item finds cases of every version.
+        code = getattr(item, "code", None)
+        cases = cases.filter(item__code=code) if code else cases.filter(item_id=item)
+    if state:
+        cases = cases.filter(state=state)
+    if date_from:
+        cases = cases.filter(received_on__gte=date_from)
+    if date_to:
+        cases = cases.filter(received_on__lte=date_to)
+    q = (q or "").strip()
+    if q:
+        upper = q.upper()
+        if _PHONE.match(q):
+            cases = cases.filter(phone=q)
+        elif _PERSON_OR_CREDIT.match(upper):
+            cases = cases.filter(Q(id_number=upper) | Q(credit_code=upper))
+        elif _NUMBERISH.match(upper) and any(c.isdigit() for c in upper):
+            cases = cases.filter(number__startswith=upper)
+        else:
+            cases = cases.filter(applicant_name__startswith=q)
+    return cases.select_related("item", "hall").order_by("-received_at", "-id")
+
+
+def mask_id(number: str) -> str:
+    """370181199001011234 → 370181********1234; short numbers keep their first and last character."""
+    number = number or ""
+    if len(number) >= 10:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    if len(number) > 2:
+        return number[0] + "*" * (len(number) - 2) + number[-1]
+    return "*" * len(number)
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678; landlines keep the area code and the last four digits."""
+    phone = phone or ""
+    if len(phone) == 11 and phone.isdigit():
+        return phone[:3] + "****" + phone[-4:]
+    if len(phone) > 4:
+        head = phone.split("-")[0] + "-" if "-" in phone else ""
+        return head + "*" * (len(phone) - len(head) - 4) + phone[-4:]
+    return "*" * len(phone)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    step: Step
+    case: Case
+    due_date: date
+    remaining_workdays: int  # negative when overdue
+
+
+def queue_for(user, *, now: datetime) -> list[QueueEntry]:
+    """Open steps of the user's department on cases in progress, earliest due first, with the working
+    days left (0 = due today; negative = overdue by that many working days)."""
+    if user.role not in (Role.HANDLER, Role.DEPT_HEAD) or not user.department_id:
+        return []
+    today = local_date(now)
+    steps = (
+        Step.objects.filter(
+            department_id=user.department_id, state=StepState.ACTIVE, case__state=CaseState.ACCEPTED
+        )
+        .select_related("case", "case__item")
+        .order_by("due_date", "case__received_at", "id")
+    )
+    return [
+        QueueEntry(
+            step=s,
+            case=s.case,
+            due_date=s.due_date,
+            remaining_workdays=workdays.workdays_between(today, s.due_date),
+        )
+        for s in steps
+    ]
