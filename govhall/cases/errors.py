@@ -35,5 +35,14 @@ class TransitionNotAllowed(Exception):
         self.action = action
         super().__init__(
             _("Action “%(action)s” is not allowed on a %(machine)s in state “%(state)s”.")
-            % {"action": action, "machine": machine, "state": state}
+            % {"action": action, "machine": machine, "state": _state_label(state)}
         )
+
+
+def _state_label(state: str) -> str:
+    from govhall.cases.models import CaseState, ExtensionState, StepState
+
+    for choices in (CaseState, StepState, ExtensionState):
+        if state in choices.values:
+            return f"{choices(state).label} ({state})"
+    return state

@@ -16,6 +16,7 @@ Boundaries:
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from govhall.cases.errors import CaseForbidden
 from govhall.core.models import Role
@@ -111,17 +112,22 @@ def require(user, action: str, case, *, step=None, department_id=None) -> None:
         role = getattr(user, "role", "?")
         raise CaseForbidden(
             _("%(user)s (%(role)s) may not %(action)s on case %(number)s.")
-            % {"user": who, "role": role, "action": ACTION_LABELS.get(action, action), "number": case.number}
+            % {
+                "user": who,
+                "role": role,
+                "action": str(ACTION_LABELS.get(action, action)),
+                "number": case.number,
+            }
         )
 
 
 ACTION_LABELS = {
-    INTAKE: "handle intake",
-    HANDLE_STEP: "handle this step",
-    MANAGE: "suspend, resume or extend",
-    CONCLUDE: "conclude",
-    DECIDE_EXTENSION: "decide the extension",
-    SEND_MATERIALS: "send the materials",
-    RECEIVE_MATERIALS: "receive the materials",
-    ANSWER_CONSULTATION: "answer the consultation",
+    INTAKE: gettext_lazy("handle intake"),
+    HANDLE_STEP: gettext_lazy("handle this step"),
+    MANAGE: gettext_lazy("suspend, resume or extend"),
+    CONCLUDE: gettext_lazy("conclude"),
+    DECIDE_EXTENSION: gettext_lazy("decide the extension"),
+    SEND_MATERIALS: gettext_lazy("send the materials"),
+    RECEIVE_MATERIALS: gettext_lazy("receive the materials"),
+    ANSWER_CONSULTATION: gettext_lazy("answer the consultation"),
 }

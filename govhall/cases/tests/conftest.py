@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from govhall.cases.tests.factories import World, make_world
 
@@ -14,6 +15,13 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions match the English msgids; test_i18n checks the Chinese catalogue separately."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
