@@ -1,0 +1,21 @@
+"""Periodic sweeps of the case rules (Huey). Adapters only: read the clock at the edge, call a service."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from govhall.cases import services
+
+
+@db_periodic_task(crontab(minute="5", hour="0"))
+def convert_unfinished_immediate_cases() -> int:
+    """Just after midnight: immediate cases accepted before today and not concluded become committed."""
+    return services.convert_unfinished_immediate(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="15", hour="*"))
+def apply_five_day_rule() -> int:
+    """Hourly: cases past the one-time-notice window without a notice count as accepted from receipt."""
+    return services.deem_overdue_receipts(now=timezone.now())
