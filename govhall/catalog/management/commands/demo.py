@@ -23,7 +23,7 @@ from govhall.catalog.models import HallLevel
 
 
 class Command(BaseCommand):
-    help = "Load the demo city 泉山市: 43 departments, 29 halls and 269 service items, plus demo accounts."
+    help = "Load the demo city 泉山市 (43 departments, 41 halls, 269 service items) and its demo accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -53,7 +53,8 @@ class Command(BaseCommand):
                 return
             raise CommandError(
                 "demo city already loaded: nothing was changed. "
-                "To load it again, start from an empty database (delete var/govhall.sqlite3 and migrate)."
+                "To load it again, start from an empty database "
+                "(SQLite: delete var/govhall.sqlite3 and run make setup)."
             ) from None
         except DemoError as exc:
             raise CommandError(str(exc)) from None
