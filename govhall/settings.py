@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "govhall.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "govhall.urls"

@@ -96,3 +96,23 @@ def test_roles_and_admin_title_are_translated(client, make_user):
     assert "泉山市政务服务中心管理后台" in admin
     english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "泉山市政务服务中心 administration" in english
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=rel)
+def test_no_translation_is_shadowed_by_an_earlier_catalogue(po_path):
+    """Apps listed earlier (django.contrib.admin, auth) win for the same msgid: pick distinct words."""
+    from django.utils import translation
+
+    language = po_path.parent.parent.name.replace("_", "-").lower()
+    shadowed = []
+    with translation.override(language):
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if entry.msgid_plural:
+                continue
+            if entry.msgctxt:
+                active = translation.pgettext(entry.msgctxt, entry.msgid)
+            else:
+                active = translation.gettext(entry.msgid)
+            if active != entry.msgstr:
+                shadowed.append(f"{entry.msgid!r}: ours {entry.msgstr!r}, shown {active!r}")
+    assert not shadowed, f"{rel(po_path)}: {shadowed}"

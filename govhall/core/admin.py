@@ -9,7 +9,7 @@ from govhall.core.models import User
 # The centre's name comes from the deployment; the words around it from the user's language.
 admin.site.site_header = format_lazy(_("{centre} administration"), centre=settings.GOVHALL_CENTRE_NAME)
 admin.site.site_title = format_lazy(_("{centre} administration"), centre=settings.GOVHALL_CENTRE_NAME)
-admin.site.index_title = _("Administration")
+admin.site.index_title = _("Back office")
 
 
 @admin.register(User)
@@ -34,6 +34,6 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("department", "hall")
     ordering = ("username",)
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=_("full name"), ordering="last_name")
     def full_name(self, obj: User) -> str:
-        return obj.get_full_name()
+        return obj.display_name if obj.first_name or obj.last_name else ""

@@ -45,4 +45,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        """The name as people write it: a Chinese name family name first and without a space."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"
         return self.get_full_name() or self.username

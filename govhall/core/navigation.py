@@ -66,7 +66,7 @@ NAVIGATION: tuple[Link, ...] = (
         ),
         anonymous=True,
     ),
-    Link("admin", _("Administration"), (Target("admin:index", staff=True),), roles=STAFF_ROLES),
+    Link("admin", _("Back office"), (Target("admin:index", staff=True),), roles=STAFF_ROLES),
     Link("api", _("API documentation"), (Target("api-docs", login=True),), roles=STAFF_ROLES),
 )
 

@@ -1,0 +1,92 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live server.
+
+Never `playwright install`: the browser is the system's /usr/bin/chromium. Without it the tests skip,
+except where GOVHALL_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("GOVHALL_SCREENSHOTS", "/tmp"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        message = "Debian chromium not installed: apt-get install chromium"
+        if os.environ.get("GOVHALL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{message} (GOVHALL_REQUIRE_BROWSER=1: the browser tests must run here)")
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser in China asks for Chinese; the English tests switch with the page's own control.
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def external_requests(context, live_server):
+    """Every request the pages make to another host; such requests are blocked and fail the test."""
+    own = urlsplit(live_server.url).netloc
+    seen: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != own:
+            seen.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    yield seen
+    assert seen == [], f"pages tried to reach other hosts: {seen}"
+
+
+@pytest.fixture
+def site(page, live_server, external_requests):
+    """The page, pointed at the live server, with external hosts blocked."""
+    page.set_default_timeout(15_000)
+
+    class Site:
+        url = live_server.url
+
+        def open(self, path: str):
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.ok, f"{path}: {response and response.status}"
+            return response
+
+        def login(self, username: str, password: str) -> None:
+            self.open("/accounts/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", password)
+            page.click("form.form button[type=submit]")
+            page.wait_for_load_state()
+
+        def screenshot(self, name: str) -> Path:
+            path = SCREENSHOTS / f"govhall-{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            return path
+
+    return Site()
