@@ -214,7 +214,8 @@ def _create_accounts(
         User(
             username=a.username,
             password=passwords[a.username],
-            first_name=a.full_name,  # a Chinese name is written whole, family name first
+            last_name=a.full_name[0],  # family name (all demo names have a one-character one)
+            first_name=a.full_name[1:],
             email=f"{a.username}@demo.quanshan.gov.cn",
             role=a.role,
             department=departments[a.department_code] if a.department_code else None,
