@@ -10,6 +10,7 @@ from govhall.core import views as core_views
 api_v1 = [
     path("", include("govhall.catalog.api_urls")),
     path("", include("govhall.workdays.api_urls")),
+    path("", include("govhall.cases.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("catalog/", include("govhall.catalog.urls")),
     path("workdays/", include("govhall.workdays.urls")),
+    path("cases/", include("govhall.cases.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -365,7 +365,7 @@ class ReceiveSerializer(serializers.Serializer):
         required=False, default="", allow_blank=True, help_text="Hall code; default: the clerk's hall"
     )
     channel = serializers.ChoiceField(
-        [Channel.WINDOW, Channel.AGENCY], required=False, default="", allow_blank=True
+        Channel.choices, required=False, default="", allow_blank=True, help_text="Default: the user's own"
     )
 
 

@@ -1,0 +1,20 @@
+"""Workbench pages under /cases/."""
+
+from django.urls import path
+
+from govhall.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/items/", views.intake_items, name="intake-items"),
+    path("intake/item/", views.intake_item, name="intake-item"),
+    path("queue/", views.queue, name="queue"),
+    path("extensions/", views.extensions, name="extensions"),
+    path("extensions/<int:pk>/decide/", views.decide_extension, name="decide-extension"),
+    path("progress/", views.progress, name="progress"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/notices/<slug:kind>/", views.notice, name="notice"),
+    path("<int:pk>/<slug:action>/", views.case_action, name="action"),
+]
