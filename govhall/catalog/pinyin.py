@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 
 def pinyin_initials(text: str) -> str:
     """First letter of each Chinese character, lowercase; Latin letters and digits are kept, the rest dropped.
 
     pypinyin's phrase dictionary resolves most polyphones by context (银行 → yh, 行政 → xz).
     """
+    # Imported here: pypinyin's phrase dictionary costs half a second, which every command would pay.
+    from pypinyin import Style, lazy_pinyin
+
     parts = lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
