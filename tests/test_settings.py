@@ -123,7 +123,7 @@ def test_postgres_url(scheme):
     assert config["PASSWORD"] == "s3cret"
     assert config["HOST"] == "db.example"
     assert config["PORT"] == 5433
-    assert config["CONN_MAX_AGE"] == 600, "persistent connections: without them throughput drops fivefold"
+    assert config["CONN_MAX_AGE"] == 600, "persistent connections: without them throughput drops fourfold"
     assert config["CONN_HEALTH_CHECKS"] is True
 
 
