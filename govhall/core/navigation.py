@@ -54,9 +54,39 @@ class ResolvedLink:
     active: bool = False
 
 
+# The case workbench (govhall/cases/urls.py); the labels are also the pages' titles, translated there.
+_INTAKE = Link(
+    "intake",
+    _("Intake"),
+    (Target("cases:intake", login=True),),
+    roles=frozenset({Role.CLERK, Role.AGENCY_CLERK}),
+)
+_QUEUE = Link(
+    "queue",
+    _("My queue"),
+    (Target("cases:queue", login=True),),
+    roles=frozenset({Role.HANDLER, Role.DEPT_HEAD}),
+)
+_EXTENSIONS = Link(
+    "extensions",
+    _("Extension requests"),
+    (Target("cases:extensions", login=True),),
+    roles=frozenset({Role.DEPT_HEAD}),
+)
+_CASES = Link(
+    "cases",
+    _("Case search"),
+    (Target("cases:search", login=True),),
+    roles=CASE_WORKERS | {Role.SUPERVISOR, Role.LEADER},
+)
+
 # The navigation bar, in display order.
 NAVIGATION: tuple[Link, ...] = (
     Link("home", _("Home"), (Target("home"),), anonymous=True),
+    _INTAKE,
+    _QUEUE,
+    _EXTENSIONS,
+    _CASES,
     Link(
         "catalog",
         _("Service catalogue"),
@@ -120,13 +150,13 @@ _API_LINK = Link(
 # (or whose links do not exist yet) get the role description only.
 LANDING: dict[str, tuple[Link, ...]] = {
     Role.ADMIN: (*_ADMIN_LINKS, _API_LINK),
-    Role.CLERK: (_CATALOGUE_LINK,),
-    Role.AGENCY_CLERK: (_CATALOGUE_LINK,),
-    Role.HANDLER: (_CATALOGUE_LINK,),
-    Role.DEPT_HEAD: (_CATALOGUE_LINK,),
-    Role.SUPERVISOR: (_CATALOGUE_LINK, _API_LINK),
+    Role.CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
+    Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
+    Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
+    Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _CASES, _CATALOGUE_LINK),
+    Role.SUPERVISOR: (_CASES, _CATALOGUE_LINK, _API_LINK),
     Role.OPERATOR: (_CATALOGUE_LINK,),
-    Role.LEADER: (_CATALOGUE_LINK, _API_LINK),
+    Role.LEADER: (_CASES, _CATALOGUE_LINK, _API_LINK),
     Role.APPLICANT: (_CATALOGUE_LINK,),
 }
 

@@ -188,7 +188,7 @@ def test_a_stale_page_action_says_so_and_changes_nothing(world, now):
         {"version": case.version - 1, "step": first.pk, "outcome": "approve", "comment": ""},
         follow=True,
     )
-    assert "重新加载" in response.content.decode() or "reload" in response.content.decode()
+    assert "请刷新后重试" in response.content.decode()
     first.refresh_from_db()
     assert first.state == StepState.ACTIVE
 
@@ -284,7 +284,7 @@ def test_suspension_extension_and_the_heads_decision_page(world, now):
     assert response.status_code == 302
     extension.refresh_from_db()
     assert extension.state == "approved"
-    assert "延期通知书" in head.get(f"/cases/{case.pk}/").content.decode()
+    assert "延期办理告知书" in head.get(f"/cases/{case.pk}/").content.decode()
 
 
 def test_the_public_progress_page(world, now):
