@@ -38,6 +38,15 @@ def test_visitor_sees_the_welcome_in_chinese(page: Page, site):
     site.screenshot("home-visitor")
 
 
+def test_printed_pages_leave_out_navigation_and_buttons(page: Page, site, accounts):
+    site.login("admin1", PASSWORD)
+    page.emulate_media(media="print")
+    expect(page.locator("nav.site-nav")).to_be_hidden()
+    expect(page.locator(".language-switch")).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
+    site.screenshot("home-admin-print")
+
+
 def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request(page: Page, site, accounts):
     site.login("admin1", PASSWORD)
     expect(page.locator(".site-user .role-badge")).to_have_text("系统管理员")
