@@ -92,7 +92,7 @@ def test_production_collectstatic_writes_hashed_and_compressed_files(tmp_path):
 
 def test_sqlite_relative_path_is_taken_from_the_project_directory(tmp_path):
     config = database_config("sqlite:///var/db/govhall.sqlite3", base_dir=tmp_path)
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "govhall.core.sqlite"
     assert config["NAME"] == str(tmp_path / "var" / "db" / "govhall.sqlite3")
     assert (tmp_path / "var" / "db").is_dir(), "the folder is created so the first migrate works"
 

@@ -73,7 +73,7 @@ def database_config(url: str, *, base_dir: Path) -> dict:
         file = Path(path) if Path(path).is_absolute() else base_dir / path
         file.parent.mkdir(parents=True, exist_ok=True)
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "govhall.core.sqlite",
             "NAME": str(file),
             # IMMEDIATE transactions make SQLite writers queue instead of failing with "database is locked"
             # half-way through a service; WAL lets readers run beside one writer.

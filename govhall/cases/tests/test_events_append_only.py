@@ -59,3 +59,35 @@ def test_every_action_leaves_an_event_with_who_when_and_from_where(world):
         "window 01 / 10.0.0.8",
     )
     assert event.to_state == "received"
+
+
+def _event_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases_caseevent'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger"
+                " WHERE tgrelid = 'cases_caseevent'::regclass AND NOT tgisinternal"
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_empties_the_events_and_keeps_the_triggers():
+    """`manage.py flush` (and transactional tests) empty the trail like TRUNCATE, on SQLite too."""
+    from django.core.management import call_command
+
+    from govhall.cases.tests.factories import make_world
+
+    world = make_world()
+    world.receive(at("2026-03-02 09:00"))
+    triggers = _event_triggers()
+    assert triggers and CaseEvent.objects.exists()
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not CaseEvent.objects.exists()
+    assert _event_triggers() == triggers
