@@ -74,6 +74,9 @@ INTAKE_ROLES = frozenset({Role.CLERK, Role.AGENCY_CLERK})
 QUEUE_ROLES = frozenset({Role.HANDLER, Role.DEPT_HEAD})
 HEAD_ROLES = frozenset({Role.DEPT_HEAD})
 PAGE_SIZE = 25
+# A page re-shown with its form's errors answers 200, as Django's form views do: browsers log a 4xx page
+# load as a console error, and the API (not the pages) is where clients read status codes.
+FORM_ERROR = 200
 
 
 def roles_required(roles: frozenset[str]) -> Callable:
@@ -179,6 +182,8 @@ def receive_and_decide(form: IntakeForm, *, user, now: datetime, source: str) ->
         else None
     )
     received = set(d["materials"])
+    # A ticked material came as the catalogue asks for it: its originals and copies.
+    counts = {m.pk: (m.originals, m.copies) for m in item.materials.all()}
     case = services.receive_case(
         item=item,
         applicant=Applicant(
@@ -190,7 +195,10 @@ def receive_and_decide(form: IntakeForm, *, user, now: datetime, source: str) ->
             legal_representative=d["legal_representative"],
         ),
         contact=Contact(name=d["contact_name"], phone=d["phone"], address=d["address"]),
-        materials=[MaterialIn(material=pk) for pk in sorted(received)],
+        materials=[
+            MaterialIn(material=pk, originals=counts.get(pk, (0, 0))[0], copies=counts.get(pk, (0, 0))[1])
+            for pk in sorted(received)
+        ],
         hall=hall,
         window=window,
         by=user,
@@ -225,7 +233,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-                status = 400
+                status = FORM_ERROR
             else:
                 messages.success(
                     request,
@@ -234,7 +242,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("cases:detail", pk=case.pk)
         else:
-            status = 400
+            status = FORM_ERROR
     else:
         form = IntakeForm(initial={"item": item.pk if item else None}, item=item)
     return render(request, "cases/intake.html", {"form": form, "item": item, "hall": hall}, status=status)
@@ -414,11 +422,13 @@ def _decide_forms(case: Case, user) -> list:
 
 def _timeline(case: Case) -> list[dict]:
     labels = dict(CaseState.choices)
+    step_names = {s.position: s.name for s in case.steps.all()}
     return [
         {
             "event": e,
             "from_label": labels.get(e.from_state, e.from_state),
             "to_label": labels.get(e.to_state, e.to_state),
+            "step": step_names.get(e.data.get("position")) if e.kind.startswith("step_") else None,
         }
         for e in case.events.all()
     ]
@@ -475,9 +485,7 @@ ACTIONS: dict[str, tuple[type, Callable]] = {
     ),
     "supplement-received": (
         SupplementReceivedForm,
-        lambda case, d, **c: services.supplement_received(
-            case, materials=[MaterialIn(material=m) for m in d["materials"]], **c
-        ),
+        lambda case, d, **c: services.supplement_received(case, materials=d["materials"], **c),
     ),
     "reject": (ReasonForm, lambda case, d, **c: services.reject_case(case, reason=d["reason"], **c)),
     "withdraw": (ReasonForm, lambda case, d, **c: services.withdraw_case(case, reason=d["reason"], **c)),
@@ -523,7 +531,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     extra = {"case": case} if action in CASE_FORMS else {}
     form = form_class(request.POST, **extra)
     if not form.is_valid():
-        return render_case(request, case, bound=(action, form), status=400)
+        return render_case(request, case, bound=(action, form), status=FORM_ERROR)
     d = form.cleaned_data
     try:
         perform(
@@ -536,7 +544,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
     except ValidationError as error:
         add_service_errors(form, error)
-        return render_case(request, case, bound=(action, form), status=400)
+        return render_case(request, case, bound=(action, form), status=FORM_ERROR)
     except (StaleVersion, TransitionNotAllowed) as error:
         messages.error(request, str(error))
         return redirect("cases:detail", pk=case.pk)
