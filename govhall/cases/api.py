@@ -18,6 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -76,7 +77,9 @@ READ_ONLY_ROLES = SEE_ALL_ROLES | {Role.OPERATOR, Role.APPLICANT}
 
 class PreconditionRequired(APIException):
     status_code = 428
-    default_detail = 'Send the version you read: header If-Match: "<version>" or a "version" field.'
+    default_detail = gettext_lazy(
+        'Send the version you read: header If-Match: "<version>" or a "version" field.'
+    )
     default_code = "precondition_required"
 
 
@@ -89,7 +92,7 @@ class WritesForCaseWorkers(BasePermission):
     """Supervisors, leaders and administrators watch and change nothing; operators and applicants have no
     back-office case work. Reads are filtered by visible_cases()."""
 
-    message = "Your role reads cases and changes nothing."
+    message = gettext_lazy("Your role reads cases and changes nothing.")
 
     def has_permission(self, request: Request, view) -> bool:
         return request.method in SAFE_METHODS or getattr(request.user, "role", None) not in READ_ONLY_ROLES

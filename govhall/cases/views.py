@@ -526,6 +526,8 @@ CASE_FORMS = {"request-supplement", "supplement-received"}  # forms whose choice
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise PermissionDenied(_("Unknown action."))
+    if request.user.role in perms.SEE_ALL_ROLES:
+        raise PermissionDenied(_("Your role reads cases and changes nothing."))
     case = get_object_or_404(_case_queryset(request.user), pk=pk)
     form_class, perform = ACTIONS[action]
     extra = {"case": case} if action in CASE_FORMS else {}

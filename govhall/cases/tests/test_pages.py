@@ -230,10 +230,13 @@ def test_supervisors_read_the_case_masked_and_without_actions(world, now):
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert PERSON.id_number not in html and CONTACT.phone not in html and case.verification_code not in html
     assert 'data-test="no-actions"' in html
+    step = case.steps.get(position=1)
     response = client.post(
-        f"/cases/{case.pk}/step/", {"version": case.version, "step": 1, "outcome": "approve"}
+        f"/cases/{case.pk}/step/", {"version": case.version, "step": step.pk, "outcome": "approve"}
     )
     assert response.status_code == 403
+    step.refresh_from_db()
+    assert step.state == StepState.ACTIVE
 
 
 def test_conclusion_from_the_case_page(world, now):
