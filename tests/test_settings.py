@@ -103,6 +103,12 @@ def test_sqlite_absolute_path_is_kept(tmp_path):
     assert config["NAME"] == str(file)
 
 
+def test_sqlite_tests_run_in_memory_also_with_parallel_workers():
+    # pytest-django recognises an unnamed SQLite test database only under Django's own engine name.
+    config = database_config("sqlite:///var/x.sqlite3", base_dir=ROOT)
+    assert config["TEST"]["NAME"] == ":memory:"
+
+
 def test_sqlite_queues_writers_instead_of_failing():
     config = database_config("sqlite:///var/x.sqlite3", base_dir=ROOT)
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -82,7 +82,9 @@ def database_config(url: str, *, base_dir: Path) -> dict:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            "TEST": {"NAME": None},
+            # Tests run in memory. Said explicitly: pytest-django recognises an unnamed SQLite test database
+            # only under Django's own engine name and would derive a file name per xdist worker.
+            "TEST": {"NAME": ":memory:"},
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
         config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)

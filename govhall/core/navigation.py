@@ -30,7 +30,8 @@ CASE_WORKERS = frozenset({Role.CLERK, Role.AGENCY_CLERK, Role.HANDLER, Role.DEPT
 class Target:
     url_name: str
     perm: str | None = None  # a Django permission the user needs, e.g. "catalog.view_serviceitem"
-    staff: bool = False  # the Django admin site needs is_staff besides the permission
+    # The Django admin site: is_staff and at least one permission (without one it is an empty page).
+    staff: bool = False
     login: bool = False  # only for signed-in users
 
 
@@ -80,6 +81,11 @@ _CASES = Link(
     roles=CASE_WORKERS | {Role.SUPERVISOR, Role.LEADER},
 )
 
+_CATALOGUE_TARGETS = (
+    Target("catalog:index"),  # the public catalogue page, once it exists
+    Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
+)
+
 # The navigation bar, in display order.
 NAVIGATION: tuple[Link, ...] = (
     Link("home", _("Home"), (Target("home"),), anonymous=True),
@@ -90,10 +96,7 @@ NAVIGATION: tuple[Link, ...] = (
     Link(
         "catalog",
         _("Service catalogue"),
-        (
-            Target("catalog:index"),  # the public catalogue page, once it exists
-            Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
-        ),
+        _CATALOGUE_TARGETS,
         anonymous=True,
     ),
     Link("admin", _("Back office"), (Target("admin:index", staff=True),), roles=STAFF_ROLES),
@@ -136,7 +139,7 @@ _ADMIN_LINKS = (
 _CATALOGUE_LINK = Link(
     "catalog",
     _("Service catalogue"),
-    NAVIGATION[1].targets,
+    _CATALOGUE_TARGETS,
     description=_("Read the items, their time limits and required materials."),
 )
 _API_LINK = Link(
@@ -186,6 +189,8 @@ def _allowed(user: User | AnonymousUser, target: Target) -> bool:
     if (target.login or target.staff or target.perm) and not user.is_authenticated:
         return False
     if target.staff and not (user.is_staff and user.is_active):
+        return False
+    if target.staff and not (user.is_superuser or user.get_all_permissions()):
         return False
     return not target.perm or user.has_perm(target.perm)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -26,6 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("GOVHALL_SCREENSHOTS", "/tmp"))
+
+# A loaded 2-core CI machine renders Swagger UI and ReDoc in a few seconds; 5 s (the default) is tight.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +69,24 @@ def external_requests(context, live_server):
 
 
 @pytest.fixture
-def site(page, live_server, external_requests):
-    """The page, pointed at the live server, with external hosts blocked."""
+def console_errors(page):
+    """Errors the pages log (a script that fails, a Content-Security-Policy violation) fail the test."""
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        # ReDoc's bundle always asks cdn.redoc.ly for its logo; our Content-Security-Policy blocks it.
+        if message.type == "error" and "cdn.redoc.ly/redoc/logo-mini.svg" not in message.text:
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield errors
+    assert errors == [], f"the pages logged errors: {errors}"
+
+
+@pytest.fixture
+def site(page, live_server, external_requests, console_errors):
+    """The page, pointed at the live server, with external hosts blocked and console errors caught."""
     page.set_default_timeout(15_000)
 
     class Site:
