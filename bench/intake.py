@@ -1,0 +1,366 @@
+"""Case intake over real HTTP on PostgreSQL: receive + accept (窗口受理), then step approvals, against a
+cheap read of the same server as baseline, in the same run.
+
+    .venv/bin/python bench/intake.py [--clients 4] [--seconds 15] [--workers 2] [--runserver]
+                                    [--database-url postgres://postgres@127.0.0.1:5432/govhall_bench]
+
+What it does:
+1. drops and creates the database `govhall_bench`, migrates it and loads the demo city (accounts included);
+2. starts a web server on a free port with DEBUG off: by default a pre-fork server of `--workers`
+   processes (default: the number of cores), each a Django ThreadedWSGIServer (the class runserver uses:
+   HTTP/1.1 keep-alive, one thread per connection) listening on the port with SO_REUSEPORT, so the
+   kernel spreads the connections over the processes. Nothing beyond Django and the standard library
+   (no gunicorn). `--runserver` uses `manage.py runserver --noreload` instead: one process, so one core
+   (the GIL), the figure a default `govhall serve` gives;
+3. `--clients` client processes (multiprocessing, http.client keep-alive, session login with CSRF as the
+   workbench does), each for `--seconds`:
+   - baseline: GET /api/v1/items/<id>/ (a catalogue item with materials and steps, anonymous);
+   - intake: the clerk POSTs /api/v1/cases/ then /api/v1/cases/<id>/accept/ with If-Match;
+   - steps: the handler POSTs /api/v1/cases/<id>/complete-step/ on the accepted cases, If-Match chained.
+4. prints requests/s, accepted cases/s, p50/p95 latencies and the ratio to the baseline.
+
+All clerks share one hall, so every intake takes the same daily number counter row: that lock is part of
+what is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/govhall_bench"
+CREDIT_CODE = "914403001922038216"
+ITEM_NAME = "企业变更登记"
+
+
+# --- database and server ---------------------------------------------------------------------------
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        GOVHALL_DATABASE_URL=database_url,
+        GOVHALL_DEBUG="0",
+        GOVHALL_ENV="development",
+        GOVHALL_DEMO="1",
+        GOVHALL_LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="govhall.settings",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def fresh_database(database_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+FIXTURE_SCRIPT = f"""
+import json
+from govhall.catalog.models import ServiceItem
+item = ServiceItem.objects.get(name={ITEM_NAME!r}, status="published")
+print(json.dumps({{
+    "item": item.pk,
+    "materials": list(item.materials.filter(required=True).values_list("pk", flat=True)),
+    "steps": item.steps.count(),
+}}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prefork_worker(port: int) -> None:  # runs in a forked child
+    import django
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    django.setup()
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    httpd = ThreadedWSGIServer(("127.0.0.1", port), Quiet, bind_and_activate=False)
+    httpd.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    httpd.server_bind()
+    httpd.server_activate()
+    httpd.set_app(get_wsgi_application())
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    httpd.serve_forever()
+
+
+def start_server(env: dict, port: int, *, workers: int, runserver: bool) -> list:
+    if runserver:
+        proc = subprocess.Popen(
+            [PYTHON, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return [proc]
+    code = f"from bench.intake import prefork_worker; prefork_worker({port})"  # PYTHONPATH is the root
+    return [
+        subprocess.Popen([PYTHON, "-c", code], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]
+
+
+def wait_ready(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/departments/?limit=1")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("the server did not start")
+
+
+# --- clients ---------------------------------------------------------------------------------------
+
+
+class Session:
+    """One keep-alive connection with the session and CSRF cookies of a signed-in user."""
+
+    def __init__(self, port: int, username: str | None = None) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+        if username:
+            self.login(username)
+
+    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, dict, bytes]:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if "csrftoken" in self.cookies and method != "GET":
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        if isinstance(body, dict):
+            body = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), data
+
+    def login(self, username: str) -> None:
+        self.request("GET", "/accounts/login/")
+        token = self.cookies["csrftoken"]
+        form = f"username={username}&password=govhall-demo-{username}&csrfmiddlewaretoken={token}"
+        status, _, _ = self.request(
+            "POST", "/accounts/login/", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"login of {username} failed ({status})")
+
+
+def run_baseline(args: tuple) -> dict:
+    port, seconds, item = args
+    s = Session(port)
+    latencies = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        t = time.perf_counter()
+        status, _, _ = s.request("GET", f"/api/v1/items/{item}/")
+        latencies.append(time.perf_counter() - t)
+        assert status == 200, status
+    return {"requests": latencies}
+
+
+def run_intake(args: tuple) -> dict:
+    port, seconds, fixture = args
+    s = Session(port, "clerk")
+    body = {
+        "item": fixture["item"],
+        "applicant_kind": "organisation",
+        "applicant_name": "泉山市明水食品有限公司",
+        "credit_code": CREDIT_CODE,
+        "legal_representative": "赵明路",
+        "contact_name": "李娜",
+        "phone": "13912345678",
+        "materials": [{"material": pk, "originals": 1} for pk in fixture["materials"]],
+    }
+    receive, accept, cases, accepted, errors, first_error = [], [], [], [], 0, ""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        t0 = time.perf_counter()
+        status, _, data = s.request("POST", "/api/v1/cases/", body)
+        t1 = time.perf_counter()
+        if status != 201:
+            errors += 1
+            first_error = first_error or f"receive {status} {data[:300]!r}"
+            continue
+        case = json.loads(data)
+        status, _, data = s.request(
+            "POST", f"/api/v1/cases/{case['id']}/accept/", {}, {"If-Match": f'"{case["version"]}"'}
+        )
+        t2 = time.perf_counter()
+        receive.append(t1 - t0)
+        if status != 200:
+            errors += 1
+            first_error = first_error or f"accept {status} {data[:300]!r}"
+            continue
+        accept.append(t2 - t1)
+        cases.append(t2 - t0)
+        accepted.append((case["id"], json.loads(data)["version"]))
+    return {
+        "receive": receive,
+        "accept": accept,
+        "case": cases,
+        "accepted": accepted,
+        "errors": errors,
+        "first_error": first_error,
+    }
+
+
+def run_steps(args: tuple) -> dict:
+    port, seconds, work, steps_per_case = args
+    s = Session(port, "handler")
+    latencies, errors, first_error = [], 0, ""
+    queue = [(case_id, version, 0) for case_id, version in work]
+    start = time.monotonic()
+    deadline = start + seconds
+    while queue and time.monotonic() < deadline:
+        case_id, version, done = queue.pop(0)
+        t = time.perf_counter()
+        status, _, data = s.request(
+            "POST",
+            f"/api/v1/cases/{case_id}/complete-step/",
+            {"comment": "同意"},
+            {"If-Match": f'"{version}"'},
+        )
+        latencies.append(time.perf_counter() - t)
+        if status != 200:
+            errors += 1
+            first_error = first_error or f"complete-step {status} {data[:300]!r}"
+            continue
+        if done + 1 < steps_per_case:
+            queue.append((case_id, json.loads(data)["version"], done + 1))
+    return {
+        "requests": latencies,
+        "errors": errors,
+        "elapsed": time.monotonic() - start,
+        "first_error": first_error,
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+def summary(name: str, latencies: list[float], seconds: float) -> str:
+    return (
+        f"{name:<28} {len(latencies) / seconds:8.1f}/s   p50 {percentile(latencies, 50):6.1f} ms"
+        f"   p95 {percentile(latencies, 95):6.1f} ms   n={len(latencies)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--runserver", action="store_true", help="use manage.py runserver (one process)")
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    args = parser.parse_args()
+
+    env = server_env(args.database_url)
+    print(f"# {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
+    print("# fresh database, migrate, demo city …", flush=True)
+    fresh_database(args.database_url)
+    manage(env, "migrate", "-v0")
+    manage(env, "demo")
+    fixture = json.loads(manage(env, "shell", "-c", FIXTURE_SCRIPT).strip().splitlines()[-1])
+    port = free_port()
+    server = "runserver --noreload (1 process, threads)" if args.runserver else f"pre-fork × {args.workers}"
+    print(f"# server: {server} · clients: {args.clients} · {args.seconds:.0f} s per phase", flush=True)
+    procs = start_server(env, port, workers=args.workers, runserver=args.runserver)
+    try:
+        wait_ready(port)
+        # The demo passwords are stored with a cheap hash that Django upgrades on the first login, which
+        # logs out sessions opened concurrently with the old hash: log each account in once first.
+        for username in ("clerk", "handler"):
+            Session(port, username)
+        os.environ.update(env)
+        with mp.get_context("fork").Pool(args.clients) as pool:
+            # Warm every worker's caches (calendar, templates, URL resolver) before measuring.
+            pool.map(run_baseline, [(port, 1.0, fixture["item"])] * args.clients)
+            base = pool.map(run_baseline, [(port, args.seconds, fixture["item"])] * args.clients)
+            intake = pool.map(run_intake, [(port, args.seconds, fixture)] * args.clients)
+            accepted = [pair for r in intake for pair in r["accepted"]]
+            shares = [accepted[i :: args.clients] for i in range(args.clients)]
+            steps = pool.map(run_steps, [(port, args.seconds, share, fixture["steps"]) for share in shares])
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=10)
+
+    def merged(results, key):
+        return [x for r in results for x in r[key]]
+
+    seconds = args.seconds
+    base_rps = len(merged(base, "requests")) / seconds
+    cases = merged(intake, "case")
+    step_lat = merged(steps, "requests")
+    step_seconds = max(r["elapsed"] for r in steps)
+    print(summary("baseline GET item", merged(base, "requests"), seconds))
+    print(summary("POST receive", merged(intake, "receive"), seconds))
+    print(summary("POST accept", merged(intake, "accept"), seconds))
+    print(summary("accepted cases (both)", cases, seconds))
+    print(summary("POST complete-step", step_lat, step_seconds))
+    intake_rps = (len(merged(intake, "receive")) + len(merged(intake, "accept"))) / seconds
+    errors = sum(r["errors"] for r in intake) + sum(r["errors"] for r in steps)
+    for r in intake + steps:
+        if r["first_error"]:
+            print("first error:", r["first_error"].encode().decode("unicode_escape", "replace")[:300])
+            break
+    print(
+        f"ratio: intake requests/s ÷ baseline = {intake_rps / base_rps:.2f}; "
+        f"accepted cases/s ÷ baseline = {len(cases) / seconds / base_rps:.3f}; errors: {errors}"
+    )
+
+
+if __name__ == "__main__":
+    main()
