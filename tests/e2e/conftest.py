@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; GOVHALL_CHROMIUM points elsewhere (another distribution, or a test of the skip).
+CHROMIUM = Path(os.environ.get("GOVHALL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -104,9 +105,9 @@ def site(page, live_server, external_requests, console_errors):
             page.click("form.form button[type=submit]")
             page.wait_for_load_state()
 
-        def screenshot(self, name: str) -> Path:
+        def screenshot(self, name: str, *, full_page: bool = True) -> Path:
             path = SCREENSHOTS / f"govhall-{name}.png"
-            page.screenshot(path=str(path), full_page=True)
+            page.screenshot(path=str(path), full_page=full_page)
             return path
 
     return Site()
