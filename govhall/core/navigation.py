@@ -8,6 +8,9 @@ their entries here, for example::
     Link("workbench", _("Workbench"), (Target("cases:workbench"),), roles=CASE_WORKERS),
     Link("supervision", _("Supervision"), (Target("supervision:board"),), roles={Role.SUPERVISOR}),
     Link("stats", _("Statistics"), (Target("stats:index"),), roles={Role.LEADER, Role.SUPERVISOR}),
+
+Labels written here are extracted into govhall/core's catalogue (`make messages`): translate them there,
+with the same words as the page they lead to (tests/test_translations.py checks both agree).
 """
 
 from __future__ import annotations
