@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from govhall.cases import clock as case_clock
+from govhall.cases import permissions as perms
 from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.cases.models import Case, CaseEvent, Step
 from govhall.cases.signals import case_changed
@@ -25,6 +30,36 @@ CLOCK_FIELDS = [
     "calendar_version",
     "deemed_accepted",
 ]
+
+
+# Sent by Recorder.finish INSIDE the service's transaction (case_changed waits for the commit): a receiver
+# may write in the same transaction, and an error it raises undoes the case change. Fast lanes advance
+# their stages on it. Arguments: case, events (the kinds recorded), by, now.
+case_recorded = Signal()
+
+# Set while another app's service that has checked its own permission drives case services on its
+# behalf (a lane opening the next stage's item cases, withdrawing or suspending them together).
+_acting_for: ContextVar[str] = ContextVar("govhall_cases_acting_for", default="")
+
+
+@contextmanager
+def acting_for(what: str) -> Iterator[None]:
+    """Case services called inside skip their role checks; `what` names the authority (a lane number)."""
+    token = _acting_for.set(what)
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
+
+
+def delegated() -> bool:
+    return bool(_acting_for.get())
+
+
+def require(by, action: str, case: Case, **kwargs) -> None:
+    """permissions.require, unless a caller acts under acting_for()."""
+    if not delegated():
+        perms.require(by, action, case, **kwargs)
 
 
 def local_date(now: datetime) -> date:
@@ -95,6 +130,7 @@ class Recorder:
         case.version += 1
         case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, "version"])])
         case_id, kinds = case.pk, list(self.kinds)
+        case_recorded.send(sender=Case, case=case, events=kinds, by=self.by, now=self.now)
         transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, events=kinds))
         return case
 

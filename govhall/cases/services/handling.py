@@ -29,6 +29,7 @@ from govhall.cases.services.common import (
     local_date,
     lock_case,
     not_allowed,
+    require,
     require_text,
     shift_active_step,
     start_step,
@@ -212,7 +213,7 @@ def suspend_case(
         )
     reason = require_text(reason, "reason", _("A reason is required."))
     case = lock_case(case, expected_version)
-    perms.require(by, perms.MANAGE, case)
+    require(by, perms.MANAGE, case)
     old = case.state
     case.state = transition(case, Action.SUSPEND)
     today = local_date(now)
@@ -242,7 +243,7 @@ def resume_case(
 ) -> Case:
     """End the special procedure; its working days (start < d ≤ end) are added to the deadlines."""
     case = lock_case(case, expected_version)
-    perms.require(by, perms.MANAGE, case)
+    require(by, perms.MANAGE, case)
     old = case.state
     case.state = transition(case, Action.RESUME)
     suspension = Suspension.objects.select_for_update().get(case=case, ended_on__isnull=True)

@@ -32,10 +32,12 @@ from govhall.cases.models import (
 from govhall.cases.numbering import next_case_number
 from govhall.cases.services.common import (
     Recorder,
+    delegated,
     local_date,
     lock_case,
     missing_required,
     outstanding_names,
+    require,
     require_text,
     start_step,
 )
@@ -137,7 +139,11 @@ def receive_case(
         raise ValidationError({"channel": [_("Unknown channel %(c)s.") % {"c": channel}]})
     # An online application (portal) arrives without a clerk; every other intake needs one of the hall.
     staffed = by is not None or channel != Channel.ONLINE
-    if staffed and not perms.may_receive(by, hall=hall, channel=channel, agency_hall=agency_hall):
+    if (
+        staffed
+        and not delegated()
+        and not perms.may_receive(by, hall=hall, channel=channel, agency_hall=agency_hall)
+    ):
         raise CaseForbidden(
             _("%(user)s may not receive applications at %(hall)s through channel %(channel)s.")
             % {"user": getattr(by, "username", "?"), "hall": hall.name, "channel": channel}
@@ -238,7 +244,7 @@ def request_supplement(
 ) -> Case:
     """Issue the one-time notice (一次性告知): every missing material at once, within 5 working days."""
     case = lock_case(case, expected_version)
-    perms.require(by, perms.INTAKE, case)
+    require(by, perms.INTAKE, case)
     new_state = transition(case, Action.REQUEST_SUPPLEMENT)
     if CaseEvent.objects.filter(case=case, kind=EventKind.SUPPLEMENT_REQUESTED).exists():
         raise ValidationError(
@@ -332,7 +338,7 @@ def supplement_received(
     """Record supplementary materials (补正). When the last requested one arrives, the case returns to
     `received` and that day becomes its acceptance date."""
     case = lock_case(case, expected_version)
-    perms.require(by, perms.INTAKE, case)
+    require(by, perms.INTAKE, case)
     if case.state != CaseState.SUPPLEMENT_REQUESTED:
         transition(case, Action.COMPLETE_SUPPLEMENT)  # raises the standard error
     given = _material_rows(case.item, materials)
@@ -417,7 +423,7 @@ def accept_case(
     """受理. All required materials must be in. Past the 5-day notice window the acceptance is backdated
     to the day of receipt and flagged, exactly as the 5-day rule would have done."""
     case = lock_case(case, expected_version)
-    perms.require(by, perms.INTAKE, case)
+    require(by, perms.INTAKE, case)
     transition(case, Action.ACCEPT)
     missing = missing_required(case)
     if missing:
@@ -460,7 +466,7 @@ def withdraw_case(
     """The applicant withdraws the application (any state before conclusion)."""
     reason = require_text(reason, "reason", _("Record why the applicant withdraws."))
     case = lock_case(case, expected_version)
-    perms.require(by, perms.INTAKE, case)
+    require(by, perms.INTAKE, case)
     old = case.state
     case.state = transition(case, Action.WITHDRAW)
     case.withdrawn_reason = reason
