@@ -39,7 +39,7 @@ lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff format .
 
 messages:
-	cd govhall && for app in core workdays catalog; do (cd $$app && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete); done
+	cd govhall && for app in $$(ls -d */locale | cut -d/ -f1); do (cd $$app && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete); done
 
 bench: $(DEVSTAMP)
 	$(PY) bench/workdays.py

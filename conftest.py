@@ -2,6 +2,9 @@ import os
 
 os.environ.setdefault("GOVHALL_ENV", "test")
 
+# Resets the working-day cache around every test; `seeded_calendar` re-seeds after a transactional flush.
+pytest_plugins = ["govhall.workdays.testing"]
+
 
 def pytest_configure(config):
     # Pages are tested in Chinese and English: the .mo files (not in git) must match the .po files.
