@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "govhall.workdays",
     "govhall.catalog",
     "govhall.cases",
+    "govhall.supervision",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,18 @@ else:
 
 EMAIL_BACKEND = env_str("GOVHALL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GOVHALL_FROM_EMAIL", "govhall@localhost")
+
+# Supervision (docs/supervision.md): yellow when this many working days or this share of the limit remain
+# (administrators override them per department or item), text messages, retries of failed deliveries.
+GOVHALL_WARN_DAYS = env_int("GOVHALL_WARN_DAYS", 1, minimum=0)
+GOVHALL_WARN_PERCENT = env_int("GOVHALL_WARN_PERCENT", 20, minimum=0)
+GOVHALL_SMS_BACKEND = env_str("GOVHALL_SMS_BACKEND", "govhall.supervision.notify.sms.ConsoleBackend")
+GOVHALL_SMS_URL = env_str("GOVHALL_SMS_URL", "")
+GOVHALL_SMS_KEY = env_str("GOVHALL_SMS_KEY", "")
+GOVHALL_SMS_TIMEOUT = env_int("GOVHALL_SMS_TIMEOUT", 10, minimum=1)
+GOVHALL_DELIVERY_ATTEMPTS = env_int("GOVHALL_DELIVERY_ATTEMPTS", 8, minimum=1)
+GOVHALL_CARD_REPLY_DAYS = env_int("GOVHALL_CARD_REPLY_DAYS", 3, minimum=1)
+GOVHALL_SWEEP_MINUTES = env_int("GOVHALL_SWEEP_MINUTES", 1, minimum=1)
 
 # What the header shows; a deployment sets its own centre.
 GOVHALL_CENTRE_NAME = env_str("GOVHALL_CENTRE_NAME", "泉山市政务服务中心")

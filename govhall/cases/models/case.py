@@ -156,9 +156,23 @@ class Case(models.Model):
 
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    # Supervision: the case's own light against the promised due date (govhall.supervision.lights).
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("red from"), null=True, blank=True, db_index=True)
+    alert_level = models.PositiveSmallIntegerField(
+        _("reminders sent"),
+        default=0,
+        help_text=_("For the current thresholds: 0 none, 1 yellow, 2 red; reset when the due time moves"),
+    )
+
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=["accepted", "suspended"], alert_level__lt=2),
+                name="case_red_due",
+            ),
             models.Index(fields=["hall", "received_on"], name="case_hall_received"),
             models.Index(fields=["item", "received_on"], name="case_item_received"),
             models.Index(fields=["agency_hall", "received_by"], name="case_agency_receiver"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models.case import Case
@@ -58,11 +59,36 @@ class Step(models.Model):
     rounds = models.PositiveIntegerField(
         _("rounds"), default=0, help_text=_("How many times the step was started (a return starts it again)")
     )
+    # Supervision (govhall.supervision.lights.stamp_step sets these whenever the step's clock changes):
+    # the light is a comparison of these with now, in SQL, for any number of rows.
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("red from"), null=True, blank=True, db_index=True)
+    paused = models.BooleanField(_("clock paused"), default=False)
+    alert_level = models.PositiveSmallIntegerField(
+        _("reminders sent"),
+        default=0,
+        help_text=_("For the current thresholds: 0 none, 1 yellow, 2 red; reset when the due time moves"),
+    )
 
     class Meta:
         ordering = ["case", "position"]
         constraints = [models.UniqueConstraint(fields=["case", "position"], name="step_position_unique")]
-        indexes = [models.Index(fields=["department", "state", "due_date"], name="step_queue")]
+        indexes = [
+            models.Index(fields=["department", "state", "due_date"], name="step_queue"),
+            # The board's counts: an index-only scan of the open steps.
+            models.Index(
+                fields=["department", "due_at", "warn_at", "paused"],
+                condition=Q(state="active"),
+                name="step_light",
+            ),
+            # The sweep's pending crossings; rows leave these indexes once reminded.
+            models.Index(
+                fields=["warn_at"], condition=Q(state="active", alert_level=0), name="step_warn_due"
+            ),
+            models.Index(
+                fields=["due_at"], condition=Q(state="active", alert_level__lt=2), name="step_red_due"
+            ),
+        ]
         verbose_name = _("step")
         verbose_name_plural = _("steps")
 

@@ -19,6 +19,7 @@ from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.cases.models import Case, CaseEvent, Step
 from govhall.cases.signals import case_changed
 from govhall.cases.states import StepAction, step_transition
+from govhall.supervision import lights
 
 CLOCK_FIELDS = [
     "acceptance_date",
@@ -127,8 +128,9 @@ class Recorder:
         """Store the replayed clock and the given fields, bump the version, announce after commit."""
         case = self.case
         store_clock(case)
+        light_fields = lights.stamp_case(case)
         case.version += 1
-        case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, "version"])])
+        case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, *light_fields, "version"])])
         case_id, kinds = case.pk, list(self.kinds)
         case_recorded.send(sender=Case, case=case, events=kinds, by=self.by, now=self.now)
         transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, events=kinds))
@@ -163,6 +165,7 @@ def start_step(step: Step, rec: Recorder, *, reopen: bool = False) -> None:
     step.finished_by = None
     step.outcome = ""
     step.rounds += 1
+    lights.stamp_step(step, case=rec.case, restart=True)
     step.save()
     rec.record(
         "step_started",
@@ -178,11 +181,12 @@ def start_step(step: Step, rec: Recorder, *, reopen: bool = False) -> None:
 def shift_active_step(case: Case, days: int) -> None:
     """Add (or take back) working days on the active step's own due date: pauses and extensions."""
     step = Step.objects.select_for_update().filter(case=case, state="active").first()
-    if step is None or not days:
+    if step is None:
         return
     step.paused_days = max(0, step.paused_days + days)
     step.due_date = case_clock.step_due_date(step.started_on, step.limit_days, step.paused_days)
-    step.save(update_fields=["paused_days", "due_date"])
+    # Also with days == 0: a resume after exactly the expected days still restarts the step's light.
+    step.save(update_fields=["paused_days", "due_date", *lights.stamp_step(step, case=case)])
 
 
 def missing_required(case: Case) -> list:

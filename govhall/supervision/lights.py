@@ -1,0 +1,248 @@
+"""Lights (红绿灯): thresholds stored on the row, compared with now in SQL.
+
+A step (or case) stores two moments whenever its clock changes (stamp_step / stamp_case, called by the case
+services): `warn_at`, the start of the day from which at most N working days remain (yellow), and `due_at`,
+the end of the due date (red). At any moment `now`:
+
+    paused  the clock is stopped (a special procedure, 特别程序)
+    red     due_at <= now
+    yellow  warn_at <= now < due_at
+    green   now < warn_at
+
+"Remaining working days" on a day d are the working days after d up to and including the due date (the
+project counts from the next working day), so with N = 1 a step due on Monday turns yellow on the Friday
+before (or on a make-up Saturday, 调休). N is the larger of the rule's days and its share of the limit
+(floor(limit × % / 100)): "whichever comes first". A light never needs a job: the board is always true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govhall.workdays import calendar as workdays
+
+GREEN, YELLOW, RED, PAUSED = "green", "yellow", "red", "paused"
+LIGHTS = (GREEN, YELLOW, RED, PAUSED)
+LIGHT_LABELS = {GREEN: _("On time"), YELLOW: _("Deadline near"), RED: _("Overdue"), PAUSED: _("Paused")}
+# Case states in which a case carries a light (received cases have no promised due date yet).
+LIT_CASE_STATES = ("accepted", "suspended")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    warn_days: int | None
+    warn_percent: int | None
+
+    def lead(self, limit: int) -> int:
+        """Working days before the due date at which yellow starts."""
+        by_days = self.warn_days or 0
+        by_share = (max(limit, 0) * self.warn_percent) // 100 if self.warn_percent else 0
+        return max(by_days, by_share)
+
+
+def default_threshold() -> Threshold:
+    return Threshold(
+        int(getattr(settings, "GOVHALL_WARN_DAYS", 1)), int(getattr(settings, "GOVHALL_WARN_PERCENT", 20))
+    )
+
+
+class RuleBook:
+    """All threshold rules, read once: the most specific wins (item code, department, global, settings)."""
+
+    def __init__(self) -> None:
+        from govhall.supervision.models import ThresholdRule
+
+        self.by_item: dict[str, Threshold] = {}
+        self.by_department: dict[int, Threshold] = {}
+        self.fallback = default_threshold()
+        for rule in ThresholdRule.objects.all():
+            threshold = Threshold(rule.warn_days, rule.warn_percent)
+            if rule.item_code:
+                self.by_item[rule.item_code] = threshold
+            elif rule.department_id:
+                self.by_department[rule.department_id] = threshold
+            else:
+                self.fallback = threshold
+
+    def threshold(self, *, item_code: str | None, department_id: int | None) -> Threshold:
+        if item_code and item_code in self.by_item:
+            return self.by_item[item_code]
+        if department_id and department_id in self.by_department:
+            return self.by_department[department_id]
+        return self.fallback
+
+
+def start_of(day: date) -> datetime:
+    """Local midnight at the start of `day`, in the centre's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after `day` (local midnight of the next day): a due date is kept all day."""
+    return start_of(day + timedelta(days=1))
+
+
+def thresholds(due: date, limit: int, threshold: Threshold, *, calendar=None) -> tuple[datetime, datetime]:
+    """(warn_at, due_at) for a due date and the limit in working days it was counted with."""
+    cal = calendar or workdays.CACHE.snapshot()
+    lead = threshold.lead(limit)
+    warn_day = cal.add_workdays(due, -lead) if lead else due
+    return start_of(warn_day), end_of(due)
+
+
+def _reset_alerts(row, warn_at: datetime | None, due_at: datetime | None) -> None:
+    # A moved due time (extension, pause, restart) starts the reminders afresh: each crossing of the new
+    # thresholds is announced again. A rule change that only moves yellow does not re-remind.
+    if row.due_at != due_at:
+        row.alert_level = 0
+    row.warn_at, row.due_at = warn_at, due_at
+
+
+STEP_FIELDS = ("warn_at", "due_at", "paused", "alert_level")
+CASE_FIELDS = ("warn_at", "due_at", "alert_level")
+
+
+def stamp_step(step, *, case, restart: bool = False, rules: RuleBook | None = None) -> list[str]:
+    """Set the step's warn_at/due_at/paused from its due date and the rules; returns the fields changed.
+    The one place that decides a step's thresholds: the case services call it whenever the step starts or
+    its clock moves (pause, resume, extension)."""
+    if step.state != "active" or step.due_date is None:
+        _reset_alerts(step, None, None)
+        step.paused = False
+        return list(STEP_FIELDS)
+    rules = rules or RuleBook()
+    threshold = rules.threshold(
+        item_code=case.item.code if case.item_id else None, department_id=step.department_id
+    )
+    warn_at, due_at = thresholds(step.due_date, step.limit_days + step.paused_days, threshold)
+    _reset_alerts(step, warn_at, due_at)
+    if restart:
+        step.alert_level = 0
+    step.paused = case.state == "suspended"
+    return list(STEP_FIELDS)
+
+
+def stamp_case(case, *, rules: RuleBook | None = None) -> list[str]:
+    """Set the case's warn_at/due_at from the promised due date; a withdrawn case's steps go dark."""
+    if case.state not in LIT_CASE_STATES or case.promised_due is None or case.acceptance_date is None:
+        _reset_alerts(case, None, None)
+        if case.state == "withdrawn":
+            from govhall.cases.models import Step
+
+            Step.objects.filter(case=case, state="active").update(
+                warn_at=None, due_at=None, paused=False, alert_level=0
+            )
+        return list(CASE_FIELDS)
+    cal = workdays.CACHE.snapshot()
+    rules = rules or RuleBook()
+    item = case.item
+    threshold = rules.threshold(item_code=item.code, department_id=item.department_id)
+    limit = cal.workdays_between(case.acceptance_date, case.promised_due)
+    warn_at, due_at = thresholds(case.promised_due, limit, threshold, calendar=cal)
+    _reset_alerts(case, warn_at, due_at)
+    return list(CASE_FIELDS)
+
+
+# --- SQL ------------------------------------------------------------------------------------------------
+
+
+def conditions(now: datetime, *, prefix: str = "", paused: Q | None = None) -> dict[str, Q]:
+    """The four lights as filters on rows with `warn_at`/`due_at` (under `prefix`, e.g. "case__").
+    `paused` says when the clock is stopped; by default a `paused` column."""
+    p = prefix
+    stopped = paused if paused is not None else Q(**{f"{p}paused": True})
+    lit = Q(**{f"{p}due_at__isnull": False})
+    return {
+        PAUSED: lit & stopped,
+        RED: lit & ~stopped & Q(**{f"{p}due_at__lte": now}),
+        YELLOW: lit & ~stopped & Q(**{f"{p}due_at__gt": now, f"{p}warn_at__lte": now}),
+        GREEN: lit & ~stopped & Q(**{f"{p}warn_at__gt": now}),
+    }
+
+
+def light_expression(now: datetime, *, prefix: str = "", paused: Q | None = None, lit: Q | None = None):
+    """A Case/When expression giving 'green' / 'yellow' / 'red' / 'paused' (or NULL) for any number of
+    rows. Usable on steps, cases and (later) lane cases: pass their own `paused` and `lit` conditions."""
+    conds = conditions(now, prefix=prefix, paused=paused)
+    whens = [When(conds[light], then=Value(light)) for light in (PAUSED, RED, YELLOW, GREEN)]
+    expression = CaseWhen(*whens, default=None, output_field=CharField())
+    if lit is not None:
+        expression = CaseWhen(When(lit, then=expression), default=None, output_field=CharField())
+    return expression
+
+
+STEP_LIT = Q(state="active")
+CASE_PAUSED = Q(state="suspended")
+CASE_LIT = Q(state__in=LIT_CASE_STATES)
+
+
+def annotate_steps(steps: QuerySet, now: datetime) -> QuerySet:
+    """Steps with `.light`."""
+    return steps.annotate(light=light_expression(now, lit=STEP_LIT))
+
+
+def annotate_cases(cases: QuerySet, now: datetime) -> QuerySet:
+    """Cases with `.light` (against the promised due date)."""
+    return cases.annotate(light=light_expression(now, paused=CASE_PAUSED, lit=CASE_LIT))
+
+
+def lit_steps(steps: QuerySet) -> QuerySet:
+    """The open steps that carry a light."""
+    return steps.filter(STEP_LIT, due_at__isnull=False)
+
+
+def counts(rows: QuerySet, now: datetime, *, by: str | None, prefix: str = "", paused: Q | None = None):
+    """Counts of each light grouped by the field `by` (None: one total), as COUNT(*) FILTER (WHERE …):
+    one pass over the rows in the database."""
+    conds = conditions(now, prefix=prefix, paused=paused)
+    aggregates = {light: Count("pk", filter=conds[light]) for light in LIGHTS}
+    if by is None:
+        return rows.aggregate(**aggregates)
+    return rows.order_by().values(by).annotate(**aggregates).order_by(by)
+
+
+def light_of(row, now: datetime, *, paused: bool | None = None) -> str | None:
+    """The same rule in Python, for one row already in memory (a model's own light, Step.light(now))."""
+    if row.due_at is None:
+        return None
+    if paused if paused is not None else getattr(row, "paused", False):
+        return PAUSED
+    if row.due_at <= now:
+        return RED
+    if row.warn_at is not None and row.warn_at <= now:
+        return YELLOW
+    return GREEN
+
+
+def restamp_open(*, batch: int = 2000) -> int:
+    """Recompute the thresholds of every open step and case (after a threshold rule changed)."""
+    from govhall.cases.models import Case, Step
+
+    rules = RuleBook()
+    count = 0
+    steps = Step.objects.filter(state="active", due_at__isnull=False).select_related("case", "case__item")
+    rows = []
+    for step in steps.iterator(chunk_size=batch):
+        stamp_step(step, case=step.case, rules=rules)
+        rows.append(step)
+        if len(rows) >= batch:
+            count += Step.objects.bulk_update(rows, list(STEP_FIELDS))
+            rows = []
+    count += Step.objects.bulk_update(rows, list(STEP_FIELDS)) if rows else 0
+    cases = Case.objects.filter(state__in=LIT_CASE_STATES, due_at__isnull=False).select_related("item")
+    rows = []
+    for case in cases.iterator(chunk_size=batch):
+        stamp_case(case, rules=rules)
+        rows.append(case)
+        if len(rows) >= batch:
+            count += Case.objects.bulk_update(rows, list(CASE_FIELDS))
+            rows = []
+    count += Case.objects.bulk_update(rows, list(CASE_FIELDS)) if rows else 0
+    return count

@@ -1,0 +1,68 @@
+"""Crossings of a threshold, and escalations: one row each, the proof that a reminder went out once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from govhall.supervision.models.base import AppendOnly
+
+
+class AlertLevel(models.TextChoices):
+    YELLOW = "yellow", _("Deadline near")
+    RED = "red", _("Overdue")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class Alert(AppendOnly):
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(
+        "cases.Step",
+        verbose_name=_("step"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=AlertLevel.choices)
+    threshold_at = models.DateTimeField(
+        _("threshold"), help_text=_("The yellow or red time that was crossed")
+    )
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the sweep found the crossing"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            # A second sweep that somehow claimed the same crossing fails here instead of reminding twice.
+            models.UniqueConstraint(
+                fields=["step", "level", "threshold_at"],
+                condition=Q(step__isnull=False) & ~Q(level="escalated"),
+                name="alert_once_per_step_crossing",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "level", "threshold_at"],
+                condition=Q(step__isnull=True) & ~Q(level="escalated"),
+                name="alert_once_per_case_crossing",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "at"], name="alert_department_at")]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.step_id} {self.level} {self.threshold_at:%Y-%m-%d}"

@@ -1,0 +1,374 @@
+"""The sweep: find threshold crossings and announce each exactly once, even with several workers.
+
+Lights need no job (they are compared with now at query time). The sweep only sends reminders, issues
+the rule cards and escalates. It claims rows by compare-and-swap in bulk:
+
+    UPDATE cases_step SET alert_level = 2
+     WHERE id IN (SELECT id … WHERE <crossed> AND alert_level < 2 LIMIT n [FOR UPDATE SKIP LOCKED])
+       AND alert_level < 2 AND <crossed>
+    RETURNING id
+
+Only the worker whose UPDATE changed a row gets its id back; a concurrent sweep either skips the locked
+rows (PostgreSQL) or re-checks `alert_level < 2` after the first commits and finds nothing. The alerts,
+inbox and outbox rows and cards of a batch commit in the same transaction as its claim, so a crash loses
+nothing and repeats nothing. When the due time moves (extension, pause), lights.stamp_* reset the level
+and the new crossings are announced again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+
+from govhall.cases.models import Case, Step
+from govhall.supervision import services
+from govhall.supervision.lights import end_of
+from govhall.supervision.models import (
+    Alert,
+    AlertLevel,
+    Card,
+    CardEvent,
+    CardKind,
+    CardRule,
+    CardState,
+    NotificationKind,
+    Order,
+    OrderEvent,
+    OrderState,
+)
+from govhall.supervision.notify import Message, post
+from govhall.supervision.services import Directory, centre_text, local_date
+from govhall.workdays import calendar as workdays
+
+BATCH = 5000
+# A case whose steps drew this many yellow cards gets a red card (repeated yellow cards).
+RED_AFTER_YELLOW_CARDS = 2
+
+
+@dataclass
+class SweepResult:
+    step_yellow: int = 0
+    step_red: int = 0
+    case_yellow: int = 0
+    case_red: int = 0
+    cards: int = 0
+    late_card_replies: int = 0
+    orders_escalated: int = 0
+    messages: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def crossings(self) -> int:
+        return self.step_yellow + self.step_red + self.case_yellow + self.case_red
+
+
+def _claim(table: str, level: int, crossed: str, params: list, limit: int) -> list[int]:
+    """Set alert_level = level on at most `limit` crossed rows still below it; the ids this call won."""
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    where = f"alert_level < %s AND {crossed}"
+    sql = (
+        f"UPDATE {table} SET alert_level = %s WHERE id IN "
+        f"(SELECT id FROM {table} WHERE {where} LIMIT %s{lock}) AND {where} RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [level, level, *params, limit, level, *params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _dt(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _step_crossed(level: int, now: datetime) -> tuple[str, list]:
+    # The partial indexes step_warn_due / step_red_due serve these conditions.
+    if level == 1:
+        return "state = %s AND paused = %s AND warn_at <= %s AND due_at > %s", [
+            "active",
+            False,
+            _dt(now),
+            _dt(now),
+        ]
+    return "state = %s AND paused = %s AND due_at <= %s", ["active", False, _dt(now)]
+
+
+def _case_crossed(level: int, now: datetime) -> tuple[str, list]:
+    if level == 1:
+        return "state = %s AND warn_at <= %s AND due_at > %s", ["accepted", _dt(now), _dt(now)]
+    return "state = %s AND due_at <= %s", ["accepted", _dt(now)]
+
+
+def _step_rows(ids: list[int]) -> list[dict]:
+    return list(
+        Step.objects.filter(pk__in=ids).values(
+            "pk", "name", "due_date", "warn_at", "due_at", "department_id", "case_id", "case__number"
+        )
+    )
+
+
+def _case_url(case_id: int) -> str:
+    return f"/cases/{case_id}/"
+
+
+def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: SweepResult, batch: int) -> None:
+    crossed, params = _step_crossed(level, now)
+    while True:
+        with transaction.atomic():
+            ids = _claim(Step._meta.db_table, level, crossed, params, batch)
+            if not ids:
+                return
+            rows = _step_rows(ids)
+            alerts, messages, cards = [], [], []
+            for row in rows:
+                dept = row["department_id"]
+                threshold = row["warn_at"] if level == 1 else row["due_at"]
+                alerts.append(
+                    Alert(
+                        case_id=row["case_id"],
+                        step_id=row["pk"],
+                        department_id=dept,
+                        level=AlertLevel.YELLOW if level == 1 else AlertLevel.RED,
+                        threshold_at=threshold,
+                        at=now,
+                    )
+                )
+                values = {
+                    "number": row["case__number"],
+                    "step": row["name"],
+                    "due": row["due_date"].isoformat(),
+                }
+                if level == 1:
+                    text = centre_text("Deadline near: %(number)s, step “%(step)s”, due %(due)s.", **values)
+                    tell = tuple(directory.handlers.get(dept, ()))
+                    kind = NotificationKind.STEP_YELLOW
+                else:
+                    text = centre_text("Overdue: %(number)s, step “%(step)s” was due %(due)s.", **values)
+                    tell = (*directory.department(dept), *directory.supervisors)
+                    kind = NotificationKind.STEP_RED
+                    cards.append(
+                        Card(
+                            kind=CardKind.YELLOW,
+                            rule=CardRule.STEP_OVERDUE,
+                            key=f"step_overdue:{row['pk']}:{int(threshold.timestamp())}",
+                            department_id=dept,
+                            case_id=row["case_id"],
+                            step_id=row["pk"],
+                            reason=centre_text(
+                                "Step “%(step)s” ran over its time limit (due %(due)s).", **values
+                            ),
+                            issued_at=now,
+                            reply_due=result.extra["reply_due"],
+                        )
+                    )
+                messages.append(Message(tell, kind, text, _case_url(row["case_id"]), row["case_id"]))
+            Alert.objects.bulk_create(alerts, batch_size=2000)
+            if cards:
+                _issue_cards(cards, now=now, directory=directory, result=result)
+                _repeated_yellow(cards, now=now, directory=directory, result=result)
+            result.messages += post(messages, now=now)
+            if level == 1:
+                result.step_yellow += len(ids)
+            else:
+                result.step_red += len(ids)
+        if len(ids) < batch:
+            return
+
+
+def _issue_cards(cards: list[Card], *, now: datetime, directory: Directory, result: SweepResult) -> None:
+    """Rule cards in bulk, each with its 'issued' event and a message to the department head."""
+    made = Card.objects.bulk_create(cards, batch_size=2000)
+    CardEvent.objects.bulk_create(
+        [
+            CardEvent(
+                card=c, kind="issued", at=now, to_state=CardState.ISSUED, text=c.reason, data={"rule": c.rule}
+            )
+            for c in made
+        ],
+        batch_size=2000,
+    )
+    numbers = dict(Case.objects.filter(pk__in={c.case_id for c in made}).values_list("pk", "number"))
+    result.messages += post(
+        [
+            Message(
+                tuple(directory.heads.get(c.department_id, ())),
+                NotificationKind.CARD,
+                services.card_message(c, numbers.get(c.case_id, "")),
+                f"/supervision/cards/{c.pk}/",
+                c.case_id,
+            )
+            for c in made
+        ],
+        now=now,
+    )
+    result.cards += len(made)
+
+
+def _repeated_yellow(new: list[Card], *, now: datetime, directory: Directory, result: SweepResult) -> None:
+    cases = {c.case_id for c in new}
+    repeated = (
+        Card.objects.filter(case_id__in=cases, kind=CardKind.YELLOW)
+        .exclude(state=CardState.REVOKED)
+        .values("case_id", "department_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=RED_AFTER_YELLOW_CARDS)
+    )
+    if not repeated:
+        return
+    taken = set(
+        Card.objects.filter(
+            key__in=[f"repeated_yellow:{r['case_id']}:{r['department_id']}" for r in repeated]
+        ).values_list("key", flat=True)
+    )
+    reds = []
+    for r in repeated:
+        key = f"repeated_yellow:{r['case_id']}:{r['department_id']}"
+        if key in taken:
+            continue
+        reds.append(
+            Card(
+                kind=CardKind.RED,
+                rule=CardRule.REPEATED_YELLOW,
+                key=key,
+                department_id=r["department_id"],
+                case_id=r["case_id"],
+                reason=centre_text("%(n)s yellow cards on the same case.", n=r["n"]),
+                issued_at=now,
+                reply_due=result.extra["reply_due"],
+            )
+        )
+    if reds:
+        _issue_cards(reds, now=now, directory=directory, result=result)
+
+
+def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: SweepResult, batch: int) -> None:
+    crossed, params = _case_crossed(level, now)
+    while True:
+        with transaction.atomic():
+            ids = _claim(Case._meta.db_table, level, crossed, params, batch)
+            if not ids:
+                return
+            rows = list(
+                Case.objects.filter(pk__in=ids).values(
+                    "pk", "number", "promised_due", "warn_at", "due_at", "item__department_id", "item__name"
+                )
+            )
+            alerts, messages, cards = [], [], []
+            for row in rows:
+                dept = row["item__department_id"]
+                threshold = row["warn_at"] if level == 1 else row["due_at"]
+                alerts.append(
+                    Alert(
+                        case_id=row["pk"],
+                        department_id=dept,
+                        level=AlertLevel.YELLOW if level == 1 else AlertLevel.RED,
+                        threshold_at=threshold,
+                        at=now,
+                    )
+                )
+                values = {
+                    "number": row["number"],
+                    "item": row["item__name"],
+                    "due": row["promised_due"].isoformat(),
+                }
+                if level == 1:
+                    text = centre_text(
+                        "Case deadline near: %(number)s %(item)s, promised by %(due)s.", **values
+                    )
+                    tell = directory.department(dept)
+                    kind = NotificationKind.CASE_YELLOW
+                else:
+                    text = centre_text("Case overdue: %(number)s %(item)s was promised by %(due)s.", **values)
+                    tell = (*directory.department(dept), *directory.supervisors)
+                    kind = NotificationKind.CASE_RED
+                    cards.append(
+                        Card(
+                            kind=CardKind.RED,
+                            rule=CardRule.CASE_OVERDUE,
+                            key=f"case_overdue:{row['pk']}:{int(threshold.timestamp())}",
+                            department_id=dept,
+                            case_id=row["pk"],
+                            reason=centre_text(
+                                "The case ran over its promised time limit (%(due)s).", **values
+                            ),
+                            issued_at=now,
+                            reply_due=result.extra["reply_due"],
+                        )
+                    )
+                messages.append(Message(tell, kind, text, _case_url(row["pk"]), row["pk"]))
+            Alert.objects.bulk_create(alerts, batch_size=2000)
+            if cards:
+                _issue_cards(cards, now=now, directory=directory, result=result)
+            result.messages += post(messages, now=now)
+            if level == 1:
+                result.case_yellow += len(ids)
+            else:
+                result.case_red += len(ids)
+        if len(ids) < batch:
+            return
+
+
+def _late_card_replies(*, now: datetime, directory: Directory, result: SweepResult) -> None:
+    today = local_date(now)
+    late = Card.objects.filter(
+        state__in=[CardState.ISSUED, CardState.UPHELD], reply_due__lt=today, reply_overdue_noticed=False
+    ).values_list("pk", "department_id", "reply_due")
+    for pk, dept, due in late:
+        with transaction.atomic():
+            if not Card.objects.filter(pk=pk, reply_overdue_noticed=False).update(reply_overdue_noticed=True):
+                continue  # another sweep reported it
+            CardEvent.objects.create(
+                card_id=pk, kind="reply_overdue", at=now, data={"reply_due": due.isoformat()}
+            )
+            text = centre_text("Card #%(pk)s: no reply by %(due)s.", pk=pk, due=due.isoformat())
+            tell = (*directory.heads.get(dept, ()), *directory.supervisors)
+            result.messages += post(
+                [Message(tell, NotificationKind.CARD_REPLY_OVERDUE, text, f"/supervision/cards/{pk}/")],
+                now=now,
+            )
+            result.late_card_replies += 1
+
+
+def _overdue_orders(*, now: datetime, directory: Directory, result: SweepResult) -> None:
+    late = Order.objects.filter(state=OrderState.OPEN, due_at__lte=now, escalation_level=0).values_list(
+        "pk", "department_id", "due_date", "case_id"
+    )
+    for pk, dept, due, case_id in late:
+        with transaction.atomic():
+            if not Order.objects.filter(pk=pk, state=OrderState.OPEN, escalation_level=0).update(
+                escalation_level=1
+            ):
+                continue
+            OrderEvent.objects.create(
+                order_id=pk, kind="escalated", at=now, from_state=OrderState.OPEN, to_state=OrderState.OPEN
+            )
+            text = centre_text(
+                "Supervision order #%(pk)s is overdue (act by %(due)s).", pk=pk, due=due.isoformat()
+            )
+            tell = (*directory.department(dept), *directory.supervisors, *directory.leaders)
+            result.messages += post(
+                [Message(tell, NotificationKind.ORDER_OVERDUE, text, f"/supervision/orders/{pk}/", case_id)],
+                now=now,
+            )
+            result.orders_escalated += 1
+
+
+def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
+    """One sweep at `now`: reminders for new yellow and red crossings of steps and cases, rule cards,
+    late card replies, overdue supervision orders. Safe to run in several workers at once."""
+    result = SweepResult()
+    result.extra["reply_due"] = workdays.add_workdays(local_date(now), settings.GOVHALL_CARD_REPLY_DAYS)
+    directory = Directory()
+    # Red first: a row that jumped straight past both thresholds gets the red reminder only.
+    _sweep_steps(2, now=now, directory=directory, result=result, batch=batch)
+    _sweep_steps(1, now=now, directory=directory, result=result, batch=batch)
+    _sweep_cases(2, now=now, directory=directory, result=result, batch=batch)
+    _sweep_cases(1, now=now, directory=directory, result=result, batch=batch)
+    _late_card_replies(now=now, directory=directory, result=result)
+    _overdue_orders(now=now, directory=directory, result=result)
+    return result
+
+
+__all__ = ["SweepResult", "end_of", "sweep"]
