@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "govhall.catalog",
     "govhall.cases",
     "govhall.supervision",
+    "govhall.lanes",
 ]
 
 MIDDLEWARE = [

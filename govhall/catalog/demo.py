@@ -151,9 +151,12 @@ def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     accounts = _create_accounts(passwords, halls, departments, now=now)
     admin = accounts.get("admin")
     materials, steps = _create_items(city, halls, departments, by=admin, now=now)
+    from govhall.lanes.demo import load_demo_lanes  # the three fast lanes, built from the items above
+
+    lanes = load_demo_lanes(now=now, by=admin)
 
     counts = catalog_summary()
-    counts.update(windows=windows, materials=materials, steps=steps, accounts=len(accounts))
+    counts.update(windows=windows, materials=materials, steps=steps, accounts=len(accounts), lanes=len(lanes))
     return counts
 
 

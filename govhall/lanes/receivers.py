@@ -1,0 +1,37 @@
+"""The lane listens to its item cases: cases' `case_recorded` is sent inside each case service's
+transaction, so a stage passes (and the next one opens) in the same transaction as the conclusion that
+met its join rule, and a failure undoes both."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from govhall.cases.models import Case
+from govhall.cases.services.common import case_recorded
+
+# The event kinds that can change a lane; any other case change costs the lane no query.
+MOVES_THE_LANE = frozenset(
+    {
+        "concluded",
+        "rejected",
+        "withdrawn",
+        "accepted",
+        "deemed_accepted",
+        "suspended",
+        "resumed",
+        "extension_decided",
+    }
+)
+
+
+@receiver(case_recorded, sender=Case, dispatch_uid="lanes.item_case_recorded")
+def item_case_recorded(sender, *, case: Case, events: list[str], by, now, **kwargs) -> None:
+    if MOVES_THE_LANE.isdisjoint(events):
+        return
+    from govhall.lanes.models import LaneItemCase
+    from govhall.lanes.services.running import is_driving, item_case_changed
+
+    link = LaneItemCase.objects.filter(case_id=case.pk).select_related("run__stage", "stage_item").first()
+    if link is None or is_driving(link.lane_case_id):
+        return
+    item_case_changed(link, case=case, events=events, by=by, now=now)

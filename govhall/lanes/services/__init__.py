@@ -1,0 +1,36 @@
+"""Every change of a lane or a lane case is one function here (house style: verbs, keyword-only
+arguments, one transaction each). Views, the API and commands call these and nothing else."""
+
+from govhall.lanes.services.config import (
+    import_form,
+    lane_errors,
+    publish_lane,
+    revise_lane,
+    share_materials,
+    stage_limit,
+    withdraw_lane_version,
+)
+from govhall.lanes.services.running import (
+    apply_to_lane,
+    item_case_changed,
+    resume_lane,
+    supplement_lane,
+    suspend_lane,
+    withdraw_lane,
+)
+
+__all__ = [
+    "apply_to_lane",
+    "import_form",
+    "item_case_changed",
+    "lane_errors",
+    "publish_lane",
+    "resume_lane",
+    "revise_lane",
+    "share_materials",
+    "stage_limit",
+    "supplement_lane",
+    "suspend_lane",
+    "withdraw_lane",
+    "withdraw_lane_version",
+]
