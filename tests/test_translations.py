@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 
 from govhall.core.i18n_compile import compile_all
 
@@ -72,8 +73,17 @@ def test_pages_speak_chinese_by_default(client):
 
 
 @pytest.mark.django_db
-def test_pages_speak_english_when_the_browser_asks(client):
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_pages_speak_chinese_even_when_the_browser_asks_for_english(client):
+    """Accept-Language comes from the operating system; the hall's pages stay Chinese until switched."""
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "登录" in html
+
+
+@pytest.mark.django_db
+def test_pages_speak_english_once_the_user_chose_it(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Log in" in html
     assert "登录" not in html
@@ -92,9 +102,10 @@ def test_roles_and_admin_title_are_translated(client, make_user):
     client.force_login(make_user("supervisor", is_staff=True))
     html = client.get("/").content.decode()
     assert "效能监察" in html
-    admin = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    admin = client.get("/admin/").content.decode()
     assert "泉山市政务服务中心管理后台" in admin
-    english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/admin/").content.decode()
     assert "泉山市政务服务中心 administration" in english
 
 

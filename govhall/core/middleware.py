@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 
 POLICY = "; ".join(
     [
@@ -38,3 +42,25 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages speak Chinese unless the user picked English with the language switch.
+
+    Browsers send Accept-Language from the operating system, and many officials' machines are set to
+    English; the hall's interface must still be Chinese for them. So pages follow only the language
+    cookie that the switch (Django's set_language) writes. API clients choose deliberately: under
+    /api/ the Accept-Language header still counts, so error messages come in the caller's language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            super().process_request(request)
+            return
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        try:
+            code = get_supported_language_variant(code)
+        except LookupError:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from govhall.cases import services
@@ -305,5 +306,6 @@ def test_the_public_progress_page(world, now):
 def test_pages_speak_english_on_request(world, now):
     world.accepted(now)
     client = client_for(world.users["clerk"])
-    html = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/cases/").content.decode()
     assert "Case search" in html
