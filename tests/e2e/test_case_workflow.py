@@ -69,6 +69,15 @@ def test_clerk_files_and_accepts_handler_approves_and_concludes(page: Page, site
     case = Case.objects.get(number=number)
     site.screenshot("case-accepted")
 
+    # The search finds it while typing (htmx), with the phone masked.
+    page.click("nav.site-nav a[data-nav=cases]")
+    expect(page.locator("h1")).to_have_text("办件查询")
+    page.fill("input[name=q]", number[:-2])
+    expect(page.locator("[data-test=results]")).to_contain_text(number)
+    expect(page.locator("[data-test=results]")).to_contain_text("139****5678")
+    site.screenshot("search")
+    page.goto(site.url + f"/cases/{case.pk}/")
+
     # The acceptance notice, printable, with the number and the verification code.
     open_notice(page, site, "acceptance")
     expect(page.locator("[data-test=notice] h1")).to_have_text("受理通知书")
