@@ -84,6 +84,14 @@ _CASES = Link(
     roles=CASE_WORKERS | {Role.SUPERVISOR, Role.LEADER},
 )
 
+_SUPERVISION = Link(
+    "supervision",
+    _("Supervision"),
+    (Target("supervision:board", login=True),),
+    roles=frozenset({Role.SUPERVISOR, Role.LEADER, Role.DEPT_HEAD}),
+    description=_("Traffic lights of every open step, cards and supervision orders."),
+)
+
 _CATALOGUE_TARGETS = (
     Target("catalog:index"),  # the public catalogue page, once it exists
     Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
@@ -96,6 +104,7 @@ NAVIGATION: tuple[Link, ...] = (
     _QUEUE,
     _EXTENSIONS,
     _CASES,
+    _SUPERVISION,
     Link(
         "catalog",
         _("Service catalogue"),
@@ -159,10 +168,10 @@ LANDING: dict[str, tuple[Link, ...]] = {
     Role.CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
     Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
     Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
-    Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _CASES, _CATALOGUE_LINK),
-    Role.SUPERVISOR: (_CASES, _CATALOGUE_LINK, _API_LINK),
+    Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
+    Role.SUPERVISOR: (_SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
     Role.OPERATOR: (_CATALOGUE_LINK,),
-    Role.LEADER: (_CASES, _CATALOGUE_LINK, _API_LINK),
+    Role.LEADER: (_SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
     Role.APPLICANT: (_CATALOGUE_LINK,),
 }
 

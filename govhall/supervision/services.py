@@ -265,6 +265,7 @@ def appeal_card(card: Card, *, reason: str, by, now: datetime, expected_version:
     card = _lock_card(card, expected_version)
     require_department_head(by, card.department_id)
     reason = _require_text(reason, "reason", _("Say why the card is wrong."))
+    card_transition(card, "appeal")  # refused in this state before anything else
     if card.appealed:
         raise ValidationError({"reason": [_("A card can be appealed only once.")]})
     return _card_change(

@@ -165,10 +165,10 @@ def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: Swe
                     )
                 messages.append(Message(tell, kind, text, _case_url(row["case_id"]), row["case_id"]))
             Alert.objects.bulk_create(alerts, batch_size=2000)
+            result.messages += post(messages, now=now)
             if cards:
                 _issue_cards(cards, now=now, directory=directory, result=result)
                 _repeated_yellow(cards, now=now, directory=directory, result=result)
-            result.messages += post(messages, now=now)
             if level == 1:
                 result.step_yellow += len(ids)
             else:
@@ -299,9 +299,9 @@ def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: Swe
                     )
                 messages.append(Message(tell, kind, text, _case_url(row["pk"]), row["pk"]))
             Alert.objects.bulk_create(alerts, batch_size=2000)
+            result.messages += post(messages, now=now)
             if cards:
                 _issue_cards(cards, now=now, directory=directory, result=result)
-            result.messages += post(messages, now=now)
             if level == 1:
                 result.case_yellow += len(ids)
             else:

@@ -1,0 +1,144 @@
+"""Reads of supervision: who sees which steps, board counts, drill-down lists, cards, orders, the inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from govhall.cases.models import Step
+from govhall.catalog.models import Department, Hall
+from govhall.core.models import Role
+from govhall.supervision import lights
+from govhall.supervision.models import Card, Notification, Order
+
+BOARD_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+DIMENSIONS = ("department", "hall")  # "lane" joins when govhall.lanes exists (see docs/supervision.md)
+
+
+def sees_all(user) -> bool:
+    return getattr(user, "role", None) in BOARD_ROLES
+
+
+def sees_department(user) -> bool:
+    return getattr(user, "role", None) in (Role.DEPT_HEAD, Role.HANDLER) and bool(user.department_id)
+
+
+@dataclass(frozen=True)
+class Filters:
+    department: int | None = None
+    hall: int | None = None
+    item_code: str = ""
+    light: str = ""
+
+    def apply(self, steps: QuerySet) -> QuerySet:
+        if self.department:
+            steps = steps.filter(department_id=self.department)
+        if self.hall:
+            steps = steps.filter(case__hall_id=self.hall)
+        if self.item_code:
+            steps = steps.filter(case__item__code=self.item_code)
+        return steps
+
+
+def visible_steps(user) -> QuerySet[Step]:
+    """Open steps with a light that the user may watch: all for supervisors, leaders and administrators;
+    the department's own for its head and handlers; none otherwise."""
+    steps = lights.lit_steps(Step.objects.all())
+    if user is None or not user.is_authenticated or not user.is_active:
+        return steps.none()
+    if sees_all(user):
+        return steps
+    if sees_department(user):
+        return steps.filter(department_id=user.department_id)
+    return steps.none()
+
+
+@dataclass(frozen=True)
+class Row:
+    key: int | None
+    name: str
+    green: int
+    yellow: int
+    red: int
+    paused: int
+
+    @property
+    def total(self) -> int:
+        return self.green + self.yellow + self.red + self.paused
+
+
+def board_counts(steps: QuerySet[Step], now: datetime, *, by: str) -> list[Row]:
+    """Counts of green, yellow, red and paused steps per department or hall, in one grouped query."""
+    field = {"department": "department_id", "hall": "case__hall_id"}[by]
+    grouped = lights.counts(steps, now, by=field)
+    model = Department if by == "department" else Hall
+    names = dict(model.objects.values_list("pk", "name"))
+    rows = [
+        Row(
+            g[field],
+            names.get(g[field], "—"),
+            g[lights.GREEN],
+            g[lights.YELLOW],
+            g[lights.RED],
+            g[lights.PAUSED],
+        )
+        for g in grouped
+    ]
+    return sorted(rows, key=lambda r: (-r.red, -r.yellow, r.name))
+
+
+def totals(rows: list[Row]) -> Row:
+    return Row(
+        None,
+        "",
+        sum(r.green for r in rows),
+        sum(r.yellow for r in rows),
+        sum(r.red for r in rows),
+        sum(r.paused for r in rows),
+    )
+
+
+def step_list(steps: QuerySet[Step], now: datetime, *, light: str = "", limit: int = 200) -> list[Step]:
+    """The drill-down: steps with their light, the most overdue first."""
+    if light in lights.LIGHTS:
+        steps = steps.filter(lights.conditions(now)[light])
+    steps = lights.annotate_steps(steps, now)
+    return list(
+        steps.select_related("case", "case__item", "case__hall", "department").order_by("due_at", "pk")[
+            :limit
+        ]
+    )
+
+
+def visible_cards(user) -> QuerySet[Card]:
+    cards = Card.objects.select_related("department", "case", "step", "issued_by")
+    if sees_all(user):
+        return cards
+    if getattr(user, "role", None) == Role.DEPT_HEAD and user.department_id:
+        return cards.filter(department_id=user.department_id)
+    return cards.none()
+
+
+def visible_orders(user) -> QuerySet[Order]:
+    orders = Order.objects.select_related("department", "case", "issued_by", "replied_by")
+    if sees_all(user):
+        return orders
+    if sees_department(user):
+        return orders.filter(department_id=user.department_id)
+    return orders.none()
+
+
+def inbox(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def open_cards_filter() -> Q:
+    return Q(state__in=["issued", "appealed", "upheld", "replied"])
