@@ -122,7 +122,7 @@ CONVENIENCE_FIELDS = (
     F("premises_name", "经营场所名称", max_length=100),
     F("premises_area", "经营面积（平方米）", "number", min_value=1),
     F("plate_number", "车辆号牌", pattern=r"鲁[A-Z][A-Z0-9]{5,6}", pattern_message="如：鲁A12345"),
-    F("timber_volume", "木材数量（立方米）", "number", min_value=0),
+    F("timber_volume", "采伐蓄积（立方米）", "number", min_value=0),
 )
 
 DEMO_LANES: tuple[L, ...] = (
@@ -322,7 +322,7 @@ DEMO_LANES: tuple[L, ...] = (
         "convenience",
         "便民服务",
         "WJJ",
-        "个体经营常用的交通、卫生、林业许可一表申请、并联办理；只需其中一项的，在相应部门窗口单独申请。",
+        "交通、卫生、林业的常用许可一表申请、一套材料、并联办理；只需其中一项的，可在相应部门窗口单独申请。",
         CONVENIENCE_FIELDS,
         (
             S(
@@ -338,10 +338,13 @@ DEMO_LANES: tuple[L, ...] = (
                             "经营面积": "premises_area",
                         },
                     ),
-                    I("道路运输车辆营运证核发", {"业户名称": "name", "车辆号牌": "plate_number"}),
                     I(
-                        "木材运输证核发",
-                        {"申请人": "name", "身份证号码": "id_number", "木材数量": "timber_volume"},
+                        "道路货物运输经营许可",
+                        {"经营者": "name", "车辆号牌": "plate_number", "经营场所": "premises_name"},
+                    ),
+                    I(
+                        "林木采伐许可证核发",
+                        {"申请人": "name", "身份证号码": "id_number", "采伐蓄积": "timber_volume"},
                     ),
                 ),
             ),

@@ -152,7 +152,12 @@ def store_clock(lane_case: LaneCase, runs: list[LaneStageRun]) -> None:
 
 
 def _pause_days(case: Case) -> int:
-    return case.suspended_days + case.extension_days
+    """Working days the item case's clock is pushed: ended special procedures, the expected days of a
+    running one (as the case clock counts them), and approved extensions."""
+    running = 0
+    if case.state == CaseState.SUSPENDED:
+        running = sum(case.suspensions.filter(ended_on__isnull=True).values_list("expected_days", flat=True))
+    return case.suspended_days + running + case.extension_days
 
 
 # --- opening item cases ----------------------------------------------------------------------------------

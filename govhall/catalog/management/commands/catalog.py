@@ -31,6 +31,13 @@ class Command(BaseCommand):
             "summary", help="Departments, halls, windows, items and time-limit compression."
         )
         summary.add_argument("--json", dest="as_json", action="store_true", help="Print the summary as JSON.")
+        compression = sub.add_parser(
+            "compression",
+            help="Time-limit compression: totals, by department, per fast lane (docs/lanes.md).",
+        )
+        compression.add_argument(
+            "--json", dest="as_json", action="store_true", help="Print the report as JSON."
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, f"_{action}")(**options)
@@ -88,6 +95,11 @@ class Command(BaseCommand):
         ]
         for label, value in lines:
             self.stdout.write(f"{label}: {value}")
+
+    def _compression(self, *, as_json: bool = False, **options) -> None:
+        from govhall.lanes.report import print_compression
+
+        print_compression(self.stdout, as_json=as_json)
 
 
 def _dumps(data: dict) -> str:
