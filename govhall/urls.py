@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("govhall.catalog.api_urls")),
     path("", include("govhall.workdays.api_urls")),
     path("", include("govhall.cases.api_urls")),
+    path("", include("govhall.lanes.api_urls")),
     path("", include("govhall.supervision.api_urls")),
 ]
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("catalog/", include("govhall.catalog.urls")),
     path("workdays/", include("govhall.workdays.urls")),
     path("cases/", include("govhall.cases.urls")),
+    path("lanes/", include("govhall.lanes.urls")),
     path("supervision/", include("govhall.supervision.urls")),
 ]
 if settings.DEBUG:

@@ -92,6 +92,15 @@ _SUPERVISION = Link(
     description=_("Traffic lights of every open step, cards and supervision orders."),
 )
 
+# Fast lanes (govhall/lanes/urls.py): lane cases, the clerk's unified-form application, compression.
+_LANES = Link(
+    "lanes",
+    _("Fast lanes"),
+    (Target("lanes:index", login=True),),
+    roles=CASE_WORKERS | {Role.SUPERVISOR, Role.LEADER},
+    description=_("One form and one set of materials; departments approve in parallel."),
+)
+
 _CATALOGUE_TARGETS = (
     Target("catalog:index"),  # the public catalogue page, once it exists
     Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
@@ -104,6 +113,7 @@ NAVIGATION: tuple[Link, ...] = (
     _QUEUE,
     _EXTENSIONS,
     _CASES,
+    _LANES,
     _SUPERVISION,
     Link(
         "catalog",
@@ -165,7 +175,7 @@ _API_LINK = Link(
 # (or whose links do not exist yet) get the role description only.
 LANDING: dict[str, tuple[Link, ...]] = {
     Role.ADMIN: (*_ADMIN_LINKS, _API_LINK),
-    Role.CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
+    Role.CLERK: (_INTAKE, _LANES, _CASES, _CATALOGUE_LINK),
     Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
     Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
     Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
