@@ -57,6 +57,7 @@ class FilterSerializer(serializers.Serializer):
     hall = serializers.IntegerField(required=False)
     item_code = serializers.CharField(required=False, allow_blank=True)
     light = serializers.ChoiceField(choices=lights.LIGHTS, required=False)
+    lane = serializers.CharField(required=False, allow_blank=True)
 
     def filters(self) -> queries.Filters:
         d = self.validated_data
@@ -65,6 +66,7 @@ class FilterSerializer(serializers.Serializer):
             hall=d.get("hall"),
             item_code=d.get("item_code", ""),
             light=d.get("light", ""),
+            lane=d.get("lane", ""),
         )
 
 
@@ -73,6 +75,7 @@ FILTER_PARAMS = [
     OpenApiParameter("hall", int, description="Hall id (where the case was accepted)"),
     OpenApiParameter("item_code", str, description="Service item code"),
     OpenApiParameter("light", str, enum=list(lights.LIGHTS)),
+    OpenApiParameter("lane", str, description="Fast lane code: steps of item cases opened for the lane"),
 ]
 
 
@@ -109,7 +112,7 @@ class CountsView(SupervisionAPIView):
             ),
         ],
         responses=CountSerializer(many=True),
-        summary="Counts of green, yellow, red and paused open steps by department or hall",
+        summary="Counts of green, yellow, red and paused open steps by department, hall or lane",
     )
     def get(self, request: Request) -> Response:
         by = request.query_params.get("by", "department")

@@ -18,6 +18,7 @@ class BoardFilterForm(forms.Form):
         Hall.objects.all(), label=_("Hall"), required=False, empty_label=_("All halls")
     )
     item_code = forms.CharField(label=_("Item code"), required=False, max_length=80)
+    lane = forms.CharField(label=_("Fast lane"), required=False, max_length=40, widget=forms.HiddenInput)
     light = forms.ChoiceField(
         label=_("Light"),
         required=False,

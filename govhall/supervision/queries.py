@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from govhall.cases.models import Step
@@ -14,7 +15,14 @@ from govhall.supervision import lights
 from govhall.supervision.models import Card, Notification, Order
 
 BOARD_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
-DIMENSIONS = ("department", "hall")  # "lane" joins when govhall.lanes exists (see docs/supervision.md)
+LANE_CODE = "case__lane_link__lane_case__lane__code"  # steps of item cases opened for a fast lane
+
+
+def lanes_installed() -> bool:
+    return apps.is_installed("govhall.lanes")
+
+
+DIMENSIONS = ("department", "hall", "lane")
 
 
 def sees_all(user) -> bool:
@@ -31,8 +39,11 @@ class Filters:
     hall: int | None = None
     item_code: str = ""
     light: str = ""
+    lane: str = ""
 
     def apply(self, steps: QuerySet) -> QuerySet:
+        if self.lane and lanes_installed():
+            steps = steps.filter(**{LANE_CODE: self.lane})
         if self.department:
             steps = steps.filter(department_id=self.department)
         if self.hall:
@@ -57,7 +68,7 @@ def visible_steps(user) -> QuerySet[Step]:
 
 @dataclass(frozen=True)
 class Row:
-    key: int | None
+    key: int | str | None
     name: str
     green: int
     yellow: int
@@ -70,11 +81,21 @@ class Row:
 
 
 def board_counts(steps: QuerySet[Step], now: datetime, *, by: str) -> list[Row]:
-    """Counts of green, yellow, red and paused steps per department or hall, in one grouped query."""
-    field = {"department": "department_id", "hall": "case__hall_id"}[by]
+    """Counts of green, yellow, red and paused steps per department, hall or lane, in one grouped query.
+    The lane rows count the steps of item cases opened for a lane (by lane code, all versions)."""
+    if by == "lane":
+        if not lanes_installed():
+            return []
+        from govhall.lanes.models import Lane
+
+        steps = steps.filter(**{f"{LANE_CODE}__isnull": False})
+        field = LANE_CODE
+        names = dict(Lane.objects.order_by("code", "version").values_list("code", "name"))
+    else:
+        field = {"department": "department_id", "hall": "case__hall_id"}[by]
+        model = Department if by == "department" else Hall
+        names = dict(model.objects.values_list("pk", "name"))
     grouped = lights.counts(steps, now, by=field)
-    model = Department if by == "department" else Hall
-    names = dict(model.objects.values_list("pk", "name"))
     rows = [
         Row(
             g[field],

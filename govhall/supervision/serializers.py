@@ -43,7 +43,7 @@ class StepLightSerializer(serializers.Serializer):
 
 
 class CountSerializer(serializers.Serializer):
-    key = serializers.IntegerField(allow_null=True, help_text="Department or hall id")
+    key = serializers.CharField(allow_null=True, help_text="Department or hall id, or lane code")
     name = serializers.CharField()
     green = serializers.IntegerField()
     yellow = serializers.IntegerField()

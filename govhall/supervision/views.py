@@ -6,6 +6,7 @@ queries' (what a user sees). Times come from the clock here, at the edge.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -61,14 +62,10 @@ def _filters(request: HttpRequest) -> tuple[BoardFilterForm, queries.Filters]:
         hall=hall.pk if hall else None,
         item_code=(data.get("item_code") or "").strip(),
         light=data.get("light") or "",
+        lane=(data.get("lane") or "").strip(),
     )
     if not queries.sees_all(request.user):
-        filters = queries.Filters(
-            department=request.user.department_id,
-            hall=filters.hall,
-            item_code=filters.item_code,
-            light=filters.light,
-        )
+        filters = dataclasses.replace(filters, department=request.user.department_id)
     return form, filters
 
 
@@ -78,6 +75,7 @@ def _board_context(request: HttpRequest) -> dict:
     steps = filters.apply(queries.visible_steps(request.user))
     by_department = queries.board_counts(steps, now, by="department")
     by_hall = queries.board_counts(steps, now, by="hall")
+    by_lane = queries.board_counts(steps, now, by="lane")
     total = queries.totals(by_department)
     chart = {
         "labels": [r.name for r in by_department],
@@ -90,6 +88,8 @@ def _board_context(request: HttpRequest) -> dict:
         "query": request.GET.urlencode(),
         "by_department": by_department,
         "by_hall": by_hall,
+        "by_lane": by_lane,
+        "lanes": queries.lanes_installed(),
         "total": total,
         "chart": chart,
         "now": now,
