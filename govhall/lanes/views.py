@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govhall.cases.errors import StaleVersion, TransitionNotAllowed
+from govhall.cases.queries import mask_id, mask_phone
+from govhall.cases.serializers import sees_personal_data
 from govhall.cases.views import FORM_ERROR, SEARCH_ROLES, is_htmx, roles_required, source_of
 from govhall.core.models import Role
 from govhall.lanes import permissions as perms
@@ -38,9 +40,17 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _fields_context(lane, values: dict, errors: dict) -> list[dict]:
+def _fields_context(lane, values: dict, errors: dict, *, masked: bool = False) -> list[dict]:
+    def shown(f):
+        value = values.get(f.key, "")
+        if masked and f.field_type == FieldType.ID_NUMBER:
+            return mask_id(value)
+        if masked and f.binds == "phone":
+            return mask_phone(value)
+        return value
+
     return [
-        {"field": f, "value": values.get(f.key, ""), "errors": errors.get(f.key, [])}
+        {"field": f, "value": shown(f), "errors": errors.get(f.key, [])}
         for f in lane.form_fields.order_by("position", "id")
     ]
 
@@ -143,7 +153,9 @@ def render_lane_case(request, lane_case, *, bound=None, status: int = 200) -> Ht
         "events": LaneEvent.objects.filter(lane_case=lane_case).select_related("by", "case").order_by("seq"),
         "materials": lane_case.lane.materials.order_by("position"),
         "received": set(lane_case.materials),
-        "fields": _fields_context(lane_case.lane, lane_case.form_data, {}),
+        "fields": _fields_context(
+            lane_case.lane, lane_case.form_data, {}, masked=not sees_personal_data(request.user)
+        ),
         "today": today,
     }
     template = "lanes/_board.html" if is_htmx(request) else "lanes/lane_case.html"
