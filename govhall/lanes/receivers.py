@@ -29,8 +29,10 @@ def item_case_recorded(sender, *, case: Case, events: list[str], by, now, **kwar
     if MOVES_THE_LANE.isdisjoint(events):
         return
     from govhall.lanes.models import LaneItemCase
-    from govhall.lanes.services.running import is_driving, item_case_changed
+    from govhall.lanes.services.running import any_driving, is_driving, item_case_changed
 
+    if any_driving():  # a lane service is opening, withdrawing or suspending its own item cases
+        return
     link = LaneItemCase.objects.filter(case_id=case.pk).select_related("run__stage", "stage_item").first()
     if link is None or is_driving(link.lane_case_id):
         return

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from govhall.cases import services as case_services
 from govhall.cases.errors import CaseForbidden, StaleVersion, TransitionNotAllowed
 from govhall.cases.inputs import MaterialIn
-from govhall.cases.models import Case, CaseMaterial, CaseState, Decision
+from govhall.cases.models import Case, CaseState, Decision
 from govhall.cases.numbering import next_case_number
 from govhall.cases.services.common import acting_for, local_date
 from govhall.lanes import permissions as perms
@@ -62,6 +62,10 @@ def driving(lane_case: LaneCase) -> Iterator[None]:
             yield
     finally:
         _driving.reset(token)
+
+
+def any_driving() -> bool:
+    return bool(_driving.get())
 
 
 def is_driving(lane_case_id: int) -> bool:
@@ -199,7 +203,10 @@ def _open_stage(
     source = f"lane {lane_case.number}"
     opened = []
     links = []
-    for stage_item in run.stage.items.select_related("item").order_by("position", "id"):
+    stage_items = run.stage.items.select_related("item", "item__department").prefetch_related(
+        "item__materials"
+    )
+    for stage_item in stage_items.order_by("position", "id"):
         item = current_item(stage_item.item)
         if item is None:
             raise ValidationError(
@@ -212,22 +219,20 @@ def _open_stage(
             )
         common = {"by": rec.by, "now": rec.now, "source": source}
         try:
+            materials = _item_materials(stage_item, item, lane_materials, given)
             case = case_services.receive_case(
                 item=item,
                 applicant=applicant,
                 contact=contact,
-                materials=_item_materials(stage_item, item, lane_materials, given),
+                materials=materials,
                 hall=lane_case.hall,
                 window=lane_case.window,
                 **common,
             )
         except ValidationError as error:
             raise _as_form_error(error, fields) from None
-        missing = list(
-            CaseMaterial.objects.filter(case=case, received=False, material__required=True).values_list(
-                "material_id", flat=True
-            )
-        )
+        handed_in = {m.material for m in materials}
+        missing = [m.pk for m in item.materials.all() if m.required and m.pk not in handed_in]
         if missing:
             case = case_services.request_supplement(
                 case,

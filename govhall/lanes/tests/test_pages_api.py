@@ -40,7 +40,7 @@ def test_an_invalid_form_lists_every_error_and_files_nothing(lane_world: LaneWor
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "3 problems" in html
+    assert "申请未提交：有 3 处问题。" in html  # the pages speak Chinese first
     for key in ("phone", "area", "kind"):
         assert f'data-error="{key}"' in html
     assert not LaneCase.objects.exists()
