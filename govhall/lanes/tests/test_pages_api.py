@@ -112,3 +112,32 @@ def test_a_handler_of_another_department_does_not_see_the_lane_case(lane_world: 
     assert client.get(f"/lanes/{lane_case.pk}/").status_code == 404
     client.force_login(lane_world.users["other_handler"])
     assert client.get(f"/lanes/{lane_case.pk}/").status_code == 200
+
+
+def test_the_admin_shows_lanes_read_only_once_published_and_exports_the_form(
+    lane_world: LaneWorld, make_user
+):
+    admin_user = make_user("root", role="admin", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+    lane = lane_world.lane
+    assert client.get("/admin/lanes/lane/").status_code == 200
+    page = client.get(f"/admin/lanes/lane/{lane.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="name"' not in page.content.decode()  # read-only
+    exported = client.post("/admin/lanes/lane/", {"action": "export_form", "_selected_action": [lane.pk]})
+    assert exported.status_code == 200 and exported.json()["lane"] == lane.code
+    assert client.get("/admin/lanes/lanecase/").status_code == 200
+
+
+def test_the_lanes_command_exports_and_imports_the_form(lane_world: LaneWorld, now, tmp_path):
+    from django.core.management import call_command
+
+    from govhall.lanes import services
+    from govhall.lanes.unified import form_as_json
+
+    target = tmp_path / "form.json"
+    call_command("lanes", "export", lane_world.lane.code, str(target))
+    draft = services.revise_lane(lane_world.lane, by=None, now=now)
+    call_command("lanes", "import", lane_world.lane.code, str(target))
+    assert form_as_json(draft) == form_as_json(lane_world.lane)
