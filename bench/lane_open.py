@@ -151,10 +151,10 @@ def main() -> None:
         return case_services.accept_case(case, by=clerk, now=base + timedelta(minutes=i))
 
     def measure(fn, runs: int) -> tuple[list[float], int, float]:
-        fn(10_000_000)  # warm-up: caches, prepared code paths
+        fn(-1)  # warm-up: caches, prepared code paths
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
-            fn(10_000_001)
+            fn(-2)
         commits["n"] = 0
         times = []
         for i in range(runs):
@@ -165,6 +165,14 @@ def main() -> None:
 
     lane_times, lane_queries, lane_commits = measure(open_lane, options.runs)
     single_times, single_queries, single_commits = measure(open_single, options.runs)
+
+    with connection.cursor() as cursor:
+        roundtrips = []
+        for _ in range(200):
+            start = time.perf_counter()
+            cursor.execute("select 1")
+            cursor.fetchone()
+            roundtrips.append((time.perf_counter() - start) * 1000)
 
     vendor = connection.vendor
     print(f"lane_open: {options.items} items in parallel, {options.runs} runs, {vendor}")
@@ -177,6 +185,9 @@ def main() -> None:
             f"  {label:<34} median {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f} ms"
             f"   {queries} queries   {per:.0f} commit(s) per call"
         )
+    print(
+        f"  one `select 1` round trip: median {statistics.median(roundtrips):.2f} ms (floor per query)"
+    )
     ratio = statistics.median(lane_times) / statistics.median(single_times)
     print(f"  ratio lane / one item case: {ratio:.1f}× (per item case {ratio / options.items:.2f}×)")
     verdict = "under" if statistics.median(lane_times) < 50 else "OVER"
