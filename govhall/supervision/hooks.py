@@ -13,6 +13,7 @@ import string
 
 from django.conf import settings
 from django.dispatch import receiver
+from django.utils.translation import gettext_noop
 
 from govhall.cases.models import Case, CaseEvent, EventKind
 from govhall.cases.signals import case_changed
@@ -42,19 +43,25 @@ def flags_for(event: CaseEvent, case: Case) -> tuple[str, str, str] | None:
         return (
             CardRule.REJECTION_WITHOUT_REASON,
             CardKind.FLAG,
-            centre_text("Not accepted without a reason (“%(reason)s”).", reason=event.reason),
+            centre_text(gettext_noop("Not accepted without a reason (“%(reason)s”)."), reason=event.reason),
         )
     if event.kind == EventKind.DEEMED_ACCEPTED:
         return (
             CardRule.DEEMED_ACCEPTANCE,
             CardKind.FLAG,
-            centre_text("No one-time notice within 5 working days of receipt: the case counts as accepted."),
+            centre_text(
+                gettext_noop(
+                    "No one-time notice within 5 working days of receipt: the case counts as accepted."
+                )
+            ),
         )
     if event.kind == EventKind.CONVERTED_TO_COMMITTED:
         return (
             CardRule.IMMEDIATE_CONVERTED,
             CardKind.FLAG,
-            centre_text("An immediate case was not finished on the spot and became a committed case."),
+            centre_text(
+                gettext_noop("An immediate case was not finished on the spot and became a committed case.")
+            ),
         )
     return None
 

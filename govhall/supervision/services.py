@@ -7,6 +7,7 @@ Messages are written in the same transaction (inbox and outbox); sending happens
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from govhall.cases.errors import CaseForbidden, StaleVersion
 from govhall.cases.models import Case, Step
@@ -66,15 +68,33 @@ class Directory:
         return (*self.handlers.get(department_id, ()), *self.heads.get(department_id, ()))
 
 
+@functools.lru_cache(maxsize=512)
+def _translated(message: str, language: str) -> str:
+    with translation.override(language):
+        return _(message)
+
+
+def centre_template(message: str) -> str:
+    """The translation of a message in the centre's language (cached: the sweep fills in thousands)."""
+    return _translated(message, settings.LANGUAGE_CODE)
+
+
 def centre_text(message: str, **values) -> str:
     """A message in the centre's language (zh-Hans): inbox, e-mail and SMS carry the same words."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _(message) % values if values else _(message)
+    template = centre_template(message)
+    return template % values if values else template
+
+
+_LABELS: dict[tuple[int, str], str] = {}
 
 
 def centre_label(label) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(label)
+    """A lazy choice label in the centre's language (labels are module constants: cached by identity)."""
+    key = (id(label), settings.LANGUAGE_CODE)
+    if key not in _LABELS:
+        with translation.override(settings.LANGUAGE_CODE):
+            _LABELS[key] = str(label)
+    return _LABELS[key]
 
 
 def local_date(now: datetime) -> date:
@@ -122,7 +142,7 @@ def card_url(card: Card) -> str:
 def card_message(card: Card, case_number: str = "") -> str:
     label = centre_label(CardKind(card.kind).label)
     return centre_text(
-        "%(label)s %(number)s: %(reason)s Reply with the cause and the correction by %(due)s.",
+        gettext_noop("%(label)s %(number)s: %(reason)s Reply with the cause and the correction by %(due)s."),
         label=label,
         number=case_number or f"#{card.pk}",
         reason=card.reason,
@@ -231,7 +251,9 @@ def _card_change(card: Card, action: str, *, by, now: datetime, text: str, tell:
     card.save()
     _record_card(card, action, by=by, now=now, old=old, text=text)
     label = centre_label(CardState(card.state).label)
-    message = centre_text("Card #%(pk)s: %(state)s. %(text)s", pk=card.pk, state=label, text=text)
+    message = centre_text(
+        gettext_noop("Card #%(pk)s: %(state)s. %(text)s"), pk=card.pk, state=label, text=text
+    )
     post([Message(tell, NotificationKind.CARD_UPDATE, message, card_url(card), card.case_id)], now=now)
     return card
 
@@ -354,7 +376,7 @@ def issue_order(
     )
     _record_order(order, "issued", by=by, now=now, text=instruction)
     text = centre_text(
-        "Supervision order #%(pk)s on %(topic)s: %(instruction)s Act and reply by %(due)s.",
+        gettext_noop("Supervision order #%(pk)s on %(topic)s: %(instruction)s Act and reply by %(due)s."),
         pk=order.pk,
         topic=_order_topic(order),
         instruction=instruction,
@@ -393,7 +415,7 @@ def _order_change(order: Order, action: str, *, by, now: datetime, text: str, te
     _record_order(order, action, by=by, now=now, old=old, text=text)
     label = centre_label(OrderState(order.state).label)
     message = centre_text(
-        "Supervision order #%(pk)s on %(topic)s: %(state)s. %(text)s",
+        gettext_noop("Supervision order #%(pk)s on %(topic)s: %(state)s. %(text)s"),
         pk=order.pk,
         topic=_order_topic(order),
         state=label,
@@ -482,7 +504,7 @@ def escalate(*, step: Step | None = None, case: Case | None = None, note: str, b
     )
     directory = Directory()
     text = centre_text(
-        "Escalated by the supervisor: %(number)s %(what)s. %(note)s",
+        gettext_noop("Escalated by the supervisor: %(number)s %(what)s. %(note)s"),
         number=case.number,
         what=step.name if step is not None else "",
         note=note,

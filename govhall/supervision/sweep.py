@@ -23,9 +23,10 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils.translation import gettext_noop
 
 from govhall.cases.models import Case, Step
-from govhall.supervision import services
+from govhall.supervision import bulk, services
 from govhall.supervision.lights import end_of
 from govhall.supervision.models import (
     Alert,
@@ -126,13 +127,14 @@ def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: Swe
                 dept = row["department_id"]
                 threshold = row["warn_at"] if level == 1 else row["due_at"]
                 alerts.append(
-                    Alert(
-                        case_id=row["case_id"],
-                        step_id=row["pk"],
-                        department_id=dept,
-                        level=AlertLevel.YELLOW if level == 1 else AlertLevel.RED,
-                        threshold_at=threshold,
-                        at=now,
+                    (
+                        row["case_id"],
+                        row["pk"],
+                        dept,
+                        AlertLevel.YELLOW if level == 1 else AlertLevel.RED,
+                        threshold,
+                        now,
+                        "",
                     )
                 )
                 values = {
@@ -141,11 +143,15 @@ def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: Swe
                     "due": row["due_date"].isoformat(),
                 }
                 if level == 1:
-                    text = centre_text("Deadline near: %(number)s, step “%(step)s”, due %(due)s.", **values)
+                    text = centre_text(
+                        gettext_noop("Deadline near: %(number)s, step “%(step)s”, due %(due)s."), **values
+                    )
                     tell = tuple(directory.handlers.get(dept, ()))
                     kind = NotificationKind.STEP_YELLOW
                 else:
-                    text = centre_text("Overdue: %(number)s, step “%(step)s” was due %(due)s.", **values)
+                    text = centre_text(
+                        gettext_noop("Overdue: %(number)s, step “%(step)s” was due %(due)s."), **values
+                    )
                     tell = (*directory.department(dept), *directory.supervisors)
                     kind = NotificationKind.STEP_RED
                     cards.append(
@@ -157,14 +163,15 @@ def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: Swe
                             case_id=row["case_id"],
                             step_id=row["pk"],
                             reason=centre_text(
-                                "Step “%(step)s” ran over its time limit (due %(due)s).", **values
+                                gettext_noop("Step “%(step)s” ran over its time limit (due %(due)s)."),
+                                **values,
                             ),
                             issued_at=now,
                             reply_due=result.extra["reply_due"],
                         )
                     )
                 messages.append(Message(tell, kind, text, _case_url(row["case_id"]), row["case_id"]))
-            Alert.objects.bulk_create(alerts, batch_size=2000)
+            bulk.insert(Alert, ALERT_FIELDS, alerts)
             result.messages += post(messages, now=now)
             if cards:
                 _issue_cards(cards, now=now, directory=directory, result=result)
@@ -177,17 +184,27 @@ def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: Swe
             return
 
 
+ALERT_FIELDS = ("case", "step", "department", "level", "threshold_at", "at", "note")
+CARD_FIELDS = (
+    "kind", "rule", "key", "department", "case", "step", "reason", "issued_at", "reply_due", "state", "cause",
+    "correction", "appealed", "reply_overdue_noticed", "version",
+)  # fmt: skip
+
+
 def _issue_cards(cards: list[Card], *, now: datetime, directory: Directory, result: SweepResult) -> None:
     """Rule cards in bulk, each with its 'issued' event and a message to the department head."""
-    made = Card.objects.bulk_create(cards, batch_size=2000)
-    CardEvent.objects.bulk_create(
-        [
-            CardEvent(
-                card=c, kind="issued", at=now, to_state=CardState.ISSUED, text=c.reason, data={"rule": c.rule}
-            )
-            for c in made
-        ],
-        batch_size=2000,
+    rows = [
+        (c.kind, c.rule, c.key, c.department_id, c.case_id, c.step_id, c.reason, c.issued_at, c.reply_due,
+         CardState.ISSUED, "", "", False, False, 1)
+        for c in cards
+    ]  # fmt: skip
+    for card, pk in zip(cards, bulk.insert(Card, CARD_FIELDS, rows, returning=True), strict=True):
+        card.pk = pk
+    made = cards
+    bulk.insert(
+        CardEvent,
+        ("card", "kind", "at", "from_state", "to_state", "text", "data"),
+        [(c.pk, "issued", now, "", CardState.ISSUED, c.reason, {"rule": c.rule}) for c in made],
     )
     numbers = dict(Case.objects.filter(pk__in={c.case_id for c in made}).values_list("pk", "number"))
     result.messages += post(
@@ -234,7 +251,7 @@ def _repeated_yellow(new: list[Card], *, now: datetime, directory: Directory, re
                 key=key,
                 department_id=r["department_id"],
                 case_id=r["case_id"],
-                reason=centre_text("%(n)s yellow cards on the same case.", n=r["n"]),
+                reason=centre_text(gettext_noop("%(n)s yellow cards on the same case."), n=r["n"]),
                 issued_at=now,
                 reply_due=result.extra["reply_due"],
             )
@@ -260,12 +277,14 @@ def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: Swe
                 dept = row["item__department_id"]
                 threshold = row["warn_at"] if level == 1 else row["due_at"]
                 alerts.append(
-                    Alert(
-                        case_id=row["pk"],
-                        department_id=dept,
-                        level=AlertLevel.YELLOW if level == 1 else AlertLevel.RED,
-                        threshold_at=threshold,
-                        at=now,
+                    (
+                        row["pk"],
+                        None,
+                        dept,
+                        AlertLevel.YELLOW if level == 1 else AlertLevel.RED,
+                        threshold,
+                        now,
+                        "",
                     )
                 )
                 values = {
@@ -275,12 +294,15 @@ def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: Swe
                 }
                 if level == 1:
                     text = centre_text(
-                        "Case deadline near: %(number)s %(item)s, promised by %(due)s.", **values
+                        gettext_noop("Case deadline near: %(number)s %(item)s, promised by %(due)s."),
+                        **values,
                     )
                     tell = directory.department(dept)
                     kind = NotificationKind.CASE_YELLOW
                 else:
-                    text = centre_text("Case overdue: %(number)s %(item)s was promised by %(due)s.", **values)
+                    text = centre_text(
+                        gettext_noop("Case overdue: %(number)s %(item)s was promised by %(due)s."), **values
+                    )
                     tell = (*directory.department(dept), *directory.supervisors)
                     kind = NotificationKind.CASE_RED
                     cards.append(
@@ -291,14 +313,14 @@ def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: Swe
                             department_id=dept,
                             case_id=row["pk"],
                             reason=centre_text(
-                                "The case ran over its promised time limit (%(due)s).", **values
+                                gettext_noop("The case ran over its promised time limit (%(due)s)."), **values
                             ),
                             issued_at=now,
                             reply_due=result.extra["reply_due"],
                         )
                     )
                 messages.append(Message(tell, kind, text, _case_url(row["pk"]), row["pk"]))
-            Alert.objects.bulk_create(alerts, batch_size=2000)
+            bulk.insert(Alert, ALERT_FIELDS, alerts)
             result.messages += post(messages, now=now)
             if cards:
                 _issue_cards(cards, now=now, directory=directory, result=result)
@@ -322,7 +344,7 @@ def _late_card_replies(*, now: datetime, directory: Directory, result: SweepResu
             CardEvent.objects.create(
                 card_id=pk, kind="reply_overdue", at=now, data={"reply_due": due.isoformat()}
             )
-            text = centre_text("Card #%(pk)s: no reply by %(due)s.", pk=pk, due=due.isoformat())
+            text = centre_text(gettext_noop("Card #%(pk)s: no reply by %(due)s."), pk=pk, due=due.isoformat())
             tell = (*directory.heads.get(dept, ()), *directory.supervisors)
             result.messages += post(
                 [Message(tell, NotificationKind.CARD_REPLY_OVERDUE, text, f"/supervision/cards/{pk}/")],
@@ -345,7 +367,9 @@ def _overdue_orders(*, now: datetime, directory: Directory, result: SweepResult)
                 order_id=pk, kind="escalated", at=now, from_state=OrderState.OPEN, to_state=OrderState.OPEN
             )
             text = centre_text(
-                "Supervision order #%(pk)s is overdue (act by %(due)s).", pk=pk, due=due.isoformat()
+                gettext_noop("Supervision order #%(pk)s is overdue (act by %(due)s)."),
+                pk=pk,
+                due=due.isoformat(),
             )
             tell = (*directory.department(dept), *directory.supervisors, *directory.leaders)
             result.messages += post(

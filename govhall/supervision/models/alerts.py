@@ -25,9 +25,14 @@ class Alert(AppendOnly):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     department = models.ForeignKey(
-        "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        "catalog.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     level = models.CharField(_("level"), max_length=20, choices=AlertLevel.choices)
     threshold_at = models.DateTimeField(

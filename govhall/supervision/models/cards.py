@@ -40,7 +40,11 @@ class Card(models.Model):
     # Rules issue a card at most once per occasion (step and due time, case, event); manual cards have none.
     key = models.CharField(_("key"), max_length=100, null=True, blank=True, unique=True, editable=False)
     department = models.ForeignKey(
-        "catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        "catalog.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     case = models.ForeignKey(
         "cases.Case",
@@ -57,6 +61,7 @@ class Card(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     reason = models.TextField(_("reason"))
     issued_at = models.DateTimeField(_("issued at"))

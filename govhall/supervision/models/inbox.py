@@ -24,8 +24,13 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """One message in one person's inbox. The text is stored in the centre's language (zh-Hans), as sent."""
 
+    # notification_unread (recipient, read_at) serves the lookups by recipient.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     text = models.TextField(_("text"))

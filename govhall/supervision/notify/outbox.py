@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 
+from govhall.supervision import bulk
 from govhall.supervision.models import (
     ChannelKind,
     Delivery,
@@ -62,47 +63,41 @@ def post(messages: list[Message], *, now: datetime) -> int:
     people = {
         u["pk"]: u for u in User.objects.filter(pk__in=wanted, is_active=True).values("pk", "email", "phone")
     }
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=pk, kind=m.kind, text=m.text, url=m.url, created_at=now, case_id=m.case_id
-            )
-            for m in messages
-            for pk in dict.fromkeys(m.recipients)
-            if pk in people
-        ],
-        batch_size=2000,
-    )
+    rows = [
+        (pk, m.kind, m.text, m.url, now, m.case_id)
+        for m in messages
+        for pk in dict.fromkeys(m.recipients)
+        if pk in people
+    ]
+    fields = ("recipient", "kind", "text", "url", "created_at", "case")
     prefs = {
         p.user_id: p
         for p in Preference.objects.filter(user_id__in=people).filter(Q(email=True) | Q(sms=True))
     }
+    ids = bulk.insert(Notification, fields, rows, returning=bool(prefs))
     deliveries = []
-    for note in notes:
-        pref = prefs.get(note.recipient_id)
+    for note_id, (recipient, _kind, text, _url, _at, _case) in zip(ids, rows, strict=False):
+        pref = prefs.get(recipient)
         if pref is None:
             continue
-        person = people[note.recipient_id]
+        person = people[recipient]
         for chosen, channel, address in (
             (pref.email, ChannelKind.EMAIL, person["email"]),
             (pref.sms, ChannelKind.SMS, person["phone"]),
         ):
             if chosen and address:
                 deliveries.append(
-                    Delivery(
-                        notification=note,
-                        channel=channel,
-                        address=address,
-                        subject=_subject(note.text),
-                        text=note.text,
-                        next_try=now,
-                        created_at=now,
-                    )
+                    (note_id, channel, address, _subject(text), text, DeliveryState.PENDING, 0, now, "", now)
                 )
     if deliveries:
-        Delivery.objects.bulk_create(deliveries, batch_size=2000)
+        bulk.insert(
+            Delivery,
+            ("notification", "channel", "address", "subject", "text", "state", "attempts", "next_try",
+             "last_error", "created_at"),
+            deliveries,
+        )  # fmt: skip
         transaction.on_commit(_kick)
-    return len(notes)
+    return len(rows)
 
 
 def _kick() -> None:

@@ -18,6 +18,7 @@ from govhall.supervision import lights
 from govhall.supervision.queries import unread_count
 
 register = template.Library()
+PAUSED_GREY = "#8a94a6"
 
 
 def light_for(row, now=None) -> str | None:
@@ -39,15 +40,18 @@ def light(row, short: bool = False, now=None) -> str:
     if not value:
         return ""
     label = lights.LIGHT_LABELS[value]
+    # Pages without the supervision styles still show the grey of a paused clock.
+    style = format_html(' style="background:{}"', PAUSED_GREY) if value == lights.PAUSED else ""
     if short:
         return format_html(
-            '<span class="light light--{}" title="{}" data-light="{}"></span>', value, label, value
+            '<span class="light light--{}"{} title="{}" data-light="{}"></span>', value, style, label, value
         )
     return format_html(
         '<span class="light-label" data-light="{}">'
-        '<span class="light light--{}" aria-hidden="true"></span>{}</span>',
+        '<span class="light light--{}"{} aria-hidden="true"></span>{}</span>',
         value,
         value,
+        style,
         label,
     )
 
@@ -73,6 +77,9 @@ EVENT_LABELS = {
 }
 
 
+ORDER_EVENT_LABELS = {**EVENT_LABELS, "issued": _("Order issued"), "close": _("Order closed")}
+
+
 @register.filter
-def event_label(kind: str) -> str:
-    return EVENT_LABELS.get(kind, kind)
+def event_label(kind: str, what: str = "card") -> str:
+    return (ORDER_EVENT_LABELS if what == "order" else EVENT_LABELS).get(kind, kind)

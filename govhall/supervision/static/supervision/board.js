@@ -15,7 +15,7 @@
     var series = ["red", "yellow", "green", "paused"].map(function (light) {
       return {
         name: data.names[light], type: "bar", stack: "steps", data: data.series[light],
-        itemStyle: { color: colours[light] }, emphasis: { focus: "series" }
+        itemStyle: { color: colours[light] }, emphasis: { focus: "series" }, barMaxWidth: 28
       };
     });
     chart.setOption({
