@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "govhall.cases",
     "govhall.supervision",
     "govhall.lanes",
+    "govhall.stats",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,299 @@
+"""Reads: the indicators for a period and a filter, grouped by a dimension, from the roll-ups.
+
+With a lane filter (the roll-ups have no lane key) the same counts are recomputed directly from the
+lane's cases (rollup.direct): slower, but the same definitions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from govhall.cases.models import Case, CaseEvent, CaseKind, CaseState, EventKind
+from govhall.catalog.models import Department, Hall, ServiceItem
+from govhall.stats import indicators
+from govhall.stats.models import KEYS, MEASURES, DailyDuration, DailyFigure, LateClosure
+from govhall.stats.rollup import direct
+
+GROUPS = ("department", "hall", "item", "channel", "kind", "month")
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date
+    date_to: date
+    department: int | None = None
+    hall: int | None = None
+    hall_level: str | None = None
+    lane: int | None = None
+    item: str | None = None  # item code: every version of the item
+
+    def hall_ids(self) -> list[int] | None:
+        if self.hall_level:
+            ids = list(Hall.objects.filter(level=self.hall_level).values_list("pk", flat=True))
+            return [h for h in ids if self.hall in (None, h)]
+        return None if self.hall is None else [self.hall]
+
+    def item_ids(self) -> list[int] | None:
+        if not self.item:
+            return None
+        return list(ServiceItem.objects.filter(code=self.item).values_list("pk", flat=True))
+
+    def months(self) -> list[Filters]:
+        out, start = [], self.date_from.replace(day=1)
+        while start <= self.date_to:
+            end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            out.append(replace(self, date_from=max(start, self.date_from), date_to=min(end, self.date_to)))
+            start = end + timedelta(days=1)
+        return out
+
+
+def month_range(month: date) -> tuple[date, date]:
+    start = month.replace(day=1)
+    return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+# --- the three sources of counts ---------------------------------------------------------------------
+
+
+def _key_filter(f: Filters, qs, *, prefix: str = ""):
+    if f.department is not None:
+        qs = qs.filter(**{f"{prefix}department": f.department})
+    halls = f.hall_ids()
+    if halls is not None:
+        qs = qs.filter(**{f"{prefix}hall__in": halls})
+    items = f.item_ids()
+    if items is not None:
+        qs = qs.filter(**{f"{prefix}item__in": items})
+    return qs
+
+
+def _group_value(group: str | None, key: tuple) -> object:
+    if group is None:
+        return None
+    if group == "month":
+        return key[0].replace(day=1)
+    return key[KEYS.index(group)]
+
+
+def _lane_cases(f: Filters):
+    return Case.objects.filter(lane_link__lane_case__lane_id=f.lane)
+
+
+def _keep(f: Filters, key: tuple) -> bool:
+    _day, dept, hall, item, _c, _k = key[:6]
+    halls, items = f.hall_ids(), f.item_ids()
+    return (
+        (f.department is None or dept == f.department)
+        and (halls is None or hall in halls)
+        and (items is None or item in items)
+    )
+
+
+def grouped_counts(f: Filters, group: str | None) -> tuple[dict, dict]:
+    """(counts, durations) per group value, over the days of the period."""
+    counts: dict = defaultdict(Counter)
+    durations: dict = defaultdict(Counter)
+    if f.lane is not None:
+        tally = direct(_lane_cases(f))
+        for key, c in tally.figures.items():
+            if f.date_from <= key[0] <= f.date_to and _keep(f, key):
+                counts[_group_value(group, key)].update(c)
+        for key, n in tally.durations.items():
+            if f.date_from <= key[0] <= f.date_to and _keep(f, key):
+                durations[_group_value(group, key)][key[-1]] += n
+        return counts, durations
+    rows = _key_filter(f, DailyFigure.objects.filter(day__range=(f.date_from, f.date_to)))
+    sums = {m: Sum(m) for m in MEASURES}
+    if group is None:
+        agg = rows.aggregate(**sums)
+        counts[None].update({m: agg[m] or 0 for m in MEASURES})
+    else:
+        g = TruncMonth("day") if group == "month" else F(group)
+        for row in rows.annotate(g=g).values("g").annotate(**sums).order_by():
+            counts[_norm(row["g"])].update({m: row[m] or 0 for m in MEASURES})
+    hist = _key_filter(f, DailyDuration.objects.filter(day__range=(f.date_from, f.date_to)))
+    if group == "month":
+        hist = hist.annotate(g=TruncMonth("day"))
+    elif group:
+        hist = hist.annotate(g=F(group))
+    else:
+        hist = hist.annotate(g=F("used") * 0)
+    for row in hist.values("g", "used").annotate(n=Sum("count")).order_by():
+        durations[None if group is None else _norm(row["g"])][row["used"]] += row["n"]
+    return counts, durations
+
+
+def _norm(value):
+    # TruncMonth over a DateField gives a date on both databases; keep the type stable anyway.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def open_overdue(f: Filters, group: str | None) -> Counter:
+    """Cases open at the end of the period (end of f.date_to) whose promised due date is before that day.
+
+    = cases open now with promised_due < date_to + cases closed late after date_to with due < date_to.
+    """
+    end = f.date_to
+    out: Counter = Counter()
+    if group == "month":
+        # Each month's own end; the caller asks month by month.
+        raise ValueError("open_overdue is per period end: ask each month separately")
+    converted = CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.CONVERTED_TO_COMMITTED)
+    cases = Case.objects.filter(
+        state__in=[CaseState.ACCEPTED, CaseState.SUSPENDED], promised_due__lt=end
+    ).exclude(kind=CaseKind.CONSULTATION)
+    if f.lane is not None:
+        cases = cases.filter(pk__in=_lane_cases(f).values("pk"))
+    cases = _key_filter(f, cases.annotate(department=F("item__department_id")))
+    if group == "kind":
+        rows = (
+            cases.annotate(converted=Exists(converted))
+            .values("kind", "converted")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            out[CaseKind.IMMEDIATE if row["converted"] else row["kind"]] += row["n"]
+    elif group:
+        fields = {"department": "department", "hall": "hall_id", "item": "item_id", "channel": "channel"}
+        field = fields[group]
+        for row in cases.values(field).annotate(n=Count("pk")).order_by():
+            out[row[field]] += row["n"]
+    else:
+        out[None] += cases.count()
+    if f.lane is not None:
+        tally = direct(_lane_cases(f))
+        for key, n in tally.late.items():
+            if key[0] > end and key[-1] < end and _keep(f, key):
+                out[_group_value(group, key)] += n
+        return out
+    late = _key_filter(f, LateClosure.objects.filter(day__gt=end, due__lt=end))
+    if group:
+        for row in late.values(group).annotate(n=Sum("count")).order_by():
+            out[row[group]] += row["n"]
+    else:
+        out[None] += late.aggregate(n=Sum("count"))["n"] or 0
+    return out
+
+
+# --- what the pages, the command and the API show ----------------------------------------------------
+
+
+def table(f: Filters, group: str | None) -> dict:
+    """Indicators per group value: {value: figures}."""
+    if group == "month":
+        out = {}
+        for month in f.months():
+            out[month.date_from.replace(day=1)] = table(month, None)[None]
+        return out
+    counts, durations = grouped_counts(f, group)
+    overdue = open_overdue(f, group)
+    keys = set(counts) | {k for k, v in overdue.items() if v}
+    if group is None:
+        keys.add(None)
+    return {
+        k: indicators.figures(counts.get(k, Counter()), durations.get(k, Counter()), overdue.get(k, 0))
+        for k in keys
+    }
+
+
+def supervision(f: Filters, group: str | None = None) -> dict:
+    """Cards issued, upheld and revoked, and supervision orders and their replies on time, in the period."""
+    from govhall.supervision.models import Card, CardState, Order
+
+    def scope(qs):
+        qs = qs.filter(issued_at__date__range=(f.date_from, f.date_to))
+        if f.department is not None:
+            qs = qs.filter(department_id=f.department)
+        halls = f.hall_ids()
+        if halls is not None:
+            qs = qs.filter(case__hall_id__in=halls)
+        items = f.item_ids()
+        if items is not None:
+            qs = qs.filter(case__item_id__in=items)
+        if f.lane is not None:
+            qs = qs.filter(case__lane_link__lane_case__lane_id=f.lane)
+        return qs
+
+    field = "department_id" if group == "department" else None
+    cards = scope(Card.objects.all())
+    orders = scope(Order.objects.all())
+    card_aggs = {
+        "cards_issued": Count("pk"),
+        "cards_yellow": Count("pk", filter=Q(kind="yellow")),
+        "cards_red": Count("pk", filter=Q(kind="red")),
+        "cards_upheld": Count("pk", filter=Q(state=CardState.UPHELD)),
+        "cards_revoked": Count("pk", filter=Q(state=CardState.REVOKED)),
+    }
+    order_aggs = {
+        "orders_issued": Count("pk"),
+        "orders_replied": Count("pk", filter=Q(replied_at__isnull=False)),
+        "orders_replied_on_time": Count("pk", filter=Q(replied_at__isnull=False, replied_at__lt=F("due_at"))),
+    }
+    out: dict = defaultdict(dict)
+    if field:
+        for row in cards.values(field).annotate(**card_aggs).order_by():
+            out[row.pop(field)].update(row)
+        for row in orders.values(field).annotate(**order_aggs).order_by():
+            out[row.pop(field)].update(row)
+    else:
+        out[None].update(cards.aggregate(**card_aggs))
+        out[None].update(orders.aggregate(**order_aggs))
+    for values in out.values():
+        for k in [*card_aggs, *order_aggs]:
+            values.setdefault(k, 0)
+        values["orders_on_time_rate"] = indicators.rate(
+            values["orders_replied_on_time"], values["orders_issued"]
+        )
+    return dict(out)
+
+
+def compression(f: Filters) -> dict:
+    """Time-limit compression (legal → promised limits of the published items; lanes serial → parallel)."""
+    from govhall.lanes.queries import compression_report
+
+    report = compression_report()
+    if f.department is not None:
+        code = Department.objects.filter(pk=f.department).values_list("code", flat=True).first()
+        report["totals"] = next((d for d in report["departments"] if d["code"] == code), None)
+    if f.lane is not None:
+        from govhall.lanes.models import Lane
+
+        code = Lane.objects.filter(pk=f.lane).values_list("code", flat=True).first()
+        report["lanes"] = [lane for lane in report["lanes"] if lane["code"] == code]
+    return report
+
+
+def summary(f: Filters) -> dict:
+    """The whole picture for one period and filter: totals, by kind, by channel, supervision, compression."""
+    return {
+        "period": {"from": f.date_from.isoformat(), "to": f.date_to.isoformat()},
+        "totals": table(f, None)[None],
+        "by_kind": {k: v for k, v in table(f, "kind").items()},
+        "by_channel": {k: v for k, v in table(f, "channel").items()},
+        "supervision": supervision(f)[None],
+    }
+
+
+def names(group: str, keys) -> dict:
+    """Display names of group values."""
+    if group == "department":
+        return {d.pk: d.name for d in Department.objects.filter(pk__in=[k for k in keys if k])} | {0: "—"}
+    if group == "hall":
+        return {h.pk: h.name for h in Hall.objects.filter(pk__in=keys)}
+    if group == "item":
+        return {i.pk: i.name for i in ServiceItem.objects.filter(pk__in=[k for k in keys if k])} | {0: "—"}
+    if group == "kind":
+        return dict(CaseKind.choices)
+    if group == "channel":
+        from govhall.cases.models import Channel
+
+        return dict(Channel.choices)
+    if group == "month":
+        return {k: f"{k:%Y-%m}" for k in keys}
+    return {}

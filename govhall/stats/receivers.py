@@ -1,0 +1,12 @@
+"""Keeps the roll-ups up to date inside every case service's transaction (cases' `case_recorded`)."""
+
+from django.dispatch import receiver
+
+from govhall.cases.models import Case
+from govhall.cases.services.common import case_recorded
+from govhall.stats import rollup
+
+
+@receiver(case_recorded, sender=Case, dispatch_uid="stats.rollup")
+def count_events(sender, case: Case, events: list[str], now, **kwargs) -> None:
+    rollup.record(case, events, now)

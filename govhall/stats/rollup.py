@@ -1,0 +1,325 @@
+"""The roll-up tables: what each case event adds, written inside the case service's transaction.
+
+`contributions()` is the one place where an event becomes counts (docs/indicators.md, "Counting"). The
+receiver applies it to the events of one service call; `direct()` recomputes the same rows from the
+cases and their stored events without the roll-ups, and `check()` compares the two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from govhall.cases.models import Case, CaseEvent, CaseKind, Consultation, EventKind
+from govhall.stats.models import KEYS, MEASURES, DailyDuration, DailyFigure, LateClosure
+from govhall.workdays import calendar as workdays
+
+ACCEPTING = (EventKind.ACCEPTED, EventKind.DEEMED_ACCEPTED)
+COUNTED = frozenset(
+    {
+        EventKind.RECEIVED,
+        EventKind.CONSULTATION_REGISTERED,
+        *ACCEPTING,
+        EventKind.REJECTED,
+        EventKind.SUPPLEMENT_REQUESTED,
+        EventKind.SUSPENDED,
+        EventKind.EXTENSION_DECIDED,
+        EventKind.WITHDRAWN,
+        EventKind.CONCLUDED,
+        EventKind.CONSULTATION_ANSWERED,
+    }
+)
+
+
+@dataclass
+class Tally:
+    """Counts keyed like the roll-up rows: (day, department, hall, item, channel, kind) → measures."""
+
+    figures: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    durations: Counter = field(default_factory=Counter)  # key + (used,) → cases
+    late: Counter = field(default_factory=Counter)  # key + (due,) → cases
+
+    def clean(self) -> Tally:
+        figures = {k: Counter({m: v for m, v in c.items() if v}) for k, c in self.figures.items()}
+        return Tally(
+            figures=defaultdict(Counter, {k: c for k, c in figures.items() if c}),
+            durations=Counter({k: v for k, v in self.durations.items() if v}),
+            late=Counter({k: v for k, v in self.late.items() if v}),
+        )
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What counting needs to know about a case, the same whether read from memory or from SQL."""
+
+    department: int
+    hall: int
+    item: int
+    channel: str
+    kind: str  # as received: an immediate case converted to committed stays immediate here
+    acceptance_date: date | None
+    promised_due: date | None
+    suspended_days: int
+
+
+def contributions(
+    facts: CaseFacts,
+    event_kind: str,
+    day: date,
+    tally: Tally,
+    *,
+    notice_before: bool = False,
+    approved: bool = False,
+    accepted_before: bool = False,
+) -> None:
+    """Add what one event of a case counts to `tally`."""
+    key = (day, facts.department, facts.hall, facts.item, facts.channel, facts.kind)
+    fig = tally.figures[key]
+    timed = facts.kind != CaseKind.CONSULTATION and facts.promised_due is not None
+    if event_kind == EventKind.RECEIVED:
+        fig["received"] += 1
+    elif event_kind == EventKind.CONSULTATION_REGISTERED:
+        fig["received"] += 1
+        fig["accepted"] += 1
+        fig["consultations"] += 1
+    elif event_kind in ACCEPTING:
+        fig["accepted"] += 1
+        if not notice_before:
+            fig["first_time"] += 1
+    elif event_kind == EventKind.REJECTED:
+        fig["rejected"] += 1
+    elif event_kind == EventKind.SUPPLEMENT_REQUESTED:
+        fig["notices"] += 1
+    elif event_kind == EventKind.SUSPENDED:
+        fig["suspensions"] += 1
+    elif event_kind == EventKind.EXTENSION_DECIDED:
+        if approved:
+            fig["extensions"] += 1
+    elif event_kind == EventKind.WITHDRAWN:
+        fig["withdrawn"] += 1
+        if accepted_before and timed and day > facts.promised_due:
+            tally.late[(*key, facts.promised_due)] += 1
+    elif event_kind == EventKind.CONSULTATION_ANSWERED:
+        fig["concluded"] += 1
+    elif event_kind == EventKind.CONCLUDED:
+        fig["concluded"] += 1
+        if timed and facts.acceptance_date is not None:
+            due = facts.promised_due
+            used = max(0, workdays.workdays_between(facts.acceptance_date, day) - facts.suspended_days)
+            promised = max(0, workdays.workdays_between(facts.acceptance_date, due) - facts.suspended_days)
+            fig["timed"] += 1
+            fig["on_time"] += day <= due
+            fig["early"] += day < due
+            fig["used_days"] += used
+            fig["promised_days"] += promised
+            tally.durations[(*key, used)] += 1
+            if day > due:
+                tally.late[(*key, due)] += 1
+
+
+# --- in the service's transaction ---------------------------------------------------------------------
+
+
+def facts_of(case: Case) -> CaseFacts:
+    if case.kind == CaseKind.CONSULTATION:
+        department = (
+            Consultation.objects.filter(case_id=case.pk).values_list("department_id", flat=True).first() or 0
+        )
+        kind = CaseKind.CONSULTATION
+    else:
+        department = case.item.department_id
+        kind = case.kind
+        if kind == CaseKind.COMMITTED and case.item.case_kind == CaseKind.IMMEDIATE:
+            converted = CaseEvent.objects.filter(case_id=case.pk, kind=EventKind.CONVERTED_TO_COMMITTED)
+            kind = CaseKind.IMMEDIATE if converted.exists() else kind
+    return CaseFacts(
+        department=department,
+        hall=case.hall_id,
+        item=case.item_id or 0,
+        channel=case.channel,
+        kind=kind,
+        acceptance_date=case.acceptance_date,
+        promised_due=case.promised_due,
+        suspended_days=case.suspended_days,
+    )
+
+
+def record(case: Case, events: list[str], now) -> None:
+    """The roll-up rows for the events of one case service call (the case_recorded receiver)."""
+    counted = [k for k in events if k in COUNTED]
+    if not counted:
+        return
+    facts = facts_of(case)
+    day = timezone.localdate(now)
+    tally = Tally()
+    for kind in counted:
+        extra = {}
+        if kind in ACCEPTING:
+            extra["notice_before"] = CaseEvent.objects.filter(
+                case_id=case.pk, kind=EventKind.SUPPLEMENT_REQUESTED
+            ).exists()
+        elif kind == EventKind.EXTENSION_DECIDED:
+            last = (
+                CaseEvent.objects.filter(case_id=case.pk, kind=kind).order_by("-seq").values("data").first()
+            )
+            extra["approved"] = bool(last and last["data"].get("approved"))
+        elif kind == EventKind.WITHDRAWN:
+            extra["accepted_before"] = CaseEvent.objects.filter(case_id=case.pk, kind__in=ACCEPTING).exists()
+        contributions(facts, kind, day, tally, **extra)
+    apply(tally)
+
+
+def apply(tally: Tally, sign: int = 1) -> None:
+    for key, counts in tally.figures.items():
+        _bump(DailyFigure, dict(zip(KEYS, key, strict=True)), {m: sign * v for m, v in counts.items() if v})
+    for key, n in tally.durations.items():
+        _bump(DailyDuration, dict(zip((*KEYS, "used"), key, strict=True)), {"count": sign * n})
+    for key, n in tally.late.items():
+        _bump(LateClosure, dict(zip((*KEYS, "due"), key, strict=True)), {"count": sign * n})
+
+
+def _bump(model, keys: dict, values: dict) -> None:
+    """INSERT … ON CONFLICT DO UPDATE SET m = m + excluded.m (SQLite ≥ 3.24 and PostgreSQL alike)."""
+    if not values:
+        return
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    cols = [*keys, *values]
+    placeholders = ", ".join(["%s"] * len(cols))
+    updates = ", ".join(f"{q(m)} = {table}.{q(m)} + excluded.{q(m)}" for m in values)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in cols)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys.values(), *values.values()])
+
+
+# --- recomputed from the cases ------------------------------------------------------------------------
+
+
+def direct(cases=None) -> Tally:
+    """The roll-up rows recomputed from the stored cases and events (`cases`: a Case queryset to limit to)."""
+    events = CaseEvent.objects.filter(kind__in=COUNTED)
+    if cases is not None:
+        events = events.filter(case__in=cases.values("pk"))
+    converted = CaseEvent.objects.filter(case=OuterRef("case"), kind=EventKind.CONVERTED_TO_COMMITTED)
+    notice_before = CaseEvent.objects.filter(
+        case=OuterRef("case"), kind=EventKind.SUPPLEMENT_REQUESTED, seq__lt=OuterRef("seq")
+    )
+    accepted_before = CaseEvent.objects.filter(
+        case=OuterRef("case"), kind__in=ACCEPTING, seq__lt=OuterRef("seq")
+    )
+    rows = events.annotate(
+        converted=Exists(converted),
+        notice_before=Exists(notice_before),
+        accepted_before=Exists(accepted_before),
+    ).values_list(
+        "kind",
+        "at",
+        "data",
+        "converted",
+        "notice_before",
+        "accepted_before",
+        "case__kind",
+        "case__item__department_id",
+        "case__consultation__department_id",
+        "case__hall_id",
+        "case__item_id",
+        "case__channel",
+        "case__acceptance_date",
+        "case__promised_due",
+        "case__suspended_days",
+    )
+    tally = Tally()
+    for (
+        kind,
+        at,
+        data,
+        converted_flag,
+        notice_flag,
+        accepted_flag,
+        case_kind,
+        item_dept,
+        consult_dept,
+        hall,
+        item,
+        channel,
+        acceptance,
+        due,
+        suspended,
+    ) in rows.iterator(chunk_size=5000):
+        facts = CaseFacts(
+            department=(consult_dept if case_kind == CaseKind.CONSULTATION else item_dept) or 0,
+            hall=hall,
+            item=item or 0,
+            channel=channel,
+            kind=CaseKind.IMMEDIATE if converted_flag else case_kind,
+            acceptance_date=acceptance,
+            promised_due=due,
+            suspended_days=suspended,
+        )
+        contributions(
+            facts,
+            kind,
+            timezone.localdate(at),
+            tally,
+            notice_before=notice_flag,
+            approved=bool((data or {}).get("approved")),
+            accepted_before=accepted_flag,
+        )
+    return tally.clean()
+
+
+def stored() -> Tally:
+    tally = Tally()
+    for row in DailyFigure.objects.values(*KEYS, *MEASURES).iterator(chunk_size=5000):
+        tally.figures[tuple(row[k] for k in KEYS)] = Counter({m: row[m] for m in MEASURES})
+    for row in DailyDuration.objects.values_list(*KEYS, "used", "count").iterator(chunk_size=5000):
+        tally.durations[row[:-1]] = row[-1]
+    for row in LateClosure.objects.values_list(*KEYS, "due", "count").iterator(chunk_size=5000):
+        tally.late[row[:-1]] = row[-1]
+    return tally.clean()
+
+
+@dataclass
+class CheckResult:
+    rows: int
+    differences: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def check(limit: int = 20) -> CheckResult:
+    """Compare the roll-ups with a direct recount; lists the first `limit` differences."""
+    want, have = direct(), stored()
+    differences: list[str] = []
+    for name in ("figures", "durations", "late"):
+        a, b = getattr(want, name), getattr(have, name)
+        for key in sorted(set(a) | set(b), key=str):
+            if a.get(key) != b.get(key):
+                differences.append(f"{name} {key}: direct {_show(a.get(key))} ≠ roll-up {_show(b.get(key))}")
+    more = [f"… and {len(differences) - limit} more"] if len(differences) > limit else []
+    return CheckResult(rows=len(have.figures), differences=differences[:limit] + more)
+
+
+def _show(value) -> str:
+    return str(dict(value)) if isinstance(value, Counter) else str(value or 0)
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace the roll-ups with a direct recount (after a restore or a definition change)."""
+    DailyFigure.objects.all().delete()
+    DailyDuration.objects.all().delete()
+    LateClosure.objects.all().delete()
+    tally = direct()
+    apply(tally)
+    return len(tally.figures)
