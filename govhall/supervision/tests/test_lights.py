@@ -199,3 +199,23 @@ def test_counts_group_the_lights_in_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = list(lights.counts(lights.lit_steps(Step.objects.all()), now, by="department_id"))
     assert rows == [{"department_id": world.department.pk, "green": 0, "yellow": 2, "red": 1, "paused": 0}]
+
+
+def test_the_same_light_in_templates_and_serializers(world):
+    from django.template import Context, Template
+    from rest_framework import serializers
+
+    from govhall.supervision.serializers import LightField
+
+    class StepOut(serializers.Serializer):
+        light = LightField()
+
+    step = first_step(world.accepted(at("2026-03-02 09:00")))
+    moment = at("2026-03-03 12:00")
+    assert StepOut(step, context={"now": moment}).data == {"light": "yellow"}
+    html = Template("{% load supervision %}{% light step now=now %}").render(
+        Context({"step": step, "now": moment})
+    )
+    assert 'data-light="yellow"' in html and "Deadline near" in html
+    annotated = lights.annotate_steps(Step.objects.filter(pk=step.pk), at("2026-03-09 12:00")).get()
+    assert StepOut(annotated).data == {"light": "red"}
