@@ -1,5 +1,7 @@
 import os
 
+import pytest
+
 os.environ.setdefault("GOVHALL_ENV", "test")
 
 # Resets the working-day cache around every test; `seeded_calendar` re-seeds after a transactional flush.
@@ -12,3 +14,14 @@ def pytest_configure(config):
     from govhall.core.i18n_compile import compile_all
 
     compile_all()
+
+
+@pytest.fixture(autouse=True)
+def _forget_published_items():
+    """Intake keeps a published item's materials, steps and halls per process (catalog.published); ids
+    come back after a rolled-back test, so each test starts with nothing kept."""
+    from govhall.catalog import published
+
+    published.forget()
+    yield
+    published.forget()

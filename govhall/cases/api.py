@@ -45,7 +45,7 @@ from govhall.cases.models import (
 )
 from govhall.cases.notices import progress_for
 from govhall.cases.permissions import SEE_ALL_ROLES
-from govhall.cases.queries import extension_requests_for, find_cases, visible_cases
+from govhall.cases.queries import extension_requests_for, find_cases, queue_steps, visible_cases
 from govhall.cases.serializers import (
     AnswerSerializer,
     CaseDetailSerializer,
@@ -251,7 +251,7 @@ class CaseListView(CaseAPIView):
     @extend_schema(
         request=ReceiveSerializer,
         responses={201: CaseListSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
-        summary="Receive an application (收件)",
+        summary="Receive an application (收件); with `decision`, also accept, reject or notify at once",
     )
     def post(self, request: Request) -> Response:
         data = ReceiveSerializer(data=request.data)
@@ -284,9 +284,9 @@ class CaseListView(CaseAPIView):
                 raise serializers.ValidationError(
                     {"window": [_("No window with id %(id)s.") % {"id": d["window"]}]}
                 )
-        case = services.receive_case(
-            item=item,
-            applicant=Applicant(
+        intake = {
+            "item": item,
+            "applicant": Applicant(
                 kind=d["applicant_kind"],
                 name=d["applicant_name"],
                 id_type=d["id_type"],
@@ -294,16 +294,22 @@ class CaseListView(CaseAPIView):
                 credit_code=d["credit_code"],
                 legal_representative=d["legal_representative"],
             ),
-            contact=Contact(name=d["contact_name"], phone=d["phone"], address=d["address"]),
-            materials=[MaterialIn(**m) for m in d["materials"]],
-            hall=hall,
-            window=window,
-            by=user,
-            now=timezone.now(),
-            channel=channel,
-            agency_hall=agency_hall,
-            source=source_of(request),
-        )
+            "contact": Contact(name=d["contact_name"], phone=d["phone"], address=d["address"]),
+            "materials": [MaterialIn(**m) for m in d["materials"]],
+            "hall": hall,
+            "window": window,
+            "by": user,
+            "now": timezone.now(),
+            "channel": channel,
+            "agency_hall": agency_hall,
+            "source": source_of(request),
+        }
+        if d["decision"]:
+            case = services.receive_and_decide(
+                **intake, decision=d["decision"], reason=d["reason"], missing=d["missing"], note=d["note"]
+            )
+        else:
+            case = services.receive_case(**intake)
         response = case_response(case, code=status.HTTP_201_CREATED, request=request)
         response["Location"] = f"{request.path.rstrip('/')}/{case.pk}/"
         return response
@@ -329,13 +335,7 @@ class QueueView(CaseAPIView):
 
     @extend_schema(responses=QueueEntrySerializer(many=True), summary="My queue (handlers, heads)")
     def get(self, request: Request) -> Response:
-        user = request.user
-        steps = Step.objects.none()
-        if user.role in (Role.HANDLER, Role.DEPT_HEAD) and user.department_id:
-            # Same rows as queries.queue_for(), as a queryset so that it pages by keyset.
-            steps = Step.objects.filter(
-                department_id=user.department_id, state=StepState.ACTIVE, case__state=CaseState.ACCEPTED
-            ).select_related("case", "case__item", "case__hall", "department")
+        steps = queue_steps(request.user).select_related("case__hall", "department")
         paginator = QueueCursor()
         page = paginator.paginate_queryset(steps, request, view=self)
         today = timezone.localdate()

@@ -20,7 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from govhall.cases.models import CaseCounter
@@ -57,16 +57,31 @@ def format_number(*, hall_code: str, day: date, seq: int, kind: str, channel: st
 def take_sequence(*, hall, day: date) -> int:
     """The next number of `hall` on `day`. Call inside the caller's transaction: the counter row stays
     locked (UPDATE takes the row lock) until that transaction ends, so two intakes never share a number."""
-    counters = CaseCounter.objects.filter(hall=hall, date=day)
-    if not counters.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.create(hall=hall, date=day, last=1)
-            return 1
-        except IntegrityError:
-            # Another transaction created today's row first; it has committed (we waited on its unique key).
-            counters.update(last=F("last") + 1)
-    return counters.values_list("last", flat=True).get()
+    taken = _increment(hall.pk, day)
+    if taken is not None:
+        return taken
+    try:
+        with transaction.atomic():
+            CaseCounter.objects.create(hall=hall, date=day, last=1)
+        return 1
+    except IntegrityError:
+        # Another transaction created today's row first; it has committed (we waited on its unique key).
+        counters = CaseCounter.objects.filter(hall=hall, date=day)
+        counters.update(last=F("last") + 1)
+        return counters.values_list("last", flat=True).get()
+
+
+def _increment(hall_id: int, day: date) -> int | None:
+    """UPDATE … RETURNING: the new number in one round trip (PostgreSQL, SQLite ≥ 3.35); None: no row."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(CaseCounter._meta.db_table)} SET {q('last')} = {q('last')} + 1"
+            f" WHERE {q('hall_id')} = %s AND {q('date')} = %s RETURNING {q('last')}",
+            [hall_id, connection.ops.adapt_datefield_value(day)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def next_case_number(*, hall, day: date, kind: str, channel: str) -> str:

@@ -130,19 +130,23 @@ class QueueEntry:
     remaining_workdays: int  # negative when overdue
 
 
+def queue_steps(user) -> QuerySet[Step]:
+    """The rows of the handler's queue as a queryset (unordered: a list orders by due date, the API pages
+    by keyset): active steps of the user's department on cases in progress."""
+    if user.role not in (Role.HANDLER, Role.DEPT_HEAD) or not user.department_id:
+        return Step.objects.none()
+    return Step.objects.filter(
+        department_id=user.department_id, state=StepState.ACTIVE, case__state=CaseState.ACCEPTED
+    ).select_related("case", "case__item")
+
+
 def queue_for(user, *, now: datetime) -> list[QueueEntry]:
     """Open steps of the user's department on cases in progress, earliest due first, with the working
     days left (0 = due today; negative = overdue by that many working days)."""
     if user.role not in (Role.HANDLER, Role.DEPT_HEAD) or not user.department_id:
         return []
     today = local_date(now)
-    steps = (
-        Step.objects.filter(
-            department_id=user.department_id, state=StepState.ACTIVE, case__state=CaseState.ACCEPTED
-        )
-        .select_related("case", "case__item")
-        .order_by("due_date", "case__received_at", "id")
-    )
+    steps = queue_steps(user).order_by("due_date", "case__received_at", "id")
     return [
         QueueEntry(
             step=s,

@@ -367,6 +367,24 @@ class ReceiveSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(
         Channel.choices, required=False, default="", allow_blank=True, help_text="Default: the user's own"
     )
+    decision = serializers.ChoiceField(
+        [("accept", "accept"), ("reject", "reject"), ("notice", "notice")],
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=(
+            "Decide at once, in the same transaction (receive_and_decide): accept (受理), reject (不予受理, "
+            "needs `reason`) or notice (一次性告知, `missing` and/or `note`). A refused decision leaves no "
+            "case behind. Empty: receive only"
+        ),
+    )
+    reason = _text(help_text="decision=reject: the reason for non-acceptance")
+    missing = serializers.ListField(
+        child=serializers.IntegerField(),
+        default=list,
+        help_text="decision=notice: ids of the missing materials (all of them)",
+    )
+    note = _text(help_text="decision=notice: corrections needed")
 
 
 class SupplementRequestSerializer(VersionedSerializer):

@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -168,11 +167,9 @@ def _items_for(hall):
     return items
 
 
-@transaction.atomic
 def receive_and_decide(form: IntakeForm, *, user, now: datetime, source: str) -> Case:
-    """Receive, then accept, reject or issue the one-time notice: all or nothing, so a refused acceptance
-    leaves no half-received case behind. (Two services in one transaction: a candidate for one intake
-    service in govhall/cases/services, see docs/workbench.md.)"""
+    """The intake form's answers to services.receive_and_decide (receive, then accept, reject or issue the
+    one-time notice, all or nothing)."""
     d = form.cleaned_data
     item = d["item"]
     hall, agency_hall, channel = _intake_place(user)
@@ -184,7 +181,7 @@ def receive_and_decide(form: IntakeForm, *, user, now: datetime, source: str) ->
     received = set(d["materials"])
     # A ticked material came as the catalogue asks for it: its originals and copies.
     counts = {m.pk: (m.originals, m.copies) for m in item.materials.all()}
-    case = services.receive_case(
+    return services.receive_and_decide(
         item=item,
         applicant=Applicant(
             kind=d["applicant_kind"],
@@ -203,16 +200,14 @@ def receive_and_decide(form: IntakeForm, *, user, now: datetime, source: str) ->
         window=window,
         by=user,
         now=now,
+        decision=d["decision"],
+        reason=d["reason"],
+        missing=d["missing"],
+        note=d["note"],
         channel=channel,
         agency_hall=agency_hall,
         source=source,
     )
-    common = {"by": user, "now": now, "expected_version": case.version, "source": source}
-    if d["decision"] == IntakeForm.ACCEPT:
-        return services.accept_case(case, **common)
-    if d["decision"] == IntakeForm.REJECT:
-        return services.reject_case(case, reason=d["reason"], **common)
-    return services.request_supplement(case, missing=d["missing"], note=d["note"], **common)
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,6 +25,7 @@ from govhall.cases.services.handling import (
 from govhall.cases.services.intake import (
     accept_case,
     deliver_result,
+    receive_and_decide,
     receive_case,
     reject_case,
     request_supplement,
@@ -50,6 +51,7 @@ __all__ = [
     "deem_accepted_if_late",
     "deem_overdue_receipts",
     "deliver_result",
+    "receive_and_decide",
     "receive_case",
     "receive_materials",
     "record_consultation",

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -88,15 +87,35 @@ def require_text(value: str | None, field: str, message: str) -> str:
 
 
 class Recorder:
-    """Appends events for one locked case within one service call, and announces them after commit."""
+    """Appends events for one locked case within one service call, and announces them after commit.
 
-    def __init__(self, case: Case, *, by, now: datetime, source: str = "") -> None:
+    The case's events are read once, up front (the next sequence number, whether a notice was issued, and
+    the clock): finish() replays them with the new ones in memory and writes the new ones in one INSERT.
+    `history` passes events already in hand (a case created in this transaction), saving that read.
+    """
+
+    def __init__(self, case: Case, *, by, now: datetime, source: str = "", history=None) -> None:
         self.case = case
         self.by = by if by is not None and getattr(by, "pk", None) else None
         self.now = now
         self.source = source[:200]
         self.kinds: list[str] = []
-        self._next = (CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
+        if history is None:
+            history = CaseEvent.objects.filter(case=case).order_by("seq").only("seq", "kind", "data")
+        self.events: list[CaseEvent] = list(history)
+        self._next = (self.events[-1].seq if self.events else 0) + 1
+        self._pending: list[CaseEvent] = []
+        self._rules: lights.RuleBook | None = None
+
+    @property
+    def rules(self) -> lights.RuleBook:
+        """The supervision threshold rules, read at most once per service call."""
+        if self._rules is None:
+            self._rules = lights.RuleBook()
+        return self._rules
+
+    def has(self, kind: str) -> bool:
+        return any(e.kind == kind for e in self.events)
 
     def record(
         self,
@@ -107,6 +126,7 @@ class Recorder:
         reason: str = "",
         data: dict | None = None,
     ) -> CaseEvent:
+        """Append an event (written by finish(), together with the case)."""
         event = CaseEvent(
             case=self.case,
             seq=self._next,
@@ -119,26 +139,57 @@ class Recorder:
             reason=reason,
             data=data or {},
         )
-        event.save()
         self._next += 1
+        self.events.append(event)
+        self._pending.append(event)
         self.kinds.append(kind)
         return event
 
-    def finish(self, *fields: str) -> Case:
-        """Store the replayed clock and the given fields, bump the version, announce after commit."""
+    def write(self, *fields: str) -> Case:
+        """save_case() and save_events()."""
+        self.save_case(*fields)
+        self.save_events()
+        return self.case
+
+    def save_case(self, *fields: str) -> Case:
+        """Store the replayed clock, the lights and the given fields, bump the version. A case not saved
+        yet is inserted whole (receipt)."""
         case = self.case
-        store_clock(case)
-        light_fields = lights.stamp_case(case)
+        store_clock(case, self.events)
+        if self._rules is None and case.state in lights.LIT_CASE_STATES:
+            self._rules = lights.RuleBook()
+        light_fields = lights.stamp_case(case, rules=self._rules)
         case.version += 1
-        case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, *light_fields, "version"])])
+        if case._state.adding:
+            case.save(force_insert=True)
+        else:
+            case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, *light_fields, "version"])])
+        return case
+
+    def save_events(self) -> None:
+        """Insert the events recorded since the last call, in one statement."""
+        if self._pending:
+            CaseEvent.objects.bulk_create(self._pending)
+            self._pending = []
+
+    def announce(self) -> Case:
+        """case_recorded now (inside the transaction), case_changed after commit."""
+        case = self.case
         case_id, kinds = case.pk, list(self.kinds)
         case_recorded.send(sender=Case, case=case, events=kinds, by=self.by, now=self.now)
         transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, events=kinds))
         return case
 
+    def finish(self, *fields: str) -> Case:
+        """write() and announce(): the end of every case service."""
+        self.write(*fields)
+        return self.announce()
 
-def store_clock(case: Case) -> case_clock.Clock:
-    events = list(CaseEvent.objects.filter(case=case).order_by("seq").only("kind", "data"))
+
+def store_clock(case: Case, events=None) -> case_clock.Clock:
+    """Replay the clock over `events` (default: the case's stored events) onto the case's fields."""
+    if events is None:
+        events = CaseEvent.objects.filter(case=case).order_by("seq").only("kind", "data")
     result = case_clock.replay(events)
     case.acceptance_date = result.acceptance_date
     case.promised_due = result.promised_due
@@ -155,7 +206,9 @@ def not_allowed(case: Case, action: str) -> TransitionNotAllowed:
     return TransitionNotAllowed(machine="case", state=case.state, action=action)
 
 
-def start_step(step: Step, rec: Recorder, *, reopen: bool = False) -> None:
+def begin_step(step: Step, rec: Recorder, *, reopen: bool = False) -> list[str]:
+    """Start (or restart) a step in memory; returns the fields changed. The caller saves the step, then
+    calls step_started() (which needs the step's id)."""
     step.state = step_transition(step, StepAction.REOPEN if reopen else StepAction.START)
     step.started_at = rec.now
     step.started_on = local_date(rec.now)
@@ -165,8 +218,24 @@ def start_step(step: Step, rec: Recorder, *, reopen: bool = False) -> None:
     step.finished_by = None
     step.outcome = ""
     step.rounds += 1
-    lights.stamp_step(step, case=rec.case, restart=True)
-    step.save()
+    light_fields = lights.stamp_step(step, case=rec.case, restart=True, rules=rec.rules)
+    return [*STEP_START_FIELDS, *light_fields]
+
+
+STEP_START_FIELDS = [
+    "state",
+    "started_at",
+    "started_on",
+    "paused_days",
+    "due_date",
+    "finished_at",
+    "finished_by",
+    "outcome",
+    "rounds",
+]
+
+
+def step_started(step: Step, rec: Recorder) -> None:
     rec.record(
         "step_started",
         data={
@@ -176,6 +245,11 @@ def start_step(step: Step, rec: Recorder, *, reopen: bool = False) -> None:
             "due_date": step.due_date.isoformat(),
         },
     )
+
+
+def start_step(step: Step, rec: Recorder, *, reopen: bool = False) -> None:
+    step.save(update_fields=begin_step(step, rec, reopen=reopen))
+    step_started(step, rec)
 
 
 def shift_active_step(case: Case, days: int) -> None:

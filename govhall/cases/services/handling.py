@@ -53,11 +53,19 @@ def extension_max_days() -> int:
     return int(getattr(settings, "GOVHALL_EXTENSION_MAX_DAYS", EXTENSION_MAX_DAYS))
 
 
-def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, Step]:
+def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, Step, list[Step]]:
+    """The case (locked, version checked), the step and all the case's steps in order (locked)."""
     pk = step.pk if isinstance(step, Step) else step
-    case_id = Step.objects.values_list("case_id", flat=True).get(pk=pk)
+    # A step never moves to another case: the caller's case_id is as good as a fresh one.
+    case_id = step.case_id if isinstance(step, Step) and step.case_id else None
+    if case_id is None:
+        case_id = Step.objects.values_list("case_id", flat=True).get(pk=pk)
     case = lock_case(case_id, expected_version)
-    return case, Step.objects.select_for_update().get(pk=pk)
+    steps = list(Step.objects.select_for_update().filter(case_id=case.pk).order_by("position"))
+    found = next((s for s in steps if s.pk == pk), None)
+    if found is None:
+        raise Step.DoesNotExist(f"step {pk} is not a step of case {case.pk}")
+    return case, found, steps
 
 
 def _finish_step(step: Step, *, outcome: str, comment: str, rec: Recorder) -> None:
@@ -68,7 +76,7 @@ def _finish_step(step: Step, *, outcome: str, comment: str, rec: Recorder) -> No
     step.finished_by = rec.by
     step.outcome = outcome
     step.comment = comment
-    step.save()
+    step.save(update_fields=["state", "finished_at", "finished_by", "outcome", "comment"])
 
 
 @transaction.atomic
@@ -90,7 +98,7 @@ def complete_step(
         return return_step(
             step, reason=comment, by=by, now=now, expected_version=expected_version, source=source
         )
-    case, step = _lock_step(step, expected_version)
+    case, step, steps = _lock_step(step, expected_version)
     perms.require(by, perms.HANDLE_STEP, case, step=step)
     if case.state != CaseState.ACCEPTED:
         raise not_allowed(case, "complete_step")
@@ -101,11 +109,13 @@ def complete_step(
         reason=step.comment,
         data={"step": step.pk, "position": step.position, "outcome": StepOutcome.APPROVE},
     )
-    following = (
-        Step.objects.select_for_update()
-        .filter(case=case, position__gt=step.position, state__in=[StepState.PENDING, StepState.RETURNED])
-        .order_by("position")
-        .first()
+    following = next(
+        (
+            s
+            for s in steps
+            if s.position > step.position and s.state in (StepState.PENDING, StepState.RETURNED)
+        ),
+        None,
     )
     if following is not None:
         start_step(following, rec)
@@ -120,15 +130,12 @@ def return_step(
 ) -> Step:
     """Send the case back to the previous step, which starts again with a fresh due date."""
     reason = require_text(reason, "comment", _("Say why the step is returned."))
-    case, step = _lock_step(step, expected_version)
+    case, step, steps = _lock_step(step, expected_version)
     perms.require(by, perms.HANDLE_STEP, case, step=step)
     if case.state != CaseState.ACCEPTED:
         raise not_allowed(case, "return_step")
-    previous = (
-        Step.objects.select_for_update()
-        .filter(case=case, position__lt=step.position, state=StepState.DONE)
-        .order_by("-position")
-        .first()
+    previous = next(
+        (s for s in reversed(steps) if s.position < step.position and s.state == StepState.DONE), None
     )
     if previous is None:
         raise ValidationError({"outcome": [_("The first step has no previous step to return to.")]})

@@ -32,6 +32,7 @@ from govhall.cases.models import (
 from govhall.cases.numbering import next_case_number
 from govhall.cases.services.common import (
     Recorder,
+    begin_step,
     delegated,
     local_date,
     lock_case,
@@ -39,7 +40,7 @@ from govhall.cases.services.common import (
     outstanding_names,
     require,
     require_text,
-    start_step,
+    step_started,
 )
 from govhall.cases.states import Action, transition
 from govhall.cases.validators import (
@@ -50,6 +51,7 @@ from govhall.cases.validators import (
     phone_error,
     resident_id_error,
 )
+from govhall.catalog import published
 
 # Unambiguous characters only (no 0/O, 1/I/L), so a code read aloud over the phone is not misheard.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -96,12 +98,12 @@ def applicant_errors(applicant: Applicant, contact: Contact, *, today) -> dict[s
     return errors
 
 
-def _material_rows(item, materials: Iterable) -> dict[int, MaterialIn]:
+def _material_rows(item, materials: Iterable, known: Iterable[int] | None = None) -> dict[int, MaterialIn]:
     given: dict[int, MaterialIn] = {}
     for raw in materials:
         entry = coerce(MaterialIn, raw)
         given[int(entry.material)] = entry
-    known = set(item.materials.values_list("pk", flat=True))
+    known = set(item.materials.values_list("pk", flat=True) if known is None else known)
     unknown = sorted(set(given) - known)
     if unknown:
         raise ValidationError(
@@ -132,6 +134,42 @@ def receive_case(
     source: str = "",
 ) -> Case:
     """Take an application in. Missing required materials do not stop receipt: issue a one-time notice."""
+    case, _rec, _rows = _receive(
+        item=item,
+        applicant=applicant,
+        contact=contact,
+        materials=materials,
+        hall=hall,
+        window=window,
+        by=by,
+        now=now,
+        channel=channel,
+        agency_hall=agency_hall,
+        kind=kind,
+        source=source,
+    )
+    return case
+
+
+def _receive(
+    *,
+    item,
+    applicant: Applicant | dict,
+    contact: Contact | dict,
+    materials: Iterable,
+    hall,
+    window,
+    by,
+    now: datetime,
+    channel: str,
+    agency_hall,
+    kind: str | None,
+    source: str,
+    write: bool = True,
+) -> tuple[Case, Recorder, list[CaseMaterial]]:
+    """receive_case inside the caller's transaction; also returns its Recorder and material rows, so that
+    receive_and_decide goes on from memory. `write=False` leaves the case, its materials and the event
+    unsaved and unannounced: the caller writes them with its own changes."""
     applicant = coerce(Applicant, applicant)
     contact = coerce(Contact, contact)
     today = local_date(now)
@@ -153,7 +191,8 @@ def receive_case(
         errors.setdefault("item", []).append(
             _("Item %(item)s is not published; only a published version takes applications.") % {"item": item}
         )
-    if item.halls.exists() and not item.halls.filter(pk=hall.pk).exists():
+    hall_ids = published.hall_ids(item)
+    if hall_ids and hall.pk not in hall_ids:
         errors.setdefault("hall", []).append(
             _("Item %(item)s is not handled at %(hall)s.") % {"item": item.name, "hall": hall.name}
         )
@@ -172,11 +211,13 @@ def receive_case(
         )
     if errors:
         raise ValidationError(errors)
-    given = _material_rows(item, materials)
+    catalogue = published.materials(item)
+    given = _material_rows(item, materials, known=[m.pk for m in catalogue])
 
     number = next_case_number(hall=hall, day=today, kind=kind, channel=channel)
     is_org = applicant.kind == ApplicantKind.ORGANISATION
-    case = Case.objects.create(
+    # Built in memory and inserted once by rec.write(), with its clock and version already set.
+    case = Case(
         number=number,
         item=item,
         kind=kind,
@@ -200,7 +241,7 @@ def receive_case(
         verification_code=new_verification_code(),
     )
     rows = []
-    for material in item.materials.all():
+    for material in catalogue:
         entry = given.get(material.pk)
         rows.append(
             CaseMaterial(
@@ -213,9 +254,8 @@ def receive_case(
                 received_at=now if entry else None,
             )
         )
-    CaseMaterial.objects.bulk_create(rows)
     missing = [r.material.name for r in rows if r.material.required and not r.received]
-    rec = Recorder(case, by=by, now=now, source=source or channel)
+    rec = Recorder(case, by=by, now=now, source=source or channel, history=[])
     rec.record(
         EventKind.RECEIVED,
         to_state=CaseState.RECEIVED,
@@ -228,7 +268,104 @@ def receive_case(
             "missing_required": missing,
         },
     )
-    return rec.finish()
+    if write:
+        rec.write()
+        CaseMaterial.objects.bulk_create(rows)
+        rec.announce()
+    return case, rec, rows
+
+
+DECISION_ACCEPT = "accept"
+DECISION_REJECT = "reject"
+DECISION_NOTICE = "notice"
+DECISIONS = (DECISION_ACCEPT, DECISION_REJECT, DECISION_NOTICE)
+
+
+@transaction.atomic
+def receive_and_decide(
+    *,
+    item,
+    applicant: Applicant | dict,
+    contact: Contact | dict,
+    materials: Iterable,
+    hall,
+    window,
+    by,
+    now: datetime,
+    decision: str,
+    reason: str = "",
+    missing: Iterable[int] = (),
+    note: str = "",
+    channel: str = Channel.WINDOW,
+    agency_hall=None,
+    kind: str | None = None,
+    source: str = "",
+) -> Case:
+    """Receive an application and decide at once (the clerk's one screen): accept, do not accept
+    (`reason`), or issue the one-time notice (`missing`, `note`). All or nothing: a refused decision
+    leaves no half-received case behind. The events, versions and clock are those of receive_case
+    followed by accept_case, reject_case or request_supplement."""
+    if decision not in DECISIONS:
+        raise ValidationError(
+            {"decision": [_("The decision is accept, reject or notice (the one-time notice).")]}
+        )
+    if decision == DECISION_ACCEPT:
+        return _receive_and_accept(
+            item=item,
+            applicant=applicant,
+            contact=contact,
+            materials=materials,
+            hall=hall,
+            window=window,
+            by=by,
+            now=now,
+            channel=channel,
+            agency_hall=agency_hall,
+            kind=kind,
+            source=source,
+        )
+    case, _rec, _rows = _receive(
+        item=item,
+        applicant=applicant,
+        contact=contact,
+        materials=materials,
+        hall=hall,
+        window=window,
+        by=by,
+        now=now,
+        channel=channel,
+        agency_hall=agency_hall,
+        kind=kind,
+        source=source,
+    )
+    common = {"by": by, "now": now, "expected_version": case.version, "source": source}
+    if decision == DECISION_REJECT:
+        return reject_case(case, reason=reason, **common)
+    return request_supplement(case, missing=missing, note=note, **common)
+
+
+def _receive_and_accept(*, by, now: datetime, source: str, **receive) -> Case:
+    """receive_case then accept_case, written once: the case row is inserted accepted, with its
+    materials, steps and the three events (received, accepted, step_started), and announced once. The
+    checks are accept_case's, on the case in memory (nobody else can see it before the commit)."""
+    case, rec, rows = _receive(by=by, now=now, source=source, write=False, **receive)
+    require(by, perms.INTAKE, case)
+    transition(case, Action.ACCEPT)
+    _refuse_if_missing(
+        sorted(
+            (r for r in rows if r.material.required and not r.received),
+            key=lambda r: (r.material.position, r.material_id),
+        )
+    )
+    case.version += 1  # what receive_case's own write would have counted
+    rec.source = source[:200]  # accept_case's events carry the caller's source, the receipt its channel
+    _record_acceptance(case, rec, deemed=is_past_notice_window(case, now=now, rec=rec))
+    steps = _begin_steps(case, rec)
+    rec.save_case()
+    CaseMaterial.objects.bulk_create(rows)
+    _insert_steps(steps, rec)
+    rec.save_events()
+    return rec.announce()
 
 
 @transaction.atomic
@@ -369,17 +506,26 @@ def supplement_received(
     return rec.finish(*fields)
 
 
-def _notice_issued(case: Case) -> bool:
+def _notice_issued(case: Case, rec: Recorder | None = None) -> bool:
+    if rec is not None:
+        return rec.has(EventKind.SUPPLEMENT_REQUESTED)
     return CaseEvent.objects.filter(case=case, kind=EventKind.SUPPLEMENT_REQUESTED).exists()
 
 
-def is_past_notice_window(case: Case, *, now: datetime) -> bool:
-    """True when the 5 working days for a one-time notice have passed without one."""
-    return not _notice_issued(case) and local_date(now) > case_clock.notice_deadline(case.received_on)
+def is_past_notice_window(case: Case, *, now: datetime, rec: Recorder | None = None) -> bool:
+    """True when the 5 working days for a one-time notice have passed without one. `rec` (a Recorder
+    of the case) answers from the events it has read."""
+    return local_date(now) > case_clock.notice_deadline(case.received_on) and not _notice_issued(case, rec)
 
 
 def accept_locked(case: Case, rec: Recorder, *, deemed: bool) -> Case:
     """Accept a locked case and start its first step (shared by accept_case and the 5-day rule)."""
+    _record_acceptance(case, rec, deemed=deemed)
+    _insert_steps(_begin_steps(case, rec), rec)
+    return rec.finish("state")
+
+
+def _record_acceptance(case: Case, rec: Recorder, *, deemed: bool) -> None:
     old = case.state
     case.state = transition(case, Action.DEEM_ACCEPT if deemed else Action.ACCEPT)
     if deemed:
@@ -399,6 +545,10 @@ def accept_locked(case: Case, rec: Recorder, *, deemed: bool) -> Case:
             to_state=case.state,
             data={"date": local_date(rec.now).isoformat()},
         )
+
+
+def _begin_steps(case: Case, rec: Recorder) -> list[Step]:
+    """The item's process as the case's steps, in memory, the first one started."""
     steps = [
         Step(
             case=case,
@@ -407,13 +557,20 @@ def accept_locked(case: Case, rec: Recorder, *, deemed: bool) -> Case:
             department_id=case.item.department_id,
             limit_days=ps.limit_days,
         )
-        for index, ps in enumerate(case.item.steps.order_by("position", "id"), start=1)
+        for index, ps in enumerate(published.steps(case.item), start=1)
     ]
+    if steps:
+        begin_step(steps[0], rec)  # inserted already started: one INSERT for all the steps
+    return steps
+
+
+def _insert_steps(steps: list[Step], rec: Recorder) -> None:
     Step.objects.bulk_create(steps)
-    first = Step.objects.filter(case=case).order_by("position").first()
-    if first is not None:
-        start_step(first, rec)
-    return rec.finish("state")
+    if steps:
+        first = steps[0]
+        if first.pk is None:  # a database that does not return ids from a bulk insert
+            first.pk = Step.objects.values_list("pk", flat=True).get(case=first.case, position=1)
+        step_started(first, rec)
 
 
 @transaction.atomic
@@ -425,7 +582,12 @@ def accept_case(
     case = lock_case(case, expected_version)
     require(by, perms.INTAKE, case)
     transition(case, Action.ACCEPT)
-    missing = missing_required(case)
+    _refuse_if_missing(missing_required(case))
+    rec = Recorder(case, by=by, now=now, source=source)
+    return accept_locked(case, rec, deemed=is_past_notice_window(case, now=now, rec=rec))
+
+
+def _refuse_if_missing(missing: list) -> None:
     if missing:
         raise ValidationError(
             {
@@ -435,8 +597,6 @@ def accept_case(
                 ]
             }
         )
-    rec = Recorder(case, by=by, now=now, source=source)
-    return accept_locked(case, rec, deemed=is_past_notice_window(case, now=now))
 
 
 @transaction.atomic

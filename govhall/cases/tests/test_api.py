@@ -423,3 +423,23 @@ def test_the_schema_of_the_cases_api_validates(tmp_path):
     text = out.read_text()
     for path in ("/api/v1/cases/", "/api/v1/cases/{id}/accept/", "/api/v1/queue/", "/api/v1/progress/"):
         assert path + ":" in text
+
+
+def test_receiving_with_a_decision_accepts_in_one_request(world):
+    response = api(world.users["clerk"]).post(
+        "/api/v1/cases/", receive_body(world, decision="accept"), format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == CaseState.ACCEPTED and body["version"] == 3
+    assert response["ETag"] == '"3"'
+    kinds = list(CaseEvent.objects.filter(case_id=body["id"]).order_by("seq").values_list("kind", flat=True))
+    assert kinds == ["received", "accepted", "step_started"]
+
+
+def test_a_refused_decision_keeps_no_case(world):
+    response = api(world.users["clerk"]).post(
+        "/api/v1/cases/", receive_body(world, decision="reject", reason=""), format="json"
+    )
+    assert response.status_code == 400 and "reason" in response.json()
+    assert not Case.objects.exists()
