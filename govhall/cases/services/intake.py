@@ -214,11 +214,10 @@ def _receive(
     catalogue = published.materials(item)
     given = _material_rows(item, materials, known=[m.pk for m in catalogue])
 
-    number = next_case_number(hall=hall, day=today, kind=kind, channel=channel)
     is_org = applicant.kind == ApplicantKind.ORGANISATION
-    # Built in memory and inserted once by rec.write(), with its clock and version already set.
+    # Built in memory and inserted once by rec.write(), with its clock and version already set. The number
+    # is taken just before (_take_number): from then on the hall's counter row stays locked until commit.
     case = Case(
-        number=number,
         item=item,
         kind=kind,
         state=CaseState.RECEIVED,
@@ -269,10 +268,16 @@ def _receive(
         },
     )
     if write:
+        _take_number(case)
         rec.write()
         CaseMaterial.objects.bulk_create(rows)
         rec.announce()
     return case, rec, rows
+
+
+def _take_number(case: Case) -> None:
+    """The case number, as late as possible: every intake of the hall that day waits for this row."""
+    case.number = next_case_number(hall=case.hall, day=case.received_on, kind=case.kind, channel=case.channel)
 
 
 DECISION_ACCEPT = "accept"
@@ -361,6 +366,7 @@ def _receive_and_accept(*, by, now: datetime, source: str, **receive) -> Case:
     rec.source = source[:200]  # accept_case's events carry the caller's source, the receipt its channel
     _record_acceptance(case, rec, deemed=is_past_notice_window(case, now=now, rec=rec))
     steps = _begin_steps(case, rec)
+    _take_number(case)
     rec.save_case()
     CaseMaterial.objects.bulk_create(rows)
     _insert_steps(steps, rec)
