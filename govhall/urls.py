@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("govhall.cases.api_urls")),
     path("", include("govhall.lanes.api_urls")),
     path("", include("govhall.supervision.api_urls")),
+    path("", include("govhall.stats.api_urls")),
 ]
 
 urlpatterns = [

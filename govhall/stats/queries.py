@@ -29,7 +29,7 @@ class Filters:
     department: int | None = None
     hall: int | None = None
     hall_level: str | None = None
-    lane: int | None = None
+    lane: str | None = None  # lane code: every version of the lane
     item: str | None = None  # item code: every version of the item
 
     def hall_ids(self) -> list[int] | None:
@@ -81,7 +81,7 @@ def _group_value(group: str | None, key: tuple) -> object:
 
 
 def _lane_cases(f: Filters):
-    return Case.objects.filter(lane_link__lane_case__lane_id=f.lane)
+    return Case.objects.filter(lane_link__lane_case__lane__code=f.lane)
 
 
 def _keep(f: Filters, key: tuple) -> bool:
@@ -217,7 +217,7 @@ def supervision(f: Filters, group: str | None = None) -> dict:
         if items is not None:
             qs = qs.filter(case__item_id__in=items)
         if f.lane is not None:
-            qs = qs.filter(case__lane_link__lane_case__lane_id=f.lane)
+            qs = qs.filter(case__lane_link__lane_case__lane__code=f.lane)
         return qs
 
     field = "department_id" if group == "department" else None
@@ -262,10 +262,7 @@ def compression(f: Filters) -> dict:
         code = Department.objects.filter(pk=f.department).values_list("code", flat=True).first()
         report["totals"] = next((d for d in report["departments"] if d["code"] == code), None)
     if f.lane is not None:
-        from govhall.lanes.models import Lane
-
-        code = Lane.objects.filter(pk=f.lane).values_list("code", flat=True).first()
-        report["lanes"] = [lane for lane in report["lanes"] if lane["code"] == code]
+        report["lanes"] = [lane for lane in report["lanes"] if lane["code"] == f.lane]
     return report
 
 

@@ -36,8 +36,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Load the catalogue only, without the demo accounts (allowed outside demo mode).",
         )
+        # The seed's half-year of cases through the case services (govhall/stats/history.py).
+        parser.add_argument("--history", action="store_true", help="Also create the half-year 2026-01…06.")
+        parser.add_argument("--scale", type=float, default=1.0, help="With --history: fraction of the cases.")
 
     def handle(self, *args, once: bool, no_accounts: bool, **options) -> None:
+        if options.get("history"):
+            from govhall.stats.history import run_command
+
+            return run_command(self, scale=options["scale"], with_accounts=not no_accounts)
         if once and demo_city_loaded():
             self.stdout.write("demo city already loaded")
             return
