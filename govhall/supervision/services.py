@@ -400,7 +400,7 @@ def issue_order(
 
 def _lock_order(order: Order | int, expected_version: int | None) -> Order:
     pk = order.pk if isinstance(order, Order) else order
-    locked = Order.objects.select_for_update().select_related("case").get(pk=pk)
+    locked = Order.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
     _check_version(locked, expected_version, "order")
     return locked
 

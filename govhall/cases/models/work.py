@@ -61,8 +61,10 @@ class Step(models.Model):
     )
     # Supervision (govhall.supervision.lights.stamp_step sets these whenever the step's clock changes):
     # the light is a comparison of these with now, in SQL, for any number of rows.
-    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True, db_index=True)
-    due_at = models.DateTimeField(_("red from"), null=True, blank=True, db_index=True)
+    # Indexed by the partial indexes below (step_light, step_warn_due, step_red_due): every index costs
+    # each sweep's claim and each step start a write.
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("red from"), null=True, blank=True)
     paused = models.BooleanField(_("clock paused"), default=False)
     alert_level = models.PositiveSmallIntegerField(
         _("reminders sent"),
