@@ -185,9 +185,7 @@ def main() -> None:
             f"  {label:<34} median {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f} ms"
             f"   {queries} queries   {per:.0f} commit(s) per call"
         )
-    print(
-        f"  one `select 1` round trip: median {statistics.median(roundtrips):.2f} ms (floor per query)"
-    )
+    print(f"  one `select 1` round trip: median {statistics.median(roundtrips):.2f} ms (floor per query)")
     ratio = statistics.median(lane_times) / statistics.median(single_times)
     print(f"  ratio lane / one item case: {ratio:.1f}× (per item case {ratio / options.items:.2f}×)")
     verdict = "under" if statistics.median(lane_times) < 50 else "OVER"

@@ -1,10 +1,10 @@
 """The `govhall` command: every subcommand is a Django management command.
 
-    govhall workdays add 2026-09-30 5
-    govhall calendar load notice-2027.yaml
-    govhall catalog summary
-    govhall demo
-    govhall serve
+govhall workdays add 2026-09-30 5
+govhall calendar load notice-2027.yaml
+govhall catalog summary
+govhall demo
+govhall serve
 """
 
 from __future__ import annotations

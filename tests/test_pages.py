@@ -110,19 +110,26 @@ def test_every_declared_link_points_somewhere_that_exists():
 
 def test_only_links_the_user_may_open_are_offered(make_user):
     clerk = make_user(Role.CLERK, is_staff=True)  # staff, but no permission at all
-    assert [link.key for link in navigation_for(clerk)] == ["home", "intake", "cases", "api"]
-    assert [link.key for link in landing_for(clerk)] == ["intake", "cases"]
+    assert [link.key for link in navigation_for(clerk)] == ["home", "intake", "cases", "lanes", "api"]
+    assert [link.key for link in landing_for(clerk)] == ["intake", "lanes", "cases"]
 
     clerk.user_permissions.add(Permission.objects.get(codename="view_department"))
     clerk = User.objects.get(pk=clerk.pk)  # permissions are cached on the instance
-    assert [link.key for link in navigation_for(clerk)] == ["home", "intake", "cases", "admin", "api"]
+    assert [link.key for link in navigation_for(clerk)] == [
+        "home",
+        "intake",
+        "cases",
+        "lanes",
+        "admin",
+        "api",
+    ]
     assert "catalog" not in [link.key for link in landing_for(clerk)], "the catalogue needs view_serviceitem"
 
     clerk.user_permissions.add(Permission.objects.get(codename="view_serviceitem"))
     clerk = User.objects.get(pk=clerk.pk)
     keys = [link.key for link in navigation_for(clerk)]
-    assert keys == ["home", "intake", "cases", "catalog", "admin", "api"]
-    assert [link.key for link in landing_for(clerk)] == ["intake", "cases", "catalog"]
+    assert keys == ["home", "intake", "cases", "lanes", "catalog", "admin", "api"]
+    assert [link.key for link in landing_for(clerk)] == ["intake", "lanes", "cases", "catalog"]
 
 
 def test_the_current_page_is_marked(make_user):
