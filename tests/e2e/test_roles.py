@@ -67,7 +67,7 @@ def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request
 
     site.login("clerk1", PASSWORD)
     expect(page.locator(".site-user .role-badge")).to_have_text("窗口人员")
-    expect(nav(page)).to_have_text(["首页", "窗口受理", "办件查询", "API 文档"])
+    expect(nav(page)).to_have_text(["首页", "窗口受理", "办件查询", "快车道", "API 文档"])
     expect(page.locator(".lead")).to_contain_text("您在窗口受理申请")
     expect(page.locator("[data-landing=intake] a")).to_have_text("窗口受理")
     site.screenshot("home-clerk-zh")
@@ -75,7 +75,7 @@ def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request
     page.click("[data-test=language-en]")
     expect(page.locator(".site-user .role-badge")).to_have_text("Window clerk")
     expect(page.locator("h2")).to_have_text("What you can do here")
-    expect(nav(page)).to_have_text(["Home", "Intake", "Case search", "API documentation"])
+    expect(nav(page)).to_have_text(["Home", "Intake", "Case search", "Fast lanes", "API documentation"])
 
 
 def test_login_page(page: Page, site):
