@@ -113,6 +113,14 @@ def _step_rows(ids: list[int]) -> list[dict]:
 STEP_KEYS = ("pk", "name", "due_date", "warn_at", "due_at", "department_id", "case_id", "case__number")
 
 
+def _relaxed_commit() -> None:
+    """A batch's commit need not wait for its WAL flush: a crash loses the claim together with what it
+    wrote (one transaction), and the next sweep finds the crossing again. Saves a flush per batch."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _claim_steps(level: int, now: datetime, batch: int) -> list[dict]:
     """Claim a batch of crossed steps; their details for the messages. On PostgreSQL one statement (the
     claim RETURNING the rows, joined with their case numbers), elsewhere the claim and a read."""
@@ -139,6 +147,7 @@ def _case_url(case_id: int) -> str:
 def _sweep_steps(level: int, *, now: datetime, directory: Directory, result: SweepResult, batch: int) -> None:
     while True:
         with transaction.atomic():
+            _relaxed_commit()
             rows = _claim_steps(level, now, batch)
             if not rows:
                 return
