@@ -1,23 +1,26 @@
 """Case intake over real HTTP on PostgreSQL: receive + accept (窗口受理), then step approvals, against a
 cheap read of the same server as baseline, in the same run.
 
-    .venv/bin/python bench/intake.py [--clients 4] [--seconds 15] [--workers 2] [--runserver]
+    .venv/bin/python bench/intake.py [--clients 4] [--seconds 15] [--workers 2]
+                                    [--server gunicorn|prefork|runserver]
                                     [--database-url postgres://postgres@127.0.0.1:5432/govhall_bench]
 
 What it does:
 1. drops and creates the database `govhall_bench`, migrates it and loads the demo city (accounts included);
-2. starts a web server on a free port with DEBUG off: by default a pre-fork server of `--workers`
-   processes (default: the number of cores), each a Django ThreadedWSGIServer (the class runserver uses:
-   HTTP/1.1 keep-alive, one thread per connection) listening on the port with SO_REUSEPORT, so the
-   kernel spreads the connections over the processes. Nothing beyond Django and the standard library
-   (no gunicorn). `--runserver` uses `manage.py runserver --noreload` instead: one process, so one core
-   (the GIL), the figure a default `govhall serve` gives;
+2. starts a web server on a free port with DEBUG off: by default gunicorn with `--workers` sync workers
+   (default: the number of cores; the `production` extra installs it). `--server prefork` is a pre-fork
+   server of Django's own ThreadedWSGIServer (HTTP/1.1 keep-alive, one thread per connection) on one port
+   with SO_REUSEPORT, nothing beyond Django and the standard library; `--server runserver` is
+   `manage.py runserver --noreload`: one process, so one core (the GIL), the figure a default
+   `govhall serve` gives;
 3. `--clients` client processes (multiprocessing, http.client keep-alive, session login with CSRF as the
-   workbench does), each for `--seconds`:
+   workbench does), each for `--seconds` per phase:
    - baseline: GET /api/v1/items/<id>/ (a catalogue item with materials and steps, anonymous);
-   - intake: the clerk POSTs /api/v1/cases/ then /api/v1/cases/<id>/accept/ with If-Match;
+   - intake: the clerk POSTs /api/v1/cases/ then /api/v1/cases/<id>/accept/ with If-Match (two requests);
+   - intake in one request: the clerk POSTs /api/v1/cases/ with "decision": "accept" (receive_and_decide,
+     what the workbench's intake page does);
    - steps: the handler POSTs /api/v1/cases/<id>/complete-step/ on the accepted cases, If-Match chained.
-4. prints requests/s, accepted cases/s, p50/p95 latencies and the ratio to the baseline.
+4. prints requests/s, accepted cases/s, p50/p95 latencies, the ratio to the baseline and the load average.
 
 All clerks share one hall, so every intake takes the same daily number counter row: that lock is part of
 what is measured.
@@ -121,8 +124,25 @@ def prefork_worker(port: int) -> None:  # runs in a forked child
     httpd.serve_forever()
 
 
-def start_server(env: dict, port: int, *, workers: int, runserver: bool) -> list:
-    if runserver:
+def start_server(env: dict, port: int, *, workers: int, server: str) -> list:
+    if server == "gunicorn":
+        gunicorn = str(Path(PYTHON).parent / "gunicorn")
+        proc = subprocess.Popen(
+            [
+                gunicorn,
+                "govhall.wsgi:application",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={workers}",
+                "--worker-class=sync",
+                "--backlog=2048",
+                "--log-level=warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        return [proc]
+    if server == "runserver":
         proc = subprocess.Popen(
             [PYTHON, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
             env=env,
@@ -206,7 +226,7 @@ def run_baseline(args: tuple) -> dict:
 
 
 def run_intake(args: tuple) -> dict:
-    port, seconds, fixture = args
+    port, seconds, fixture, one_request = args
     s = Session(port, "clerk")
     body = {
         "item": fixture["item"],
@@ -218,12 +238,24 @@ def run_intake(args: tuple) -> dict:
         "phone": "13912345678",
         "materials": [{"material": pk, "originals": 1} for pk in fixture["materials"]],
     }
+    if one_request:
+        body["decision"] = "accept"
     receive, accept, cases, accepted, errors, first_error = [], [], [], [], 0, ""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         t0 = time.perf_counter()
         status, _, data = s.request("POST", "/api/v1/cases/", body)
         t1 = time.perf_counter()
+        if one_request:
+            if status != 201:
+                errors += 1
+                first_error = first_error or f"receive and accept {status} {data[:300]!r}"
+                continue
+            case = json.loads(data)
+            receive.append(t1 - t0)
+            cases.append(t1 - t0)
+            accepted.append((case["id"], case["version"]))
+            continue
         if status != 201:
             errors += 1
             first_error = first_error or f"receive {status} {data[:300]!r}"
@@ -301,7 +333,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--runserver", action="store_true", help="use manage.py runserver (one process)")
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "prefork", "runserver"],
+        default="gunicorn",
+        help="gunicorn sync workers (default), the stdlib pre-fork server, or runserver (one process)",
+    )
     parser.add_argument("--database-url", default=DEFAULT_URL)
     args = parser.parse_args()
 
@@ -313,9 +350,13 @@ def main() -> None:
     manage(env, "demo")
     fixture = json.loads(manage(env, "shell", "-c", FIXTURE_SCRIPT).strip().splitlines()[-1])
     port = free_port()
-    server = "runserver --noreload (1 process, threads)" if args.runserver else f"pre-fork × {args.workers}"
+    server = {
+        "gunicorn": f"gunicorn sync × {args.workers}",
+        "prefork": f"pre-fork × {args.workers}",
+        "runserver": "runserver --noreload (1 process, threads)",
+    }[args.server]
     print(f"# server: {server} · clients: {args.clients} · {args.seconds:.0f} s per phase", flush=True)
-    procs = start_server(env, port, workers=args.workers, runserver=args.runserver)
+    procs = start_server(env, port, workers=args.workers, server=args.server)
     try:
         wait_ready(port)
         # The demo passwords are stored with a cheap hash that Django upgrades on the first login, which
@@ -326,11 +367,17 @@ def main() -> None:
         with mp.get_context("fork").Pool(args.clients) as pool:
             # Warm every worker's caches (calendar, templates, URL resolver) before measuring.
             pool.map(run_baseline, [(port, 1.0, fixture["item"])] * args.clients)
+            load = [os.getloadavg()[0]]
             base = pool.map(run_baseline, [(port, args.seconds, fixture["item"])] * args.clients)
-            intake = pool.map(run_intake, [(port, args.seconds, fixture)] * args.clients)
-            accepted = [pair for r in intake for pair in r["accepted"]]
+            load.append(os.getloadavg()[0])
+            intake = pool.map(run_intake, [(port, args.seconds, fixture, False)] * args.clients)
+            load.append(os.getloadavg()[0])
+            single = pool.map(run_intake, [(port, args.seconds, fixture, True)] * args.clients)
+            load.append(os.getloadavg()[0])
+            accepted = [pair for r in intake + single for pair in r["accepted"]]
             shares = [accepted[i :: args.clients] for i in range(args.clients)]
             steps = pool.map(run_steps, [(port, args.seconds, share, fixture["steps"]) for share in shares])
+            load.append(os.getloadavg()[0])
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -349,17 +396,21 @@ def main() -> None:
     print(summary("POST receive", merged(intake, "receive"), seconds))
     print(summary("POST accept", merged(intake, "accept"), seconds))
     print(summary("accepted cases (both)", cases, seconds))
+    single_cases = merged(single, "case")
+    print(summary("POST receive+accept (1 req)", single_cases, seconds))
     print(summary("POST complete-step", step_lat, step_seconds))
     intake_rps = (len(merged(intake, "receive")) + len(merged(intake, "accept"))) / seconds
-    errors = sum(r["errors"] for r in intake) + sum(r["errors"] for r in steps)
-    for r in intake + steps:
+    errors = sum(r["errors"] for r in intake + single + steps)
+    for r in intake + single + steps:
         if r["first_error"]:
             print("first error:", r["first_error"].encode().decode("unicode_escape", "replace")[:300])
             break
     print(
         f"ratio: intake requests/s ÷ baseline = {intake_rps / base_rps:.2f}; "
-        f"accepted cases/s ÷ baseline = {len(cases) / seconds / base_rps:.3f}; errors: {errors}"
+        f"accepted cases/s ÷ baseline = {len(cases) / seconds / base_rps:.3f} (two requests), "
+        f"{len(single_cases) / seconds / base_rps:.3f} (one request); errors: {errors}"
     )
+    print("load average (1 min) at the start and after each phase: " + " ".join(f"{x:.2f}" for x in load))
 
 
 if __name__ == "__main__":
