@@ -309,3 +309,15 @@ def test_pages_speak_english_on_request(world, now):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get("/cases/").content.decode()
     assert "Case search" in html
+
+
+def test_queue_and_case_page_show_the_supervision_light(world):
+    """The same light as the board: a case accepted in March 2026 is long overdue today."""
+    from govhall.cases.tests.conftest import at
+
+    case = world.accepted(at("2026-03-02 09:00"))
+    client = client_for(world.users["handler"])
+    queue = client.get("/cases/queue/").content.decode()
+    assert 'data-light="red"' in queue
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert page.count('data-light="red"') == 2  # the case and its active step
