@@ -273,18 +273,17 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_card(request, card)
 
 
-@login_required
-@require_POST
-def card_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    card = get_object_or_404(queries.visible_cards(request.user), pk=pk)
-    if action not in CARD_ACTIONS:
+def _run_action(request: HttpRequest, obj, actions: dict, action: str, render_page, url_name: str):
+    """One POSTed action on a card or an order: the action's form, then its service; on a refusal the page
+    again with the errors next to the fields."""
+    if action not in actions:
         raise PermissionDenied
-    form_class, run = CARD_ACTIONS[action]
+    form_class, run = actions[action]
     form = form_class(request.POST)
     if form.is_valid():
         try:
             run(
-                card,
+                obj,
                 form.cleaned_data,
                 by=request.user,
                 now=timezone.now(),
@@ -297,9 +296,16 @@ def card_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 form.add_error(None, str(exc))
         else:
             messages.success(request, _("Saved."))
-            return redirect("supervision:card", card.pk)
-    card.refresh_from_db()
-    return _render_card(request, card, {action: form}, status=FORM_ERROR)
+            return redirect(url_name, obj.pk)
+    obj.refresh_from_db()
+    return render_page(request, obj, {action: form}, status=FORM_ERROR)
+
+
+@login_required
+@require_POST
+def card_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    card = get_object_or_404(queries.visible_cards(request.user), pk=pk)
+    return _run_action(request, card, CARD_ACTIONS, action, _render_card, "supervision:card")
 
 
 # --- orders --------------------------------------------------------------------------------------------
@@ -402,29 +408,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = get_object_or_404(queries.visible_orders(request.user), pk=pk)
-    if action not in ORDER_ACTIONS:
-        raise PermissionDenied
-    form_class, run = ORDER_ACTIONS[action]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(
-                order,
-                form.cleaned_data,
-                by=request.user,
-                now=timezone.now(),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except (ValidationError, StaleVersion, TransitionNotAllowed) as exc:
-            if isinstance(exc, ValidationError):
-                add_service_errors(form, exc)
-            else:
-                form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("supervision:order", order.pk)
-    order.refresh_from_db()
-    return _render_order(request, order, {action: form}, status=FORM_ERROR)
+    return _run_action(request, order, ORDER_ACTIONS, action, _render_order, "supervision:order")
 
 
 # --- inbox ---------------------------------------------------------------------------------------------
