@@ -36,6 +36,7 @@ urlpatterns = [
     path("cases/", include("govhall.cases.urls")),
     path("lanes/", include("govhall.lanes.urls")),
     path("supervision/", include("govhall.supervision.urls")),
+    path("stats/", include("govhall.stats.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
