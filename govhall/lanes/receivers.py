@@ -29,7 +29,8 @@ def item_case_recorded(sender, *, case: Case, events: list[str], by, now, **kwar
     if MOVES_THE_LANE.isdisjoint(events):
         return
     from govhall.lanes.models import LaneItemCase
-    from govhall.lanes.services.running import any_driving, is_driving, item_case_changed
+    from govhall.lanes.services.common import any_driving, is_driving
+    from govhall.lanes.services.stages import item_case_changed
 
     if any_driving():  # a lane service is opening, withdrawing or suspending its own item cases
         return

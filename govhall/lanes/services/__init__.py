@@ -1,6 +1,7 @@
 """Every change of a lane or a lane case is one function here (house style: verbs, keyword-only
 arguments, one transaction each). Views, the API and commands call these and nothing else."""
 
+from govhall.lanes.services.actions import resume_lane, supplement_lane, suspend_lane, withdraw_lane
 from govhall.lanes.services.config import (
     import_form,
     lane_errors,
@@ -10,14 +11,8 @@ from govhall.lanes.services.config import (
     stage_limit,
     withdraw_lane_version,
 )
-from govhall.lanes.services.running import (
-    apply_to_lane,
-    item_case_changed,
-    resume_lane,
-    supplement_lane,
-    suspend_lane,
-    withdraw_lane,
-)
+from govhall.lanes.services.opening import apply_to_lane
+from govhall.lanes.services.stages import item_case_changed
 
 __all__ = [
     "apply_to_lane",

@@ -1,0 +1,106 @@
+"""What every lane service shares: the lane case lock, the recorder of lane events, the driving flag
+(the receiver in receivers.py leaves item-case changes alone while a lane service drives them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+
+from django.db.models import Max
+
+from govhall.cases.errors import StaleVersion, TransitionNotAllowed
+from govhall.cases.models import CaseState
+from govhall.cases.services.common import acting_for, local_date
+from govhall.lanes.models import (
+    LaneCase,
+    LaneEvent,
+)
+
+# Lanes whose own service is running: the receiver leaves their item cases' changes to that service.
+_driving: ContextVar[frozenset[int]] = ContextVar("govhall_lanes_driving", default=frozenset())
+
+CLOSED_CASE_STATES = frozenset({CaseState.REJECTED, CaseState.WITHDRAWN})
+DECIDED_STATES = frozenset({CaseState.CONCLUDED, CaseState.DELIVERED})
+WITHDRAWABLE = frozenset(
+    {CaseState.RECEIVED, CaseState.SUPPLEMENT_REQUESTED, CaseState.ACCEPTED, CaseState.SUSPENDED}
+)
+
+
+@contextmanager
+def driving(lane_case: LaneCase) -> Iterator[None]:
+    token = _driving.set(_driving.get() | {lane_case.pk})
+    try:
+        with acting_for(lane_case.number):
+            yield
+    finally:
+        _driving.reset(token)
+
+
+def any_driving() -> bool:
+    return bool(_driving.get())
+
+
+def is_driving(lane_case_id: int) -> bool:
+    return lane_case_id in _driving.get()
+
+
+class LaneRecorder:
+    """Appends events of one locked lane case within one service call."""
+
+    def __init__(self, lane_case: LaneCase, *, by, now: datetime) -> None:
+        self.lane_case = lane_case
+        self.by = by if by is not None and getattr(by, "pk", None) else None
+        self.now = now
+        self.today = local_date(now)
+        self._next = None
+
+    def record(self, kind: str, *, stage: int | None = None, case=None, reason: str = "", data=None) -> None:
+        if self._next is None:
+            last = LaneEvent.objects.filter(lane_case=self.lane_case).aggregate(m=Max("seq"))["m"]
+            self._next = (last or 0) + 1
+        LaneEvent(
+            lane_case=self.lane_case,
+            seq=self._next,
+            kind=kind,
+            at=self.now,
+            by=self.by,
+            stage=stage,
+            case=case,
+            reason=reason,
+            data=data or {},
+        ).save()
+        self._next += 1
+
+    def finish(self) -> LaneCase:
+        lane_case = self.lane_case
+        lane_case.version += 1
+        lane_case.save(update_fields=SAVED_FIELDS)
+        return lane_case
+
+
+SAVED_FIELDS = [
+    "state",
+    "materials",
+    "acceptance_date",
+    "added_days",
+    "due_date",
+    "due_provisional",
+    "current_stage",
+    "stopped_reason",
+    "concluded_at",
+    "version",
+]
+
+
+def lock_lane_case(lane_case: LaneCase | int, expected_version: int | None) -> LaneCase:
+    pk = lane_case.pk if isinstance(lane_case, LaneCase) else lane_case
+    locked = LaneCase.objects.select_for_update(of=("self",)).select_related("lane").get(pk=pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=locked.version, what="lane case")
+    return locked
+
+
+def _not_allowed(lane_case: LaneCase, action: str) -> TransitionNotAllowed:
+    return TransitionNotAllowed(machine="lane case", state=lane_case.state, action=action)
