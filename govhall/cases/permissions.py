@@ -9,6 +9,7 @@ Boundaries:
   hall's clerks);
 - decide an extension: only the head of the item's department;
 - consultations: registered by clerks, answered by the department (or the clerk on the spot);
+- documents: attached by the case's intake clerks and by the departments of its item or its steps;
 - supervisors, leaders, administrators see everything and change nothing; operators and applicants
   have no back-office access to cases.
 """
@@ -29,6 +30,7 @@ DECIDE_EXTENSION = "decide_extension"
 SEND_MATERIALS = "send_materials"
 RECEIVE_MATERIALS = "receive_materials"
 ANSWER_CONSULTATION = "answer_consultation"
+DOCUMENTS = "documents"  # attach a document
 VIEW = "view"
 
 SEE_ALL_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
@@ -99,6 +101,10 @@ def can(user, action: str, case, *, step=None, department_id=None) -> bool:
         return user.role == Role.AGENCY_CLERK and is_intake_clerk(user, case)
     if action == RECEIVE_MATERIALS:
         return user.role == Role.CLERK and user.hall_id == case.hall_id
+    if action == DOCUMENTS:
+        if is_intake_clerk(user, case) or _of_department(user, item_department_id(case)):
+            return True
+        return user.role in DEPARTMENT_ROLES and case.steps.filter(department_id=user.department_id).exists()
     if action == ANSWER_CONSULTATION:
         return _of_department(user, department_id) or (
             user.role == Role.CLERK and is_intake_clerk(user, case)
@@ -130,4 +136,5 @@ ACTION_LABELS = {
     SEND_MATERIALS: gettext_lazy("send the materials"),
     RECEIVE_MATERIALS: gettext_lazy("receive the materials"),
     ANSWER_CONSULTATION: gettext_lazy("answer the consultation"),
+    DOCUMENTS: gettext_lazy("attach documents"),
 }

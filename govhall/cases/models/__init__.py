@@ -16,6 +16,7 @@ from govhall.cases.models.case import (
     DeliveryMethod,
     IdType,
 )
+from govhall.cases.models.documents import CaseDocument
 from govhall.cases.models.events import CaseEvent, EventKind, EventsAreAppendOnly
 from govhall.cases.models.work import (
     ExtensionRequest,
@@ -32,6 +33,7 @@ __all__ = [
     "ApplicantKind",
     "Case",
     "CaseCounter",
+    "CaseDocument",
     "CaseEvent",
     "CaseKind",
     "CaseMaterial",

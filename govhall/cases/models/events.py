@@ -41,6 +41,7 @@ class EventKind(models.TextChoices):
     CONSULTATION_ANSWERED = "consultation_answered", _("Consultation answered")
     MATERIALS_SENT = "materials_sent", _("Materials sent to the centre")
     MATERIALS_RECEIVED = "materials_received", _("Materials received at the centre")
+    DOCUMENT_ADDED = "document_added", _("Document added")
 
 
 class CaseEventQuerySet(models.QuerySet):

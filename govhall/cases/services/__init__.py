@@ -12,6 +12,7 @@ from govhall.cases.services.agency import (
     record_consultation,
     send_materials,
 )
+from govhall.cases.services.documents import add_document
 from govhall.cases.services.handling import (
     EXTENSION_MAX_DAYS,
     complete_step,
@@ -42,6 +43,7 @@ from govhall.cases.services.sweeps import (
 __all__ = [
     "EXTENSION_MAX_DAYS",
     "accept_case",
+    "add_document",
     "answer_consultation",
     "complete_step",
     "conclude_case",
