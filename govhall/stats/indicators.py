@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -62,6 +64,8 @@ def figures(counts: Counter, durations: Counter, open_overdue: int) -> dict:
         "early_rate": rate(counts["early"], timed),
         "avg_days_used": ratio(counts["used_days"], timed),
         "p90_days_used": percentile(durations, 0.9),
+        "used_days": counts["used_days"],
+        "promised_days": counts["promised_days"],
         "used_to_promised": ratio(counts["used_days"], counts["promised_days"]),
         "supplement_rate": rate(counts["notices"], applications),
         "first_time_rate": rate(counts["first_time"], applications),
@@ -69,37 +73,67 @@ def figures(counts: Counter, durations: Counter, open_overdue: int) -> dict:
     }
 
 
-# Ranking: the indicators a department is scored on, each a percentage (higher is better) or a ratio
-# turned into one. Weights are set in the admin (models.Weight); these are the defaults.
+# --- the department ranking (docs/indicators.md, "Ranking") -------------------------------------------
+
+# The indicators a department is scored on, each as a value from 0 to 100 where more is better, and the
+# default weights (an administrator changes them in the admin: models.Weight).
 RANKED = {
-    "on_time_rate": Decimal("50"),
+    "on_time_rate": Decimal("40"),
     "first_time_rate": Decimal("20"),
-    "early_rate": Decimal("15"),
-    "time_saved": Decimal("15"),  # 100 × (1 − used ÷ promised), at least 0
-    "rejection_rate": Decimal("0"),  # counts against: 100 − rate
-    "supplement_rate": Decimal("0"),  # counts against: 100 − rate (capped at 100)
+    "time_saved": Decimal("20"),
+    "early_rate": Decimal("10"),
+    "rejection_rate": Decimal("5"),
+    "supplement_rate": Decimal("5"),
 }
+RANKED_LABELS = {
+    "on_time_rate": _("On-time rate"),
+    "first_time_rate": _("First-time-complete rate"),
+    "time_saved": _("Time saved against the promised limit"),
+    "early_rate": _("Early completion rate"),
+    "rejection_rate": _("Rejection rate (counts against)"),
+    "supplement_rate": _("Supplement rate (counts against)"),
+}
+TENTH = Decimal("0.1")
+HUNDREDTH = Decimal("0.01")
 
 
-def scored(figs: dict) -> dict[str, float | None]:
-    """The 0–100 value of each ranked indicator for one department."""
-    ratio_used = figs["used_to_promised"]
+def _clamp(value: Decimal) -> Decimal:
+    return min(Decimal(100), max(Decimal(0), value))
+
+
+def scored(figs: dict) -> dict[str, Decimal | None]:
+    """The 0–100 value of each ranked indicator (None: no data). Rates where more is worse are turned
+    round (100 − rate); the time saved is 100 × (1 − working days used ÷ promised), one decimal."""
+
+    def plain(key: str) -> Decimal | None:
+        v = figs[key]
+        return None if v is None else _clamp(Decimal(str(v)))
+
+    def against(key: str) -> Decimal | None:
+        v = figs[key]
+        return None if v is None else _clamp(100 - Decimal(str(v)))
+
+    promised = figs["promised_days"]
+    saved = (
+        None
+        if not promised
+        else _clamp(100 * (1 - Decimal(figs["used_days"]) / Decimal(promised))).quantize(TENTH, ROUND_HALF_UP)
+    )
     return {
-        "on_time_rate": figs["on_time_rate"],
-        "first_time_rate": figs["first_time_rate"],
-        "early_rate": figs["early_rate"],
-        "time_saved": None if ratio_used is None else round(max(0.0, 100 * (1 - ratio_used)), 1),
-        "rejection_rate": None if figs["rejection_rate"] is None else 100 - figs["rejection_rate"],
-        "supplement_rate": None
-        if figs["supplement_rate"] is None
-        else max(0.0, 100 - figs["supplement_rate"]),
+        "on_time_rate": plain("on_time_rate"),
+        "first_time_rate": plain("first_time_rate"),
+        "time_saved": saved,
+        "early_rate": plain("early_rate"),
+        "rejection_rate": against("rejection_rate"),
+        "supplement_rate": against("supplement_rate"),
     }
 
 
-def score(values: dict[str, float | None], weights: dict[str, Decimal]) -> float | None:
-    """The weighted mean of the values present (an indicator without data drops out with its weight)."""
-    total = sum((w for k, w in weights.items() if w and values.get(k) is not None), Decimal(0))
+def score(values: dict[str, Decimal | None], weights: dict[str, Decimal]) -> Decimal | None:
+    """Σ weight × value ÷ Σ weight over the indicators that have a value and a weight above 0, rounded half
+    up to two decimals; None when no weighted indicator has a value."""
+    present = [(values[k], w) for k, w in weights.items() if w > 0 and values.get(k) is not None]
+    total = sum((w for _v, w in present), Decimal(0))
     if not total:
         return None
-    s = sum((Decimal(str(values[k])) * w for k, w in weights.items() if w and values.get(k) is not None))
-    return round(float(s / total), 2)
+    return (sum((v * w for v, w in present), Decimal(0)) / total).quantize(HUNDREDTH, ROUND_HALF_UP)
