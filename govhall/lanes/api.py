@@ -26,7 +26,13 @@ from govhall.cases.errors import CaseForbidden
 from govhall.cases.models import SuspensionKind
 from govhall.lanes import services
 from govhall.lanes.models import Lane, LaneCase, LaneEvent
-from govhall.lanes.queries import board, compression_report, published_lanes, visible_lane_cases
+from govhall.lanes.queries import (
+    board,
+    compression_report,
+    lane_light,
+    published_lanes,
+    visible_lane_cases,
+)
 from govhall.lanes.services.config import stage_limit
 from govhall.lanes.unified import field_as_json, form_as_json
 
@@ -68,7 +74,7 @@ def lane_json(lane: Lane) -> dict:
 
 
 def lane_case_json(lane_case: LaneCase) -> dict:
-    today = timezone.localdate()
+    now = timezone.now()
     return {
         "id": lane_case.pk,
         "number": lane_case.number,
@@ -86,6 +92,9 @@ def lane_case_json(lane_case: LaneCase) -> dict:
         "current_stage": lane_case.current_stage,
         "stopped_reason": lane_case.stopped_reason,
         "version": lane_case.version,
+        "light": lane_light(lane_case, now) or None,
+        "warn_at": lane_case.warn_at,
+        "due_at": lane_case.due_at,
         "stages": [
             {
                 "position": row.run.position,
@@ -95,7 +104,9 @@ def lane_case_json(lane_case: LaneCase) -> dict:
                 "added_days": row.run.added_days,
                 "started_on": row.run.started_on,
                 "due_date": row.run.due_date,
-                "light": row.light,
+                "light": row.light or None,
+                "warn_at": row.run.warn_at,
+                "due_at": row.run.due_at,
                 "items": [
                     {
                         "case": r.link.case_id,
@@ -113,7 +124,7 @@ def lane_case_json(lane_case: LaneCase) -> dict:
                     for r in row.items
                 ],
             }
-            for row in board(lane_case, today=today)
+            for row in board(lane_case, now=now)
         ],
         "events": [
             {

@@ -4,9 +4,10 @@ and the time-limit compression figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from govhall.cases.models import CaseState, Decision, Step, StepState
 from govhall.cases.permissions import SEE_ALL_ROLES
@@ -21,8 +22,9 @@ from govhall.lanes.models import (
     LaneStatus,
     StageRunState,
 )
+from govhall.lanes.models.running import LIT_LANE_STATES
 from govhall.lanes.services.config import current_item, stage_limit
-from govhall.workdays import calendar as workdays
+from govhall.supervision import lights
 
 
 def published_lanes() -> QuerySet[Lane]:
@@ -69,19 +71,31 @@ class StageRow:
     departments: list[dict] = field(default_factory=list)
 
 
-def light(due: date | None, limit: int, today: date) -> str:
-    """green, yellow (two working days or a fifth of the limit left, whichever is more) or red (past due).
-    Supervision's configurable thresholds replace this once it serves lanes."""
-    if due is None:
-        return ""
-    if today > due:
-        return "red"
-    left = workdays.workdays_between(today, due)
-    return "yellow" if left <= max(2, limit // 5) else "green"
+def stage_light(run, now: datetime) -> str:
+    """The stage's supervision light from its stored thresholds (see govhall.supervision.lights)."""
+    return lights.light_of(run, now) or "" if run.is_lit else ""
 
 
-def board(lane_case: LaneCase, *, today: date) -> list[StageRow]:
+def lane_light(lane_case: LaneCase, now: datetime) -> str:
+    return lights.light_of(lane_case, now) or "" if lane_case.is_lit else ""
+
+
+def annotate_lights(lane_cases: QuerySet[LaneCase], now: datetime) -> QuerySet[LaneCase]:
+    """Lane cases with `.light`, computed in SQL like the steps' (green, yellow, red, paused or NULL)."""
+    return lane_cases.annotate(light=lights.light_expression(now, lit=LANE_LIT))
+
+
+def lit_lane_cases(lane_cases: QuerySet[LaneCase]) -> QuerySet[LaneCase]:
+    """The lane cases that carry a light."""
+    return lane_cases.filter(LANE_LIT, due_at__isnull=False)
+
+
+LANE_LIT = Q(state__in=LIT_LANE_STATES)
+
+
+def board(lane_case: LaneCase, *, now: datetime) -> list[StageRow]:
     """Stage by stage and department by department: who is done, who is working, who holds the lane up."""
+    today = timezone.localdate(now)
     runs = list(lane_case.runs.select_related("stage", "stage__lead_department").order_by("position"))
     links = list(
         LaneItemCase.objects.filter(lane_case=lane_case)
@@ -123,8 +137,11 @@ def board(lane_case: LaneCase, *, today: date) -> list[StageRow]:
             entry["done" if row.status == DONE else "working"] += row.status in (DONE, WORKING, WAITING)
             entry["holding"] |= row.holding
             entry["overdue"] |= row.overdue
-        lit = light(run.due_date, run.limit_days, today) if run.state == StageRunState.ACTIVE else ""
-        rows.append(StageRow(run=run, items=items, light=lit, departments=list(departments.values())))
+        rows.append(
+            StageRow(
+                run=run, items=items, light=stage_light(run, now), departments=list(departments.values())
+            )
+        )
     return rows
 
 

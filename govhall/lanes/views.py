@@ -24,7 +24,13 @@ from govhall.lanes import permissions as perms
 from govhall.lanes import services
 from govhall.lanes.forms import ReasonForm, SupplementForm, SuspendForm, VersionForm
 from govhall.lanes.models import FieldType, LaneCaseState, LaneEvent
-from govhall.lanes.queries import board, compression_report, published_lanes, visible_lane_cases
+from govhall.lanes.queries import (
+    board,
+    compression_report,
+    lane_light,
+    published_lanes,
+    visible_lane_cases,
+)
 
 APPLY_ROLES = frozenset({Role.CLERK})
 
@@ -144,8 +150,9 @@ def render_lane_case(request, lane_case, *, bound=None, status: int = 200) -> Ht
     actions = available_actions(lane_case, request.user)
     if bound is not None and bound[0] in actions:
         actions[bound[0]] = bound[1]
-    today = timezone.localdate()
-    stages = board(lane_case, today=today)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    stages = board(lane_case, now=now)
     context = {
         "lane_case": lane_case,
         "stages": stages,
@@ -157,6 +164,8 @@ def render_lane_case(request, lane_case, *, bound=None, status: int = 200) -> Ht
             lane_case.lane, lane_case.form_data, {}, masked=not sees_personal_data(request.user)
         ),
         "today": today,
+        "now": now,
+        "lane_light": lane_light(lane_case, now),
     }
     template = "lanes/_board.html" if is_htmx(request) else "lanes/lane_case.html"
     return render(request, template, context, status=status)

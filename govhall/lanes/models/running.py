@@ -22,6 +22,8 @@ class LaneCaseState(models.TextChoices):
 OPEN_LANE_STATES = frozenset(
     {LaneCaseState.SUPPLEMENT_REQUESTED, LaneCaseState.IN_PROGRESS, LaneCaseState.SUSPENDED}
 )
+# A lane case carries a light while its clock runs (in progress) or is paused (suspended).
+LIT_LANE_STATES = (LaneCaseState.IN_PROGRESS, LaneCaseState.SUSPENDED)
 
 
 class LaneCase(models.Model):
@@ -68,14 +70,34 @@ class LaneCase(models.Model):
     stopped_reason = models.TextField(_("why the lane stopped"), blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Supervision lights (govhall.supervision.lights): stamped by the lane services whenever the lane clock
+    # starts or moves (lanes/services/clock.py stamp_lights); the light is a comparison with now in SQL.
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("red from"), null=True, blank=True)
+    paused = models.BooleanField(_("clock paused"), default=False)
+    alert_level = models.PositiveSmallIntegerField(
+        _("reminders sent"), default=0, help_text=_("0 none, 1 yellow, 2 red, for the current thresholds")
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["due_at", "warn_at"],
+                name="lane_case_lit",
+                condition=models.Q(due_at__isnull=False),
+            )
+        ]
         verbose_name = _("lane case")
         verbose_name_plural = _("lane cases")
 
     def __str__(self) -> str:
         return f"{self.number} {self.applicant_name}"
+
+    @property
+    def is_lit(self) -> bool:
+        """Whether the lane case carries a light (its clock runs or is paused)."""
+        return self.state in LIT_LANE_STATES and self.due_at is not None
 
     @property
     def is_open(self) -> bool:
@@ -103,6 +125,9 @@ class LaneStageRun(models.Model):
     started_on = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("stage due date"), null=True, blank=True)
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("red from"), null=True, blank=True)
+    paused = models.BooleanField(_("clock paused"), default=False)
 
     class Meta:
         ordering = ["lane_case", "position"]
@@ -114,6 +139,10 @@ class LaneStageRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lane_case.number} #{self.position}"
+
+    @property
+    def is_lit(self) -> bool:
+        return self.state == StageRunState.ACTIVE and self.due_at is not None
 
 
 class LaneItemCase(models.Model):

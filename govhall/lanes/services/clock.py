@@ -40,3 +40,63 @@ def _pause_days(case: Case) -> int:
     if case.state == CaseState.SUSPENDED:
         running = sum(case.suspensions.filter(ended_on__isnull=True).values_list("expected_days", flat=True))
     return case.suspended_days + running + case.extension_days
+
+
+# --- lights -----------------------------------------------------------------------------------------------
+
+LIGHT_FIELDS = ("warn_at", "due_at", "paused", "alert_level")
+RUN_LIGHT_FIELDS = ("warn_at", "due_at", "paused")
+
+
+def _set(row, warn_at, due_at, paused: bool) -> bool:
+    """Store the thresholds on a lane case or stage run; True when anything changed. A moved due time
+    starts the lane case's reminders afresh (as supervision does for steps and cases)."""
+    changed = (row.warn_at, row.due_at, row.paused) != (warn_at, due_at, paused)
+    if hasattr(row, "alert_level") and row.due_at != due_at:
+        row.alert_level = 0
+    row.warn_at, row.due_at, row.paused = warn_at, due_at, paused
+    return changed
+
+
+def stamp_lights(lane_case: LaneCase, runs: list[LaneStageRun], *, rules=None) -> list[LaneStageRun]:
+    """Set warn_at/due_at/paused of the lane case and of its stage runs from their due dates and the
+    supervision threshold rules (govhall.supervision.lights.thresholds): the lane by its lead department's
+    rule, each stage by its own lead department's. A lane case carries a light while in progress or
+    suspended (paused); a stage while active. Returns the runs that changed (to be saved by the caller)."""
+    from govhall.lanes.models.running import LIT_LANE_STATES, LaneCaseState, StageRunState
+    from govhall.supervision import lights
+
+    cal = workdays.CACHE.snapshot()
+    paused = lane_case.state == LaneCaseState.SUSPENDED
+    lazy_rules = [rules]
+
+    def rule_for(department_id):
+        if lazy_rules[0] is None:
+            lazy_rules[0] = lights.RuleBook()
+        return lazy_rules[0].threshold(item_code=None, department_id=department_id)
+
+    if lane_case.state in LIT_LANE_STATES and lane_case.due_date is not None:
+        warn_at, due_at = lights.thresholds(
+            lane_case.due_date,
+            lane_case.total_limit + lane_case.added_days,
+            rule_for(lane_case.lane.lead_department_id),
+            calendar=cal,
+        )
+        _set(lane_case, warn_at, due_at, paused)
+    else:
+        _set(lane_case, None, None, False)
+    changed = []
+    for run in runs:
+        if run.state == StageRunState.ACTIVE and run.due_date is not None and lane_case.is_open:
+            warn_at, due_at = lights.thresholds(
+                run.due_date,
+                run.limit_days + run.added_days,
+                rule_for(run.stage.lead_department_id),
+                calendar=cal,
+            )
+            now_changed = _set(run, warn_at, due_at, paused)
+        else:
+            now_changed = _set(run, None, None, False)
+        if now_changed:
+            changed.append(run)
+    return changed

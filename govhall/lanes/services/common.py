@@ -13,10 +13,7 @@ from django.db.models import Max
 from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.cases.models import CaseState
 from govhall.cases.services.common import acting_for, local_date
-from govhall.lanes.models import (
-    LaneCase,
-    LaneEvent,
-)
+from govhall.lanes.models import LaneCase, LaneEvent, LaneStageRun
 
 # Lanes whose own service is running: the receiver leaves their item cases' changes to that service.
 _driving: ContextVar[frozenset[int]] = ContextVar("govhall_lanes_driving", default=frozenset())
@@ -74,7 +71,15 @@ class LaneRecorder:
         self._next += 1
 
     def finish(self) -> LaneCase:
+        """Stamp the lights of the lane case and its stage runs (whatever the service changed: a stage
+        opened or passed, a pause, an extension, a withdrawal, the conclusion), bump the version, save."""
+        from govhall.lanes.services.clock import RUN_LIGHT_FIELDS, stamp_lights
+
         lane_case = self.lane_case
+        runs = list(lane_case.runs.select_related("stage").order_by("position"))
+        changed = stamp_lights(lane_case, runs)
+        if changed:
+            LaneStageRun.objects.bulk_update(changed, list(RUN_LIGHT_FIELDS))
         lane_case.version += 1
         lane_case.save(update_fields=SAVED_FIELDS)
         return lane_case
@@ -91,6 +96,10 @@ SAVED_FIELDS = [
     "stopped_reason",
     "concluded_at",
     "version",
+    "warn_at",
+    "due_at",
+    "paused",
+    "alert_level",
 ]
 
 

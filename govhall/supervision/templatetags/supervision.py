@@ -3,6 +3,7 @@
 {% load supervision %}
 {% light step %}            a dot and the label (green / yellow / red / paused)
 {% light case short=True %} the dot only, label as tooltip
+{% light lane_case %}       a lane case or a stage run (lanes), from their stored thresholds
 {% inbox_link %}            in the header
 """
 
@@ -27,6 +28,8 @@ def light_for(row, now=None) -> str | None:
     if annotated:
         return annotated
     now = now or timezone.now()
+    if hasattr(row, "is_lit"):  # a lane case or stage run: it says itself whether it carries a light
+        return lights.light_of(row, now) if row.is_lit else None
     if hasattr(row, "paused"):  # a step
         return lights.light_of(row, now) if row.state == "active" else None
     if row.state not in lights.LIT_CASE_STATES:
