@@ -250,3 +250,19 @@ def test_lane_events_are_append_only(lane_world: LaneWorld, now):
         event.save()
     with pytest.raises(LaneEventsAreAppendOnly):
         LaneEvent.objects.filter(lane_case=lane_case).delete()
+
+
+@pytest.mark.parametrize("sql", ["UPDATE lanes_laneevent SET reason = 'x'", "DELETE FROM lanes_laneevent"])
+def test_the_database_refuses_to_change_lane_events(lane_world: LaneWorld, now, sql):
+    from django.db import DatabaseError, connection, transaction
+
+    lane_case = lane_world.apply(now)
+    count = LaneEvent.objects.filter(lane_case=lane_case).count()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert LaneEvent.objects.filter(lane_case=lane_case, reason="x").count() == 0
+    assert LaneEvent.objects.filter(lane_case=lane_case).count() == count
