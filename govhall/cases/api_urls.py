@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.cases import api
+from govhall.cases import api, api_documents
 
 ACTIONS = {
     "request-supplement": api.RequestSupplementView,
@@ -26,6 +26,12 @@ urlpatterns = [
     path("cases/", api.CaseListView.as_view(), name="case-list"),
     path("cases/<int:pk>/", api.CaseDetailView.as_view(), name="case-detail"),
     *[path(f"cases/<int:pk>/{name}/", view.as_view(), name=f"case-{name}") for name, view in ACTIONS.items()],
+    path("cases/<int:pk>/documents/", api_documents.DocumentListView.as_view(), name="case-documents"),
+    path(
+        "cases/<int:pk>/documents/<int:document>/download/",
+        api_documents.DocumentDownloadView.as_view(),
+        name="case-document-download",
+    ),
     path("consultations/", api.ConsultationView.as_view(), name="consultation-create"),
     path("queue/", api.QueueView.as_view(), name="queue"),
     path("extension-requests/", api.ExtensionListView.as_view(), name="extension-list"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.cases import views
+from govhall.cases import views, views_documents
 
 app_name = "cases"
 urlpatterns = [
@@ -16,5 +16,7 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/notices/<slug:kind>/", views.notice, name="notice"),
+    path("<int:pk>/documents/", views_documents.attach, name="attach"),
+    path("<int:pk>/documents/<int:document>/", views_documents.fetch, name="document"),
     path("<int:pk>/<slug:action>/", views.case_action, name="action"),
 ]
