@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from govhall.cases import services
-from govhall.cases.models import CaseKind
+from govhall.cases.models import CaseKind, Step
 from govhall.cases.validators import resident_id_check_char
 from govhall.catalog import published
 from govhall.catalog.models import Department, Hall, HallLevel, ServiceItem
@@ -105,6 +105,60 @@ def _contact(rng: random.Random, name: str) -> dict:
     return {"name": name, "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}", "address": ""}
 
 
+@dataclass
+class Planned:
+    """One case of the plan: every random choice made up front, so the run only calls the services."""
+
+    now: datetime
+    kind: str
+    applicant: dict
+    contact: dict
+    item: ServiceItem | None = None  # None: a consultation
+    department: Department | None = None  # a consultation's department
+    hall: Hall | None = None
+    days: int = 0  # committed: working days from acceptance to conclusion (before the bounds)
+
+
+def plan_history(
+    *, scale: float = 1.0, seed: int = 2026, first: date = FIRST, last: date = LAST
+) -> tuple[list[Planned], Cast]:
+    """The cases of the half-year in time order, with their applicants, items, halls and durations."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rng = random.Random(seed)
+    items = list(ServiceItem.objects.filter(status="published").select_related("department").order_by("code"))
+    by_kind = {k: [i for i in items if i.case_kind == k] for k in (CaseKind.IMMEDIATE, CaseKind.COMMITTED)}
+    if not by_kind[CaseKind.IMMEDIATE] or not by_kind[CaseKind.COMMITTED]:
+        raise HistoryError("no published items: load the demo city first (govhall demo)")
+    halls = {h.pk: h for h in Hall.objects.order_by("pk")}
+    centre = next(h for h in halls.values() if h.level == HallLevel.CENTRE)
+    departments = list(Department.objects.order_by("pk"))
+    cast = _cast(list(halls.values()), departments)
+    days = workdays_in(first, last)
+    moments: list[tuple[datetime, str]] = []
+    for kind, n in expected(scale).items():
+        for d in spread(n, days):
+            minute = rng.randrange(0, 7 * 60 + 30)
+            moments.append((datetime.combine(d, time(9, 0), zone) + timedelta(minutes=minute), kind))
+    moments.sort(key=lambda p: (p[0], p[1]))
+    plan = []
+    for now, kind in moments:
+        applicant = _person(rng)
+        one = Planned(now=now, kind=kind, applicant=applicant, contact=_contact(rng, applicant["name"]))
+        if kind == CaseKind.CONSULTATION:
+            one.department, one.hall = rng.choice(departments), centre
+        else:
+            one.item = rng.choice(by_kind[kind])
+            allowed = sorted(published.hall_ids(one.item)) or [centre.pk]
+            one.hall = halls[rng.choice(allowed)]
+            if kind == CaseKind.COMMITTED and one.item.promised_limit:
+                one.days = rng.randint(0, one.item.promised_limit)
+        plan.append(one)
+    return plan, cast
+
+
+BATCH = 200
+
+
 def generate_history(
     *,
     scale: float = 1.0,
@@ -113,78 +167,75 @@ def generate_history(
     last: date = LAST,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Create the half-year; returns the cases created per kind. Needs the demo city (govhall demo)."""
+    """Create the half-year; returns the cases created per kind. Needs the demo city (govhall demo).
+
+    Batches of 200 cases in one transaction (each service call is a savepoint in it): first every
+    receipt of the batch, in time order (so the case numbers are those of a run case by case), then
+    their steps read in one query, then each case's steps and conclusion, in its own time order.
+    """
+    plan, cast = plan_history(scale=scale, seed=seed, first=first, last=last)
     zone = ZoneInfo(settings.TIME_ZONE)
-    rng = random.Random(seed)
-    items = list(ServiceItem.objects.filter(status="published").select_related("department").order_by("code"))
-    by_kind = {k: [i for i in items if i.case_kind == k] for k in (CaseKind.IMMEDIATE, CaseKind.COMMITTED)}
-    if not by_kind[CaseKind.IMMEDIATE] or not by_kind[CaseKind.COMMITTED]:
-        raise HistoryError("no published items: load the demo city first (govhall demo)")
-    halls = {h.pk: h for h in Hall.objects.all()}
-    centre = next(h for h in halls.values() if h.level == HallLevel.CENTRE)
-    departments = list(Department.objects.all())
-    cast = _cast(list(halls.values()), departments)
-    days = workdays_in(first, last)
-    want = expected(scale)
-    plan: list[tuple[datetime, str]] = []
-    for kind, n in want.items():
-        for d in spread(n, days):
-            minute = rng.randrange(0, 7 * 60 + 30)
-            plan.append((datetime.combine(d, time(9, 0), zone) + timedelta(minutes=minute), kind))
-    plan.sort(key=lambda p: (p[0], p[1]))
-    done = {k: 0 for k in want}
+    done = {k: 0 for k in expected(scale)}
     total = len(plan)
-    for start in range(0, total, 200):
-        with transaction.atomic():  # one commit per batch; each service is still its own savepoint
-            for now, kind in plan[start : start + 200]:
-                _one(kind, now, rng, by_kind, halls, centre, departments, cast, last, zone)
-                done[kind] += 1
+    for start in range(0, total, BATCH):
+        batch = plan[start : start + BATCH]
+        with transaction.atomic():
+            received = [(one, _receive(one, cast)) for one in batch]
+            steps = _steps_of([case.pk for _one, case in received if case is not None])
+            for one, case in received:
+                if case is not None:
+                    _work(one, case, steps.get(case.pk, []), cast, last, zone)
+                done[one.kind] += 1
         if progress:
-            progress(min(start + 200, total), total)
+            progress(min(start + BATCH, total), total)
     return done
 
 
-def _one(kind, now, rng, by_kind, halls, centre, departments, cast, last, zone) -> None:
-    applicant = _person(rng)
-    contact = _contact(rng, applicant["name"])
-    if kind == CaseKind.CONSULTATION:
-        department = rng.choice(departments)
-        hall = centre
+def _receive(one: Planned, cast: Cast):
+    """The window's part: a consultation answered on the spot (None), or a case received and accepted."""
+    if one.kind == CaseKind.CONSULTATION:
         services.record_consultation(
             question="请问办理需要哪些材料？",
             answer="已告知办事指南和材料清单。",
-            department=department,
-            by=cast.clerks[hall.pk],
-            now=now,
-            hall=hall,
-            contact=contact,
+            department=one.department,
+            by=cast.clerks[one.hall.pk],
+            now=one.now,
+            hall=one.hall,
+            contact=one.contact,
         )
-        return
-    item = rng.choice(by_kind[kind])
-    allowed = sorted(published.hall_ids(item)) or [centre.pk]
-    hall = halls[rng.choice(allowed)]
-    required = [m.pk for m in published.materials(item) if m.required]
-    case = services.receive_and_decide(
-        item=item,
-        applicant=applicant,
-        contact=contact,
-        materials=required,
-        hall=hall,
+        return None
+    return services.receive_and_decide(
+        item=one.item,
+        applicant=one.applicant,
+        contact=one.contact,
+        materials=[m.pk for m in published.materials(one.item) if m.required],
+        hall=one.hall,
         window=None,
-        by=cast.clerks[hall.pk],
-        now=now,
+        by=cast.clerks[one.hall.pk],
+        now=one.now,
         decision="accept",
-        kind=kind,
+        kind=one.kind,
     )
-    head = cast.heads[item.department_id]
-    steps = list(case.steps.order_by("position"))
-    if kind == CaseKind.IMMEDIATE:
+
+
+def _steps_of(case_ids: list[int]) -> dict[int, list[Step]]:
+    """The steps of the batch's cases (ids only: complete_step locks and reads them itself)."""
+    out: dict[int, list[Step]] = {}
+    rows = Step.objects.filter(case_id__in=case_ids).order_by("case_id", "position")
+    for pk, case_id in rows.values_list("pk", "case_id"):
+        out.setdefault(case_id, []).append(Step(pk=pk, case_id=case_id))
+    return out
+
+
+def _work(one: Planned, case, steps: list[Step], cast: Cast, last: date, zone) -> None:
+    """The department's part: every step approved, then the conclusion, all within the promised limit."""
+    now = one.now
+    if one.kind == CaseKind.IMMEDIATE:
         when = [now + timedelta(minutes=2 + i) for i in range(len(steps) + 1)]
     else:
         # Concluded on a working day within the promised limit and within the half-year.
         accepted_on = now.date()
-        k = rng.randint(0, case.item.promised_limit) if case.item.promised_limit else 0
-        end = workdays.add_workdays(accepted_on, k) if k else accepted_on
+        end = workdays.add_workdays(accepted_on, one.days) if one.days else accepted_on
         while end > last or end > case.promised_due:
             end -= timedelta(days=1)
         end = max(end, accepted_on)
@@ -195,9 +246,11 @@ def _one(kind, now, rng, by_kind, halls, centre, departments, cast, last, zone) 
             day = workdays.add_workdays(accepted_on, offset) if offset else accepted_on
             moment = datetime.combine(day, time(16, 0), zone) + timedelta(minutes=i)
             when.append(max(moment, now + timedelta(minutes=2 + i)))
+    head = cast.heads[one.item.department_id]
     for step, at in zip(steps, when, strict=False):
         services.complete_step(step, by=head, now=at)
-    case.refresh_from_db()
+    # conclude_case locks and reads the case itself: the version in hand is not checked without
+    # expected_version, so the case returned at receipt will do.
     services.conclude_case(case, decision="approved", text="准予许可。", by=head, now=when[-1])
 
 

@@ -53,3 +53,22 @@ def test_demo_history_then_stats_prints_the_seed_figures_at_a_hundredth():
     months = {c.received_on.month for c in Case.objects.all()}
     assert months == {1, 2, 3, 4, 5, 6}
     assert all(workdays.is_workday(d) for d in Case.objects.values_list("received_on", flat=True))
+
+
+def test_the_plan_is_the_same_every_time(db):
+    from django.utils import timezone
+
+    from govhall.catalog.demo import load_demo_city
+    from govhall.stats.history import plan_history
+
+    load_demo_city(now=timezone.now(), with_accounts=False)
+
+    def key(plan):
+        return [(p.now, p.kind, p.applicant["id_number"], p.item, p.hall.pk, p.days) for p in plan]
+
+    one, _cast = plan_history(scale=0.01)
+    two, _cast = plan_history(scale=0.01)
+    assert key(one) == key(two) and len(one) == 231
+    assert [p.now for p in one] == sorted(p.now for p in one)
+    committed = [p for p in one if p.kind == "committed"]
+    assert all(0 <= p.days <= p.item.promised_limit for p in committed)
