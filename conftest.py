@@ -25,3 +25,14 @@ def _forget_published_items():
     published.forget()
     yield
     published.forget()
+
+
+@pytest.fixture(autouse=True)
+def _forget_threshold_rules():
+    """The case services keep the threshold rules per process (supervision.lights.RULES); a rolled-back
+    test's rules must not reach the next test."""
+    from govhall.supervision import lights
+
+    lights.RULES.forget()
+    yield
+    lights.RULES.forget()

@@ -207,6 +207,9 @@ GOVHALL_COMPLAINT_PHONE = env_str("GOVHALL_COMPLAINT_PHONE", "0531-83312345")
 
 # How often (seconds) a process checks whether another process changed the working-day calendar.
 GOVHALL_CALENDAR_CHECK_SECONDS = env_int("GOVHALL_CALENDAR_CHECK_SECONDS", 2, minimum=0)
+# How often (seconds) a process reads the supervision threshold rules again (changes made in the same
+# process are used at once); docs/deployment.md.
+GOVHALL_RULES_CHECK_SECONDS = env_int("GOVHALL_RULES_CHECK_SECONDS", 2, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -26,7 +26,9 @@ MOVES_THE_LANE = frozenset(
 
 @receiver(case_recorded, sender=Case, dispatch_uid="lanes.item_case_recorded")
 def item_case_recorded(sender, *, case: Case, events: list[str], by, now, **kwargs) -> None:
-    if MOVES_THE_LANE.isdisjoint(events):
+    if MOVES_THE_LANE.isdisjoint(events) or "received" in events:
+        # A case received in this very call has no lane link yet (a lane links its item cases after
+        # opening them, while it drives them): the intake's acceptance costs the lane no query.
         return
     from govhall.lanes.models import LaneItemCase
     from govhall.lanes.services.common import any_driving, is_driving

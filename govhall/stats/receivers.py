@@ -8,5 +8,5 @@ from govhall.stats import rollup
 
 
 @receiver(case_recorded, sender=Case, dispatch_uid="stats.rollup")
-def count_events(sender, case: Case, events: list[str], now, **kwargs) -> None:
-    rollup.record(case, events, now)
+def count_events(sender, case: Case, events: list[str], now, history=None, **kwargs) -> None:
+    rollup.record(case, events, now, history=history)

@@ -125,7 +125,8 @@ def contributions(
 # --- in the service's transaction ---------------------------------------------------------------------
 
 
-def facts_of(case: Case) -> CaseFacts:
+def facts_of(case: Case, history=None) -> CaseFacts:
+    """`history`: the case's events in order (kind and data), when the caller has them: saves queries."""
     if case.kind == CaseKind.CONSULTATION:
         department = (
             Consultation.objects.filter(case_id=case.pk).values_list("department_id", flat=True).first() or 0
@@ -135,8 +136,13 @@ def facts_of(case: Case) -> CaseFacts:
         department = case.item.department_id
         kind = case.kind
         if kind == CaseKind.COMMITTED and case.item.case_kind == CaseKind.IMMEDIATE:
-            converted = CaseEvent.objects.filter(case_id=case.pk, kind=EventKind.CONVERTED_TO_COMMITTED)
-            kind = CaseKind.IMMEDIATE if converted.exists() else kind
+            if history is not None:
+                converted = any(e.kind == EventKind.CONVERTED_TO_COMMITTED for e in history)
+            else:
+                converted = CaseEvent.objects.filter(
+                    case_id=case.pk, kind=EventKind.CONVERTED_TO_COMMITTED
+                ).exists()
+            kind = CaseKind.IMMEDIATE if converted else kind
     return CaseFacts(
         department=department,
         hall=case.hall_id,
@@ -149,29 +155,41 @@ def facts_of(case: Case) -> CaseFacts:
     )
 
 
-def record(case: Case, events: list[str], now) -> None:
-    """The roll-up rows for the events of one case service call (the case_recorded receiver)."""
+def record(case: Case, events: list[str], now, *, history=None) -> None:
+    """The roll-up rows for the events of one case service call (the case_recorded receiver). `history`:
+    every event of the case in order, the new ones included (kind and data), as the case services pass
+    it; without it the facts are read from the stored events."""
     counted = [k for k in events if k in COUNTED]
     if not counted:
         return
-    facts = facts_of(case)
+    facts = facts_of(case, history)
     day = timezone.localdate(now)
     tally = Tally()
     for kind in counted:
         extra = {}
         if kind in ACCEPTING:
-            extra["notice_before"] = CaseEvent.objects.filter(
-                case_id=case.pk, kind=EventKind.SUPPLEMENT_REQUESTED
-            ).exists()
+            extra["notice_before"] = _any(case, history, (EventKind.SUPPLEMENT_REQUESTED,))
         elif kind == EventKind.EXTENSION_DECIDED:
-            last = (
-                CaseEvent.objects.filter(case_id=case.pk, kind=kind).order_by("-seq").values("data").first()
-            )
+            if history is not None:
+                last = next(({"data": e.data} for e in reversed(history) if e.kind == kind), None)
+            else:
+                last = (
+                    CaseEvent.objects.filter(case_id=case.pk, kind=kind)
+                    .order_by("-seq")
+                    .values("data")
+                    .first()
+                )
             extra["approved"] = bool(last and last["data"].get("approved"))
         elif kind == EventKind.WITHDRAWN:
-            extra["accepted_before"] = CaseEvent.objects.filter(case_id=case.pk, kind__in=ACCEPTING).exists()
+            extra["accepted_before"] = _any(case, history, ACCEPTING)
         contributions(facts, kind, day, tally, **extra)
     apply(tally)
+
+
+def _any(case: Case, history, kinds) -> bool:
+    if history is not None:
+        return any(e.kind in kinds for e in history)
+    return CaseEvent.objects.filter(case_id=case.pk, kind__in=kinds).exists()
 
 
 def apply(tally: Tally, sign: int = 1) -> None:

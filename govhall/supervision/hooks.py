@@ -12,12 +12,14 @@ import logging
 import string
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
 from govhall.cases.models import Case, CaseEvent, EventKind
 from govhall.cases.signals import case_changed
-from govhall.supervision.models import CardKind, CardRule
+from govhall.supervision import lights
+from govhall.supervision.models import CardKind, CardRule, ThresholdRule
 
 log = logging.getLogger("govhall.supervision.hooks")
 
@@ -99,3 +101,10 @@ def on_case_changed(sender, case_id: int, events: list[str], **kwargs) -> None:
         flag_case_events(case_id, events)
     except Exception:  # a failing rule must not break the case work; the log says which case
         log.exception("supervision flags for case %s failed", case_id)
+
+
+@receiver(post_save, sender=ThresholdRule, dispatch_uid="supervision.rule_saved")
+@receiver(post_delete, sender=ThresholdRule, dispatch_uid="supervision.rule_deleted")
+def on_rule_changed(sender, **kwargs) -> None:
+    """The case services keep the rules per process (lights.current_rules): a change here is used at once."""
+    lights.forget_rules()

@@ -17,8 +17,11 @@ before (or on a make-up Saturday, 调休). N is the larger of the rule's days an
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
 from django.conf import settings
 from django.db.models import Case as CaseWhen
@@ -79,9 +82,54 @@ class RuleBook:
         return self.fallback
 
 
+class RuleCache:
+    """This process's RuleBook for the case services' hot path (every acceptance and step start stamps
+    lights): read again at most every `GOVHALL_RULES_CHECK_SECONDS` (a few dozen rows), and at once after
+    a rule is saved or deleted in this process. Another process's change is used here within that
+    interval, as with the working-day calendar. `restamp_open` reads the rules itself."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, interval: float | None = None):
+        self.clock = clock
+        self.interval = interval
+        self._book: RuleBook | None = None
+        self._fresh_until = float("-inf")
+
+    def book(self) -> RuleBook:
+        book = self._book
+        if book is not None and self.clock() < self._fresh_until:
+            return book
+        checked_at = self.clock()
+        book = RuleBook()
+        interval = self.interval
+        if interval is None:
+            interval = float(getattr(settings, "GOVHALL_RULES_CHECK_SECONDS", 2))
+        self._book, self._fresh_until = book, checked_at + interval
+        return book
+
+    def forget(self) -> None:
+        self._book = None
+        self._fresh_until = float("-inf")
+
+
+RULES = RuleCache()
+
+
+def current_rules() -> RuleBook:
+    """The threshold rules as this process last read them (see RuleCache)."""
+    return RULES.book()
+
+
+def forget_rules() -> None:
+    """Drop this process's rules now and again after the commit (a rule was written)."""
+    from django.db import transaction
+
+    RULES.forget()
+    transaction.on_commit(RULES.forget)
+
+
 def start_of(day: date) -> datetime:
     """Local midnight at the start of `day`, in the centre's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return timezone.make_aware(datetime.combine(day, clock_time.min))
 
 
 def end_of(day: date) -> datetime:
@@ -117,7 +165,7 @@ def stamp_step(step, *, case, restart: bool = False, rules: RuleBook | None = No
         _reset_alerts(step, None, None)
         step.paused = False
         return list(STEP_FIELDS)
-    rules = rules or RuleBook()
+    rules = rules or current_rules()
     threshold = rules.threshold(
         item_code=case.item.code if case.item_id else None, department_id=step.department_id
     )
@@ -141,7 +189,7 @@ def stamp_case(case, *, rules: RuleBook | None = None) -> list[str]:
             )
         return list(CASE_FIELDS)
     cal = workdays.CACHE.snapshot()
-    rules = rules or RuleBook()
+    rules = rules or current_rules()
     item = case.item
     threshold = rules.threshold(item_code=item.code, department_id=item.department_id)
     limit = cal.workdays_between(case.acceptance_date, case.promised_due)

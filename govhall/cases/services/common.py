@@ -34,7 +34,9 @@ CLOCK_FIELDS = [
 
 # Sent by Recorder.finish INSIDE the service's transaction (case_changed waits for the commit): a receiver
 # may write in the same transaction, and an error it raises undoes the case change. Fast lanes advance
-# their stages on it. Arguments: case, events (the kinds recorded), by, now.
+# their stages on it. Arguments: case, events (the kinds recorded), by, now, history (every event of the
+# case in order, the new ones last, with at least seq, kind and data: a receiver asks it instead of the
+# database whether, say, a notice was issued earlier).
 case_recorded = Signal()
 
 # Set while another app's service that has checked its own permission drives case services on its
@@ -109,9 +111,10 @@ class Recorder:
 
     @property
     def rules(self) -> lights.RuleBook:
-        """The supervision threshold rules, read at most once per service call."""
+        """The supervision threshold rules: this process's copy (lights.current_rules), the same for the
+        whole service call."""
         if self._rules is None:
-            self._rules = lights.RuleBook()
+            self._rules = lights.current_rules()
         return self._rules
 
     def has(self, kind: str) -> bool:
@@ -156,9 +159,9 @@ class Recorder:
         yet is inserted whole (receipt)."""
         case = self.case
         store_clock(case, self.events)
-        if self._rules is None and case.state in lights.LIT_CASE_STATES:
-            self._rules = lights.RuleBook()
-        light_fields = lights.stamp_case(case, rules=self._rules)
+        light_fields = lights.stamp_case(
+            case, rules=self.rules if case.state in lights.LIT_CASE_STATES else None
+        )
         case.version += 1
         if case._state.adding:
             case.save(force_insert=True)
@@ -176,7 +179,9 @@ class Recorder:
         """case_recorded now (inside the transaction), case_changed after commit."""
         case = self.case
         case_id, kinds = case.pk, list(self.kinds)
-        case_recorded.send(sender=Case, case=case, events=kinds, by=self.by, now=self.now)
+        case_recorded.send(
+            sender=Case, case=case, events=kinds, by=self.by, now=self.now, history=tuple(self.events)
+        )
         transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, events=kinds))
         return case
 
