@@ -1,10 +1,19 @@
 """Statistics pages under /stats/: the leaders' dashboard, drill-down, exports, assessment reports."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from govhall.stats import views
+
+MONTH = r"(?P<month>\d{4}-\d{2})"
 
 app_name = "stats"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("cases/", views.cases, name="cases"),
+    re_path(r"^export/(?P<name>[a-z]+)\.(?P<fmt>xlsx|csv)$", views.export, name="export"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/generate/", views.report_generate, name="report-generate"),
+    re_path(rf"^reports/{MONTH}/$", views.report_detail, name="report"),
+    re_path(rf"^reports/{MONTH}/publish/$", views.report_publish, name="report-publish"),
+    re_path(rf"^reports/{MONTH}/xlsx/$", views.report_xlsx, name="report-xlsx"),
 ]

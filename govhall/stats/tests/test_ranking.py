@@ -97,7 +97,7 @@ def test_more_notices_than_cases_counts_as_zero_not_below():
 def test_open_overdue_cases_lower_the_score_and_count_towards_the_minimum():
     with_overdue = figs(timed=10, on_time=9, overdue=5)
     assert indicators.scored(with_overdue)["on_time_rate"] == Decimal("60.0")  # 9 ÷ 15
-    ranked, unranked = rank([(1, "X", "X", with_overdue)], {"on_time_rate": Decimal(1)}, 15)
+    ranked, _unranked = rank([(1, "X", "X", with_overdue)], {"on_time_rate": Decimal(1)}, 15)
     assert [(e.rank, e.assessed, e.score) for e in ranked] == [(1, 15, Decimal("60.00"))]
 
 
