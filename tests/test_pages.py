@@ -65,7 +65,7 @@ def test_logout_is_a_post_form_with_csrf(client, make_user):
 def test_administrator_sees_admin_links_and_a_landing_page(client, make_user):
     client.force_login(make_user(Role.ADMIN))
     html = client.get("/").content.decode()
-    assert nav_keys(html) == ["home", "catalog", "admin", "api"]
+    assert nav_keys(html) == ["home", "stats", "catalog", "admin", "api"]
     assert "系统管理员" in html
     assert 'data-landing="users"' in html
     assert reverse("admin:core_user_changelist") in html

@@ -92,6 +92,15 @@ _SUPERVISION = Link(
     description=_("Traffic lights of every open step, cards and supervision orders."),
 )
 
+# Statistics (govhall/stats/urls.py): the leaders' dashboard, rankings and the monthly assessment reports.
+_STATS = Link(
+    "stats",
+    _("Statistics"),
+    (Target("stats:index", login=True),),
+    roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
+    description=_("Indicators by department, hall, lane and item; rankings and monthly assessment reports."),
+)
+
 # Fast lanes (govhall/lanes/urls.py): lane cases, the clerk's unified-form application, compression.
 _LANES = Link(
     "lanes",
@@ -115,6 +124,7 @@ NAVIGATION: tuple[Link, ...] = (
     _CASES,
     _LANES,
     _SUPERVISION,
+    _STATS,
     Link(
         "catalog",
         _("Service catalogue"),
@@ -179,9 +189,9 @@ LANDING: dict[str, tuple[Link, ...]] = {
     Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
     Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
     Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
-    Role.SUPERVISOR: (_SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
+    Role.SUPERVISOR: (_SUPERVISION, _STATS, _CASES, _CATALOGUE_LINK, _API_LINK),
     Role.OPERATOR: (_CATALOGUE_LINK,),
-    Role.LEADER: (_SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
+    Role.LEADER: (_STATS, _SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
     Role.APPLICANT: (_CATALOGUE_LINK,),
 }
 
