@@ -26,6 +26,7 @@ from govhall.supervision.models import CardKind, Notification
 from govhall.supervision.serializers import (
     CardSerializer,
     CountSerializer,
+    LaneCaseLightSerializer,
     NotificationSerializer,
     OrderSerializer,
     StepLightSerializer,
@@ -103,6 +104,26 @@ class StepLightsView(SupervisionAPIView):
         return paginator.get_paginated_response(StepLightSerializer(page, many=True).data)
 
 
+class LaneCaseLightsView(SupervisionAPIView):
+    @extend_schema(
+        parameters=FILTER_PARAMS,
+        responses=LaneCaseLightSerializer(many=True),
+        summary="Open fast-lane cases with the light of the lane clock, the earliest due first",
+    )
+    def get(self, request: Request) -> Response:
+        now = timezone.now()
+        filters = _steps_for(request)
+        lane_cases = queries.filter_lane_cases(queries.visible_lane_cases(request.user), filters)
+        if filters.light:
+            lane_cases = lane_cases.filter(lights.conditions(now)[filters.light])
+        from govhall.lanes.queries import annotate_lights
+
+        lane_cases = annotate_lights(lane_cases, now).select_related("lane")
+        paginator = StepCursor()
+        page = paginator.paginate_queryset(lane_cases, request, view=self)
+        return paginator.get_paginated_response(LaneCaseLightSerializer(page, many=True).data)
+
+
 class CountsView(SupervisionAPIView):
     @extend_schema(
         parameters=[
@@ -112,13 +133,16 @@ class CountsView(SupervisionAPIView):
             ),
         ],
         responses=CountSerializer(many=True),
-        summary="Counts of green, yellow, red and paused open steps by department, hall or lane",
+        summary="Counts of green, yellow, red, paused: open steps by department or hall, lane cases by lane",
     )
     def get(self, request: Request) -> Response:
         by = request.query_params.get("by", "department")
         if by not in queries.DIMENSIONS:
             return Response({"by": [f"One of {', '.join(queries.DIMENSIONS)}."]}, status=400)
         filters = _steps_for(request)
+        if by == "lane":  # lane cases by the light of their own clock
+            lane_cases = queries.filter_lane_cases(queries.visible_lane_cases(request.user), filters)
+            return Response(CountSerializer(queries.lane_counts(lane_cases, timezone.now()), many=True).data)
         steps = filters.apply(queries.visible_steps(request.user))
         rows = queries.board_counts(steps, timezone.now(), by=by)
         return Response(CountSerializer(rows, many=True).data)

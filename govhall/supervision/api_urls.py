@@ -6,6 +6,7 @@ from govhall.supervision import api
 
 urlpatterns = [
     path("supervision/steps/", api.StepLightsView.as_view(), name="supervision-api-steps"),
+    path("supervision/lane-cases/", api.LaneCaseLightsView.as_view(), name="supervision-api-lane-cases"),
     path("supervision/counts/", api.CountsView.as_view(), name="supervision-api-counts"),
     path("supervision/cards/", api.CardListView.as_view(), name="supervision-api-cards"),
     path("supervision/cards/<int:pk>/", api.CardDetailView.as_view(), name="supervision-api-card"),

@@ -110,6 +110,86 @@ def board_counts(steps: QuerySet[Step], now: datetime, *, by: str) -> list[Row]:
     return sorted(rows, key=lambda r: (-r.red, -r.yellow, r.name))
 
 
+# --- fast lanes: the lane cases' own lights (lanes.LaneCase warn_at/due_at/paused) -------------------
+
+
+def visible_lane_cases(user) -> QuerySet:
+    """Lane cases with a light that the user may watch: all for supervisors, leaders and administrators;
+    for a department's head and handlers those of lanes it leads or has an item case in."""
+    if not lanes_installed():
+        return Step.objects.none()
+    from govhall.lanes import queries as lane_queries
+    from govhall.lanes.models import LaneCase
+
+    lane_cases = lane_queries.lit_lane_cases(LaneCase.objects.all())
+    if user is None or not user.is_authenticated or not user.is_active:
+        return lane_cases.none()
+    if sees_all(user):
+        return lane_cases
+    if sees_department(user):
+        return lane_cases.filter(pk__in=lane_queries.visible_lane_cases(user).values("pk"))
+    return lane_cases.none()
+
+
+def filter_lane_cases(lane_cases: QuerySet, filters: Filters) -> QuerySet:
+    """The board's filters on lane cases: the lane (code, any version), the hall that filed it, a
+    department (leads the lane or has an item case in it), an item (has an item case of it)."""
+    from django.db.models import Exists, OuterRef
+
+    from govhall.lanes.models import LaneItemCase
+
+    if filters.lane:
+        lane_cases = lane_cases.filter(lane__code=filters.lane)
+    if filters.hall:
+        lane_cases = lane_cases.filter(hall_id=filters.hall)
+    if filters.department:
+        theirs = LaneItemCase.objects.filter(
+            lane_case=OuterRef("pk"), case__item__department_id=filters.department
+        )
+        lane_cases = lane_cases.filter(Q(lane__lead_department_id=filters.department) | Q(Exists(theirs)))
+    if filters.item_code:
+        lane_cases = lane_cases.filter(
+            Exists(LaneItemCase.objects.filter(lane_case=OuterRef("pk"), case__item__code=filters.item_code))
+        )
+    return lane_cases
+
+
+def lane_counts(lane_cases: QuerySet, now: datetime) -> list[Row]:
+    """Counts of green, yellow, red and paused lane cases per lane (by code, all versions), in one grouped
+    query on the lane cases' own stored thresholds."""
+    if not lanes_installed():
+        return []
+    from govhall.lanes.models import Lane
+
+    field = "lane__code"
+    names = dict(Lane.objects.order_by("code", "version").values_list("code", "name"))
+    grouped = lights.counts(lane_cases, now, by=field)
+    rows = [
+        Row(
+            g[field],
+            names.get(g[field], "—"),
+            g[lights.GREEN],
+            g[lights.YELLOW],
+            g[lights.RED],
+            g[lights.PAUSED],
+        )
+        for g in grouped
+    ]
+    return sorted(rows, key=lambda r: (-r.red, -r.yellow, r.name))
+
+
+def lane_case_list(lane_cases: QuerySet, now: datetime, *, light: str = "", limit: int = 200) -> list:
+    """The lane drill-down: lane cases with their light, the most overdue first."""
+    from govhall.lanes import queries as lane_queries
+
+    if light in lights.LIGHTS:
+        lane_cases = lane_cases.filter(lights.conditions(now)[light])
+    lane_cases = lane_queries.annotate_lights(lane_cases, now)
+    return list(
+        lane_cases.select_related("lane", "hall", "lane__lead_department").order_by("due_at", "pk")[:limit]
+    )
+
+
 def totals(rows: list[Row]) -> Row:
     return Row(
         None,

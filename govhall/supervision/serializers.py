@@ -42,6 +42,22 @@ class StepLightSerializer(serializers.Serializer):
     light = LightField()
 
 
+class LaneCaseLightSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    lane = serializers.CharField(source="lane.code")
+    lane_name = serializers.CharField(source="lane.name")
+    lead_department_id = serializers.IntegerField(source="lane.lead_department_id")
+    hall_id = serializers.IntegerField()
+    state = serializers.CharField()
+    applicant_name = serializers.CharField()
+    current_stage = serializers.IntegerField()
+    due_date = serializers.DateField()
+    warn_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    light = LightField()
+
+
 class CountSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True, help_text="Department or hall id, or lane code")
     name = serializers.CharField()

@@ -36,6 +36,7 @@ from govhall.supervision.models import (
     CardKind,
     CardRule,
     CardState,
+    LaneAlert,
     NotificationKind,
     Order,
     OrderEvent,
@@ -56,6 +57,8 @@ class SweepResult:
     step_red: int = 0
     case_yellow: int = 0
     case_red: int = 0
+    lane_yellow: int = 0
+    lane_red: int = 0
     cards: int = 0
     late_card_replies: int = 0
     orders_escalated: int = 0
@@ -64,7 +67,14 @@ class SweepResult:
 
     @property
     def crossings(self) -> int:
-        return self.step_yellow + self.step_red + self.case_yellow + self.case_red
+        return (
+            self.step_yellow
+            + self.step_red
+            + self.case_yellow
+            + self.case_red
+            + self.lane_yellow
+            + self.lane_red
+        )
 
 
 def _claim(table: str, level: int, crossed: str, params: list, limit: int) -> list[int]:
@@ -362,6 +372,74 @@ def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: Swe
             return
 
 
+def _lane_crossed(level: int, now: datetime) -> tuple[str, list]:
+    # A lane case's clock runs while it is in progress and not paused (lanes.LaneCase warn_at/due_at).
+    if level == 1:
+        return "state = %s AND paused = %s AND warn_at <= %s AND due_at > %s", [
+            "in_progress",
+            False,
+            _dt(now),
+            _dt(now),
+        ]
+    return "state = %s AND paused = %s AND due_at <= %s", ["in_progress", False, _dt(now)]
+
+
+LANE_ALERT_FIELDS = ("lane_case", "department", "level", "threshold_at", "at")
+
+
+def _sweep_lanes(level: int, *, now: datetime, directory: Directory, result: SweepResult, batch: int) -> None:
+    """Fast-lane cases crossing yellow or red: claimed like the steps (compare-and-swap on alert_level),
+    one LaneAlert each, the lane's lead department head reminded (and the supervisors on red)."""
+    from django.apps import apps
+
+    if not apps.is_installed("govhall.lanes"):
+        return
+    from govhall.lanes.models import LaneCase
+
+    crossed, params = _lane_crossed(level, now)
+    while True:
+        with transaction.atomic():
+            ids = _claim(LaneCase._meta.db_table, level, crossed, params, batch)
+            if not ids:
+                return
+            rows = LaneCase.objects.filter(pk__in=ids).values(
+                "pk", "number", "due_date", "warn_at", "due_at", "lane__name", "lane__lead_department_id"
+            )
+            alerts, messages = [], []
+            for row in rows:
+                dept = row["lane__lead_department_id"]
+                threshold = row["warn_at"] if level == 1 else row["due_at"]
+                alerts.append(
+                    (row["pk"], dept, AlertLevel.YELLOW if level == 1 else AlertLevel.RED, threshold, now)
+                )
+                values = {
+                    "number": row["number"],
+                    "lane": row["lane__name"],
+                    "due": row["due_date"].isoformat(),
+                }
+                if level == 1:
+                    text = centre_text(
+                        gettext_noop("Fast lane deadline near: %(number)s %(lane)s, due %(due)s."), **values
+                    )
+                    tell = tuple(directory.heads.get(dept, ()))
+                    kind = NotificationKind.LANE_YELLOW
+                else:
+                    text = centre_text(
+                        gettext_noop("Fast lane overdue: %(number)s %(lane)s was due %(due)s."), **values
+                    )
+                    tell = (*directory.heads.get(dept, ()), *directory.supervisors)
+                    kind = NotificationKind.LANE_RED
+                messages.append(Message(tell, kind, text, f"/lanes/{row['pk']}/"))
+            bulk.insert(LaneAlert, LANE_ALERT_FIELDS, alerts)
+            result.messages += post(messages, now=now)
+            if level == 1:
+                result.lane_yellow += len(ids)
+            else:
+                result.lane_red += len(ids)
+        if len(ids) < batch:
+            return
+
+
 def _late_card_replies(*, now: datetime, directory: Directory, result: SweepResult) -> None:
     today = local_date(now)
     late = Card.objects.filter(
@@ -410,8 +488,8 @@ def _overdue_orders(*, now: datetime, directory: Directory, result: SweepResult)
 
 
 def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
-    """One sweep at `now`: reminders for new yellow and red crossings of steps and cases, rule cards,
-    late card replies, overdue supervision orders. Safe to run in several workers at once."""
+    """One sweep at `now`: reminders for new yellow and red crossings of steps, cases and lane cases,
+    rule cards, late card replies, overdue supervision orders. Safe to run in several workers at once."""
     result = SweepResult()
     result.extra["reply_due"] = workdays.add_workdays(local_date(now), settings.GOVHALL_CARD_REPLY_DAYS)
     directory = Directory()
@@ -420,6 +498,8 @@ def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
     _sweep_steps(1, now=now, directory=directory, result=result, batch=batch)
     _sweep_cases(2, now=now, directory=directory, result=result, batch=batch)
     _sweep_cases(1, now=now, directory=directory, result=result, batch=batch)
+    _sweep_lanes(2, now=now, directory=directory, result=result, batch=batch)
+    _sweep_lanes(1, now=now, directory=directory, result=result, batch=batch)
     _late_card_replies(now=now, directory=directory, result=result)
     _overdue_orders(now=now, directory=directory, result=result)
     return result

@@ -27,7 +27,14 @@ def deliver_outbox() -> dict:
 
 @db_task()
 def restamp_open_rows() -> int:
-    """After a threshold rule changed: recompute yellow of every open step and case."""
+    """After a threshold rule changed: recompute yellow of every open step, case and lane case."""
+    from django.apps import apps
+
     from govhall.supervision.lights import restamp_open
 
-    return restamp_open()
+    count = restamp_open()
+    if apps.is_installed("govhall.lanes"):
+        from govhall.lanes.services.clock import restamp_open_lanes
+
+        count += restamp_open_lanes()
+    return count

@@ -10,6 +10,7 @@ urlpatterns = [
     path("counts/", views.board_counts, name="board-counts"),
     path("steps/", views.steps, name="steps"),
     path("steps/<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("lanes/", views.lane_cases, name="lane-cases"),
     path("cards/", views.cards, name="cards"),
     path("cards/new/", views.card_new, name="card-new"),
     path("cards/<int:pk>/", views.card_detail, name="card"),

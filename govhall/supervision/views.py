@@ -75,7 +75,8 @@ def _board_context(request: HttpRequest) -> dict:
     steps = filters.apply(queries.visible_steps(request.user))
     by_department = queries.board_counts(steps, now, by="department")
     by_hall = queries.board_counts(steps, now, by="hall")
-    by_lane = queries.board_counts(steps, now, by="lane")
+    lane_cases = queries.filter_lane_cases(queries.visible_lane_cases(request.user), filters)
+    by_lane = queries.lane_counts(lane_cases, now) if queries.lanes_installed() else []
     total = queries.totals(by_department)
     chart = {
         "labels": [r.name for r in by_department],
@@ -125,6 +126,23 @@ def steps(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/steps.html",
+        {"form": form, "rows": rows, "now": now, "filters": filters, "limit": 200},
+    )
+
+
+@login_required
+@require_GET
+def lane_cases(request: HttpRequest) -> HttpResponse:
+    """Drill-down of the lane counts: the lane cases behind a count, the most overdue first."""
+    _require(request, _may_board)
+    now = timezone.now()
+    form, filters = _filters(request)
+    rows = queries.lane_case_list(
+        queries.filter_lane_cases(queries.visible_lane_cases(request.user), filters), now, light=filters.light
+    )
+    return render(
+        request,
+        "supervision/lane_cases.html",
         {"form": form, "rows": rows, "now": now, "filters": filters, "limit": 200},
     )
 

@@ -100,3 +100,27 @@ def stamp_lights(lane_case: LaneCase, runs: list[LaneStageRun], *, rules=None) -
         if now_changed:
             changed.append(run)
     return changed
+
+
+def restamp_open_lanes() -> int:
+    """After a threshold rule changed: recompute the lights of every open lane case and its active stage
+    (supervision's restamp task calls this besides restamping steps and cases). Only yellow moves, so a
+    reminder already sent is not sent again (the due time, and so alert_level, stays)."""
+    from django.db import transaction
+
+    from govhall.lanes.models.running import LIT_LANE_STATES
+    from govhall.supervision import lights
+
+    rules = lights.RuleBook()
+    count = 0
+    lane_cases = LaneCase.objects.filter(state__in=LIT_LANE_STATES).select_related("lane")
+    for lane_case in lane_cases.iterator(chunk_size=500):
+        with transaction.atomic():
+            runs = list(lane_case.runs.select_related("stage").order_by("position"))
+            changed = stamp_lights(lane_case, runs, rules=rules)
+            if changed:
+                LaneStageRun.objects.bulk_update(changed, list(RUN_LIGHT_FIELDS))
+            count += LaneCase.objects.filter(pk=lane_case.pk, state=lane_case.state).update(
+                warn_at=lane_case.warn_at, due_at=lane_case.due_at, paused=lane_case.paused
+            )
+    return count

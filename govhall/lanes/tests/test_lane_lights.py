@@ -189,3 +189,17 @@ def test_a_lane_waiting_for_materials_has_no_light_until_accepted(lane_world: La
     )
     assert lane_case.state == "in_progress" and lane_case.due_at is not None
     assert Case.objects.filter(lane_link__lane_case=lane_case, due_at__isnull=False).exists()
+
+
+def test_a_new_threshold_rule_restamps_open_lanes_without_reminding_again(lane_world: LaneWorld, now):
+    from govhall.lanes.services.clock import restamp_open_lanes
+
+    lane_case = lane_world.apply(now)  # lane due Wed 03-18, yellow from Mon 03-16 (2 days)
+    LaneCase.objects.filter(pk=lane_case.pk).update(alert_level=1)
+    ThresholdRule.objects.create(department=lane_world.world.department, warn_days=4, warn_percent=None)
+    assert restamp_open_lanes() == 1
+    lane_case.refresh_from_db()
+    assert (lane_case.warn_at, lane_case.due_at) == (_moment("2026-03-12"), _moment("2026-03-19"))
+    assert lane_case.alert_level == 1
+    run = lane_case.runs.get(position=1)  # stage due Thu 03-12: 4 working days before
+    assert run.warn_at == _moment("2026-03-06")

@@ -4,7 +4,7 @@ The lights themselves are stored thresholds on cases.Step and cases.Case (warn_a
 with now in SQL: see govhall/supervision/lights.py.
 """
 
-from govhall.supervision.models.alerts import Alert, AlertLevel
+from govhall.supervision.models.alerts import Alert, AlertLevel, LaneAlert
 from govhall.supervision.models.base import RecordIsAppendOnly
 from govhall.supervision.models.cards import Card, CardEvent, CardKind, CardRule, CardState
 from govhall.supervision.models.inbox import (
@@ -29,6 +29,7 @@ __all__ = [
     "ChannelKind",
     "Delivery",
     "DeliveryState",
+    "LaneAlert",
     "Notification",
     "NotificationKind",
     "Order",

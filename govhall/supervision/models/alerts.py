@@ -71,3 +71,37 @@ class Alert(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.step_id} {self.level} {self.threshold_at:%Y-%m-%d}"
+
+
+class LaneAlert(AppendOnly):
+    """A fast-lane case crossing its yellow or red time (lanes.LaneCase warn_at / due_at): the proof that
+    the lane's lead department head was reminded once per crossing."""
+
+    lane_case = models.ForeignKey(
+        "lanes.LaneCase", verbose_name=_("lane case"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    level = models.CharField(_("level"), max_length=20, choices=AlertLevel.choices)
+    threshold_at = models.DateTimeField(
+        _("threshold"), help_text=_("The yellow or red time that was crossed")
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lane_case", "level", "threshold_at"], name="lane_alert_once_per_crossing"
+            )
+        ]
+        verbose_name = _("lane alert")
+        verbose_name_plural = _("lane alerts")
+
+    def __str__(self) -> str:
+        return f"{self.lane_case_id} {self.level} {self.threshold_at:%Y-%m-%d}"

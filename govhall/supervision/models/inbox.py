@@ -12,6 +12,8 @@ class NotificationKind(models.TextChoices):
     STEP_RED = "step_red", _("Step overdue")
     CASE_YELLOW = "case_yellow", _("Case deadline near")
     CASE_RED = "case_red", _("Case overdue")
+    LANE_YELLOW = "lane_yellow", _("Fast lane deadline near")
+    LANE_RED = "lane_red", _("Fast lane overdue")
     ESCALATED = "escalated", _("Escalated")
     CARD = "card", _("Card")
     CARD_UPDATE = "card_update", _("Card update")

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         sent = notify.deliver_due(now=moment)
         self.stdout.write(
             f"{moment.isoformat()}: steps {result.step_yellow} yellow, {result.step_red} red; "
-            f"cases {result.case_yellow} yellow, {result.case_red} red; cards {result.cards}; "
+            f"cases {result.case_yellow} yellow, {result.case_red} red; "
+            f"lanes {result.lane_yellow} yellow, {result.lane_red} red; cards {result.cards}; "
             f"late card replies {result.late_card_replies}; orders escalated {result.orders_escalated}; "
             f"messages {result.messages}; sent {sent['sent']}, failed {sent['failed']}, "
             f"gave up {sent['gave_up']}"
