@@ -168,7 +168,7 @@ def report_tables(data: dict) -> list[Table]:
                 Column("name", _("Indicator")),
                 Column("current", _("This month"), "num"),
                 Column("previous", _("Previous month"), "num"),
-                Column("change", _("Change"), "num"),
+                Column("change", _("Difference"), "num"),
             ],
             [{**c, "name": str(FIGURE_LABELS[c["key"]])} for c in data["changes"]],
             note=_("Rates change in percentage points."),

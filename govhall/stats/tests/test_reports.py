@@ -143,7 +143,7 @@ def test_the_command_generates_publishes_and_writes_xlsx(world, history, tmp_pat
     out = capsys.readouterr().out
     assert "2026-03: published" in out and "1. 市场监督管理局  64.19" in out
     book = load_workbook(path)
-    assert book.sheetnames == ["概况", "环比", "排名", "未排名", "权重", "超期办件", "亮牌"]
+    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌"]
     rows = list(book["排名"].values)
     assert rows[0][:3] == ("名次", "部门", "得分") and rows[1][:3] == (1, "市场监督管理局", 64.19)
     call_command("report", "monthly", "2026-03", "--now", "2026-04-05T10:00")
