@@ -99,8 +99,13 @@ def flag_case_events(case_id: int, kinds: list[str]) -> int:
 def on_case_changed(sender, case_id: int, events: list[str], **kwargs) -> None:
     try:
         flag_case_events(case_id, events)
-    except Exception:  # a failing rule must not break the case work; the log says which case
+    except Exception as exc:  # a failing rule must not break the case work: kept for the sweep to retry
         log.exception("supervision flags for case %s failed", case_id)
+        from django.utils import timezone
+
+        from govhall.supervision.flag_retry import remember
+
+        remember(case_id, events, exc, now=timezone.now())
 
 
 @receiver(post_save, sender=ThresholdRule, dispatch_uid="supervision.rule_saved")

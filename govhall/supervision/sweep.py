@@ -501,6 +501,9 @@ def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
     _sweep_lanes(2, now=now, directory=directory, result=result, batch=batch)
     _sweep_lanes(1, now=now, directory=directory, result=result, batch=batch)
     _late_card_replies(now=now, directory=directory, result=result)
+    from govhall.supervision.flag_retry import retry_due
+
+    result.extra["flags_retried"], result.extra["flags_failed"] = retry_due(now=now)
     _overdue_orders(now=now, directory=directory, result=result)
     return result
 

@@ -72,7 +72,7 @@ def stamp_lights(lane_case: LaneCase, runs: list[LaneStageRun], *, rules=None) -
 
     def rule_for(department_id):
         if lazy_rules[0] is None:
-            lazy_rules[0] = lights.RuleBook()
+            lazy_rules[0] = lights.current_rules()
         return lazy_rules[0].threshold(item_code=None, department_id=department_id)
 
     if lane_case.state in LIT_LANE_STATES and lane_case.due_date is not None:

@@ -4,7 +4,7 @@ The lights themselves are stored thresholds on cases.Step and cases.Case (warn_a
 with now in SQL: see govhall/supervision/lights.py.
 """
 
-from govhall.supervision.models.alerts import Alert, AlertLevel, LaneAlert
+from govhall.supervision.models.alerts import Alert, AlertLevel, LaneAlert, PendingFlag
 from govhall.supervision.models.base import RecordIsAppendOnly
 from govhall.supervision.models.cards import Card, CardEvent, CardKind, CardRule, CardState
 from govhall.supervision.models.inbox import (
@@ -35,6 +35,7 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderState",
+    "PendingFlag",
     "Preference",
     "RecordIsAppendOnly",
     "ThresholdRule",

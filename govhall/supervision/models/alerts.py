@@ -105,3 +105,28 @@ class LaneAlert(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.lane_case_id} {self.level} {self.threshold_at:%Y-%m-%d}"
+
+
+class PendingFlag(models.Model):
+    """Case events whose flag rules failed (hooks.on_case_changed): kept until a sweep retries them with
+    success, so no flag is lost to a passing error. Card keys are unique per event, so a retry never
+    issues a card twice."""
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    kinds = models.JSONField(_("event kinds"), default=list)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    next_try = models.DateTimeField(_("next try"))
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_try", "id"]
+        indexes = [
+            models.Index(fields=["next_try"], name="pending_flag_due", condition=Q(done_at__isnull=True))
+        ]
+        verbose_name = _("pending flag")
+        verbose_name_plural = _("pending flags")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {','.join(self.kinds)} ×{self.attempts}"
