@@ -26,7 +26,7 @@ from govhall.lanes.services.common import (
     LaneRecorder,
     _not_allowed,
     driving,
-    lock_lane_case,
+    lock_for_lane_action,
 )
 from govhall.lanes.services.opening import _item_materials
 from govhall.lanes.services.stages import advance
@@ -53,7 +53,7 @@ def supplement_lane(
     """Record the materials handed in after the lane's one-time notice (补正): each item case of the
     stage gets the ones it asked for. When every required material is in, each item case is accepted
     and the lane clock starts that day."""
-    lane_case = lock_lane_case(lane_case, expected_version)
+    lane_case = lock_for_lane_action(lane_case, expected_version)
     perms.require(by, perms.INTAKE, lane_case)
     if lane_case.state != LaneCaseState.SUPPLEMENT_REQUESTED:
         raise _not_allowed(lane_case, "supplement")
@@ -113,7 +113,7 @@ def withdraw_lane(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Record why the applicant withdraws.")]})
-    lane_case = lock_lane_case(lane_case, expected_version)
+    lane_case = lock_for_lane_action(lane_case, expected_version)
     perms.require(by, perms.INTAKE, lane_case)
     if not lane_case.is_open:
         raise _not_allowed(lane_case, "withdraw")
@@ -146,7 +146,7 @@ def suspend_lane(
     """A special procedure for the whole lane (联合踏勘, expert review, hearing): the lead department
     suspends every item case in progress of the current stage; their clocks, and so the stage's and the
     lane's, stop until resume_lane."""
-    lane_case = lock_lane_case(lane_case, expected_version)
+    lane_case = lock_for_lane_action(lane_case, expected_version)
     perms.require(by, perms.MANAGE, lane_case)
     if lane_case.state != LaneCaseState.IN_PROGRESS:
         raise _not_allowed(lane_case, "suspend")
@@ -186,7 +186,7 @@ def resume_lane(
 ) -> LaneCase:
     """End the lane's special procedure: the suspended item cases resume, and the working days it took
     are added to their clocks, the stage's and the lane's."""
-    lane_case = lock_lane_case(lane_case, expected_version)
+    lane_case = lock_for_lane_action(lane_case, expected_version)
     perms.require(by, perms.MANAGE, lane_case)
     if lane_case.state != LaneCaseState.SUSPENDED:
         raise _not_allowed(lane_case, "resume")

@@ -111,5 +111,23 @@ def lock_lane_case(lane_case: LaneCase | int, expected_version: int | None) -> L
     return locked
 
 
+def lock_for_lane_action(lane_case: LaneCase | int, expected_version: int | None) -> LaneCase:
+    """Lock a lane case for an action on the whole lane, in the one lock order of the project: the item
+    cases first (by id), then the lane case row.
+
+    An item case's own service locks the item case and then, through the receiver, the lane case
+    (stages.item_case_changed). A lane action that locked the lane first and then its item cases could
+    deadlock with it on PostgreSQL; taking the item cases first makes both wait in the same order. Item
+    cases opened after this read (by a stage that passed meanwhile) are new rows that no one else holds."""
+    from govhall.cases.models import Case
+    from govhall.lanes.models import LaneItemCase
+
+    pk = lane_case.pk if isinstance(lane_case, LaneCase) else lane_case
+    ids = list(LaneItemCase.objects.filter(lane_case_id=pk).values_list("case_id", flat=True))
+    if ids:
+        list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    return lock_lane_case(pk, expected_version)
+
+
 def _not_allowed(lane_case: LaneCase, action: str) -> TransitionNotAllowed:
     return TransitionNotAllowed(machine="lane case", state=lane_case.state, action=action)
