@@ -16,3 +16,11 @@ def english_messages():
 @pytest.fixture
 def world(db) -> World:
     return make_world()
+
+
+def set_min_cases(n: int) -> None:
+    """The ranking's minimum (whether or not a flushed database still has the migration's row)."""
+    from govhall.stats.models import RankingSettings
+
+    RankingSettings.objects.all().delete()
+    RankingSettings.objects.create(min_cases=n)

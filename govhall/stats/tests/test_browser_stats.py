@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from govhall.cases.tests.factories import make_world
-from govhall.stats.models import RankingSettings
+from govhall.stats.tests.conftest import set_min_cases
 from govhall.stats.tests.history import march
 
 _spec = importlib.util.spec_from_file_location(
@@ -37,7 +37,7 @@ PASSWORD = "Statistik-2026-leader"
 def city(transactional_db):
     world = make_world()
     march(world)
-    RankingSettings.objects.update_or_create(pk=1, defaults={"min_cases": 1})
+    set_min_cases(1)
     leader = world.users["leader"]
     leader.set_password(PASSWORD)
     leader.save()

@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from govhall.stats.models import RankingSettings, Report, ReportState
+from govhall.stats.models import Report, ReportState
 from govhall.stats.reports import generate_monthly, publish_report
+from govhall.stats.tests.conftest import set_min_cases
 from govhall.stats.tests.history import march
 
 MARCH = "from=2026-03-01&to=2026-03-31"
@@ -22,7 +23,7 @@ MARCH_1 = date(2026, 3, 1)
 
 @pytest.fixture
 def history(world):
-    RankingSettings.objects.update(min_cases=1)
+    set_min_cases(1)
     return march(world)
 
 

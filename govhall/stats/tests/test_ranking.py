@@ -12,6 +12,7 @@ from govhall.stats import indicators
 from govhall.stats.models import RankingSettings, Weight
 from govhall.stats.queries import Filters
 from govhall.stats.ranking import current_min_cases, current_weights, department_ranking, rank
+from govhall.stats.tests.conftest import set_min_cases
 from govhall.stats.tests.history import march
 
 DEFAULTS = indicators.RANKED
@@ -129,16 +130,18 @@ def test_ties_share_a_rank_and_the_next_rank_skips():
 def test_weights_and_minimum_come_from_the_admin_with_defaults(db):
     assert current_weights() == DEFAULTS and sum(DEFAULTS.values()) == 100
     assert current_min_cases() == 20
-    Weight.objects.filter(indicator="early_rate").update(weight=Decimal("0"))
+    RankingSettings.objects.all().delete()
+    assert current_min_cases() == 20, "without a row: the default"
+    Weight.objects.update_or_create(indicator="early_rate", defaults={"weight": Decimal("0")})
     Weight.objects.filter(indicator="rejection_rate").delete()  # missing: the default
-    RankingSettings.objects.update(min_cases=3)
+    set_min_cases(3)
     assert current_weights()["early_rate"] == 0 and current_weights()["rejection_rate"] == Decimal(5)
     assert current_min_cases() == 3
 
 
 def test_the_march_ranking(world):
     march(world)
-    RankingSettings.objects.update(min_cases=1)
+    set_min_cases(1)
     result = department_ranking(Filters(date(2026, 3, 1), date(2026, 3, 31)))
     # on time 66.7, first-time 83.3, time saved 100 × (1 − 17 ÷ 25) = 32.0, early 60.0, rejection 100 − 14.3,
     # supplement 100 − 16.7: (40·66.7 + 20·83.3 + 20·32 + 10·60 + 5·85.7 + 5·83.3) ÷ 100 = 64.19

@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from govhall.cases.errors import StaleVersion
-from govhall.stats.models import PublishedReportIsFrozen, RankingSettings, Report, ReportState
+from govhall.stats.models import PublishedReportIsFrozen, Report, ReportState
 from govhall.stats.reports import ReportError, generate_monthly, parse_month, publish_report
-from govhall.stats.tests.conftest import at
+from govhall.stats.tests.conftest import at, set_min_cases
 from govhall.stats.tests.history import march
 
 MARCH = date(2026, 3, 1)
@@ -23,7 +23,7 @@ APRIL_2 = at("2026-04-02 10:00")
 
 @pytest.fixture
 def history(world):
-    RankingSettings.objects.update(min_cases=1)
+    set_min_cases(1)
     return march(world)
 
 
