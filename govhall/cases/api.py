@@ -12,6 +12,7 @@ HTTP semantics (also in docs/workbench.md):
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
@@ -428,6 +429,12 @@ class ProgressView(APIView):
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         progress = progress_for(query.validated_data["number"], query.validated_data["code"])
+        if progress is None and apps.is_installed("govhall.lanes"):  # a fast-lane number (hook: lanes)
+            from govhall.lanes.progress import progress_for as lane_progress_for
+
+            lane = lane_progress_for(query.validated_data["number"], query.validated_data["code"])
+            if lane is not None:
+                return Response(lane)
         if progress is None:
             return Response({"detail": _("No case with this number and verification code.")}, status=404)
         return Response(ProgressSerializer(progress).data)

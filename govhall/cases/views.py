@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -575,6 +576,14 @@ def progress(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         searched = True
         result = notices.progress_for(form.cleaned_data["number"], form.cleaned_data["code"])
+        if result is None and apps.is_installed("govhall.lanes"):  # a fast-lane number (hook: lanes)
+            from govhall.lanes.progress import progress_for as lane_progress_for
+
+            lane = lane_progress_for(form.cleaned_data["number"], form.cleaned_data["code"])
+            if lane is not None:
+                return render(
+                    request, "lanes/progress.html", {"form": form, "result": lane, "searched": True}
+                )
     status = 404 if searched and result is None else 200
     return render(
         request, "cases/progress.html", {"form": form, "result": result, "searched": searched}, status=status

@@ -93,6 +93,17 @@ def lit_lane_cases(lane_cases: QuerySet[LaneCase]) -> QuerySet[LaneCase]:
 LANE_LIT = Q(state__in=LIT_LANE_STATES)
 
 
+def item_status(case) -> str:
+    """done, denied, working (handling), waiting (for materials) or closed (withdrawn, not accepted)."""
+    if case.state in (CaseState.CONCLUDED, CaseState.DELIVERED):
+        return DONE if case.decision == Decision.APPROVED else DENIED
+    if case.state in (CaseState.REJECTED, CaseState.WITHDRAWN):
+        return CLOSED
+    if case.state in (CaseState.RECEIVED, CaseState.SUPPLEMENT_REQUESTED):
+        return WAITING
+    return WORKING
+
+
 def board(lane_case: LaneCase, *, now: datetime) -> list[StageRow]:
     """Stage by stage and department by department: who is done, who is working, who holds the lane up."""
     today = timezone.localdate(now)
@@ -108,14 +119,7 @@ def board(lane_case: LaneCase, *, now: datetime) -> list[StageRow]:
         for link in (lk for lk in links if lk.run_id == run.pk):
             case = link.case
             needed = run.stage.join_rule == JoinRule.ALL or link.stage_item.in_join
-            if case.state in (CaseState.CONCLUDED, CaseState.DELIVERED):
-                status = DONE if case.decision == Decision.APPROVED else DENIED
-            elif case.state in (CaseState.REJECTED, CaseState.WITHDRAWN):
-                status = CLOSED
-            elif case.state in (CaseState.RECEIVED, CaseState.SUPPLEMENT_REQUESTED):
-                status = WAITING
-            else:
-                status = WORKING
+            status = item_status(case)
             open_ = status in (WORKING, WAITING)
             active = next((s for s in case.steps.all() if s.state == StepState.ACTIVE), None)
             items.append(

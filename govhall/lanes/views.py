@@ -166,6 +166,7 @@ def render_lane_case(request, lane_case, *, bound=None, status: int = 200) -> Ht
         "today": today,
         "now": now,
         "lane_light": lane_light(lane_case, now),
+        "personal": sees_personal_data(request.user),
     }
     template = "lanes/_board.html" if is_htmx(request) else "lanes/lane_case.html"
     return render(request, template, context, status=status)

@@ -26,6 +26,12 @@ OPEN_LANE_STATES = frozenset(
 LIT_LANE_STATES = (LaneCaseState.IN_PROGRESS, LaneCaseState.SUSPENDED)
 
 
+def new_lane_verification_code() -> str:
+    from govhall.cases.services.intake import new_verification_code
+
+    return new_verification_code()
+
+
 class LaneCase(models.Model):
     """One application to a lane. Its number comes from the same per-hall daily sequence as case numbers,
     so it never equals a case number; the applicant quotes this one number for the whole lane."""
@@ -70,6 +76,10 @@ class LaneCase(models.Model):
     stopped_reason = models.TextField(_("why the lane stopped"), blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The public progress query (/cases/progress/) takes the lane number with this code, like a case's.
+    verification_code = models.CharField(
+        _("verification code"), max_length=8, default=new_lane_verification_code
+    )
     # Supervision lights (govhall.supervision.lights): stamped by the lane services whenever the lane clock
     # starts or moves (lanes/services/clock.py stamp_lights); the light is a comparison with now in SQL.
     warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
