@@ -14,9 +14,11 @@ from govhall.supervision.models import (
     Card,
     CardEvent,
     Delivery,
+    LaneAlert,
     Notification,
     Order,
     OrderEvent,
+    PendingFlag,
     Preference,
     ThresholdRule,
 )
@@ -61,6 +63,19 @@ class AlertAdmin(ReadOnly):
     list_display = ["at", "level", "case", "step", "department", "threshold_at", "by"]
     list_filter = ["level", "department"]
     date_hierarchy = "at"
+
+
+@admin.register(LaneAlert)
+class LaneAlertAdmin(ReadOnly):
+    list_display = ["at", "level", "lane_case", "department", "threshold_at"]
+    list_filter = ["level", "department"]
+    date_hierarchy = "at"
+
+
+@admin.register(PendingFlag)
+class PendingFlagAdmin(ReadOnly):
+    list_display = ["case", "kinds", "attempts", "next_try", "done_at", "last_error"]
+    list_filter = ["done_at"]
 
 
 class CardEventInline(admin.TabularInline):

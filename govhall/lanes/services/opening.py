@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govhall.cases import services as case_services
 from govhall.cases.errors import CaseForbidden
 from govhall.cases.inputs import MaterialIn
 from govhall.cases.models import Case
 from govhall.cases.numbering import next_case_number
+from govhall.cases.services.bulk import Application, receive_many
 from govhall.cases.services.common import local_date
 from govhall.lanes import permissions as perms
 from govhall.lanes import unified
@@ -68,11 +68,10 @@ def _open_stage(
     run.save(update_fields=["state", "started_on"])
     rec.record(LaneEventKind.STAGE_STARTED, stage=run.position, data={"name": run.stage.name})
     source = f"lane {lane_case.number}"
-    opened = []
-    links = []
     stage_items = run.stage.items.select_related("item", "item__department").prefetch_related(
         "item__materials"
     )
+    opening = []  # (stage item, item version, application)
     for stage_item in stage_items.order_by("position", "id"):
         item = current_item(stage_item.item)
         if item is None:
@@ -84,32 +83,35 @@ def _open_stage(
                     ]
                 }
             )
-        common = {"by": rec.by, "now": rec.now, "source": source}
-        try:
-            materials = _item_materials(stage_item, item, lane_materials, given)
-            case = case_services.receive_case(
-                item=item,
-                applicant=applicant,
-                contact=contact,
-                materials=materials,
-                hall=lane_case.hall,
-                window=lane_case.window,
-                **common,
-            )
-        except ValidationError as error:
-            raise _as_form_error(error, fields) from None
+        materials = _item_materials(stage_item, item, lane_materials, given)
         handed_in = {m.material for m in materials}
         missing = [m.pk for m in item.materials.all() if m.required and m.pk not in handed_in]
-        if missing:
-            case = case_services.request_supplement(
-                case,
-                missing=missing,
-                note=_("Fast lane %(number)s: hand in the missing materials once for all items.")
-                % {"number": lane_case.number},
-                **common,
+        application = Application(item=item, materials=materials)
+        if missing:  # the item case gets its own one-time notice; the lane waits for the supplement
+            note = _("Fast lane %(number)s: hand in the missing materials once for all items.") % {
+                "number": lane_case.number
+            }
+            application = Application(
+                item=item, materials=materials, decision="notice", missing=missing, note=note
             )
-        else:
-            case = case_services.accept_case(case, **common)
+        opening.append((stage_item, item, application))
+    # All the stage's item cases in one go (cases.services.bulk): one INSERT each for the cases, their
+    # materials, steps and events, instead of two case services per item.
+    try:
+        opened = receive_many(
+            [application for _si, _item, application in opening],
+            applicant=applicant,
+            contact=contact,
+            hall=lane_case.hall,
+            window=lane_case.window,
+            by=rec.by,
+            now=rec.now,
+            source=source,
+        )
+    except ValidationError as error:
+        raise _as_form_error(error, fields) from None
+    links = []
+    for (stage_item, item, _application), case in zip(opening, opened, strict=True):
         links.append(
             LaneItemCase(
                 lane_case=lane_case,
@@ -119,7 +121,6 @@ def _open_stage(
                 application=unified.application_for(stage_item, values),
             )
         )
-        opened.append(case)
         rec.record(
             LaneEventKind.ITEM_OPENED,
             stage=run.position,
