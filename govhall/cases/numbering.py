@@ -54,31 +54,33 @@ def format_number(*, hall_code: str, day: date, seq: int, kind: str, channel: st
     )
 
 
-def take_sequence(*, hall, day: date) -> int:
-    """The next number of `hall` on `day`. Call inside the caller's transaction: the counter row stays
-    locked (UPDATE takes the row lock) until that transaction ends, so two intakes never share a number."""
-    taken = _increment(hall.pk, day)
+def take_sequence(*, hall, day: date, count: int = 1) -> int:
+    """The next number of `hall` on `day` (with `count` > 1: the first of that many consecutive numbers,
+    taken in one statement). Call inside the caller's transaction: the counter row stays locked (UPDATE
+    takes the row lock) until that transaction ends, so two intakes never share a number."""
+    taken = _increment(hall.pk, day, count)
     if taken is not None:
-        return taken
+        return taken - count + 1
     try:
         with transaction.atomic():
-            CaseCounter.objects.create(hall=hall, date=day, last=1)
+            CaseCounter.objects.create(hall=hall, date=day, last=count)
         return 1
     except IntegrityError:
         # Another transaction created today's row first; it has committed (we waited on its unique key).
         counters = CaseCounter.objects.filter(hall=hall, date=day)
-        counters.update(last=F("last") + 1)
-        return counters.values_list("last", flat=True).get()
+        counters.update(last=F("last") + count)
+        return counters.values_list("last", flat=True).get() - count + 1
 
 
-def _increment(hall_id: int, day: date) -> int | None:
-    """UPDATE … RETURNING: the new number in one round trip (PostgreSQL, SQLite ≥ 3.35); None: no row."""
+def _increment(hall_id: int, day: date, count: int = 1) -> int | None:
+    """UPDATE … RETURNING: the new last number in one round trip (PostgreSQL, SQLite ≥ 3.35); None: no
+    row yet."""
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {q(CaseCounter._meta.db_table)} SET {q('last')} = {q('last')} + 1"
+            f"UPDATE {q(CaseCounter._meta.db_table)} SET {q('last')} = {q('last')} + %s"
             f" WHERE {q('hall_id')} = %s AND {q('date')} = %s RETURNING {q('last')}",
-            [hall_id, connection.ops.adapt_datefield_value(day)],
+            [count, hall_id, connection.ops.adapt_datefield_value(day)],
         )
         row = cursor.fetchone()
     return None if row is None else row[0]
@@ -87,3 +89,14 @@ def _increment(hall_id: int, day: date) -> int | None:
 def next_case_number(*, hall, day: date, kind: str, channel: str) -> str:
     seq = take_sequence(hall=hall, day=day)
     return format_number(hall_code=hall.code, day=day, seq=seq, kind=kind, channel=channel)
+
+
+def next_case_numbers(*, hall, day: date, kinds: list[str], channel: str) -> list[str]:
+    """Consecutive numbers for several cases of one hall and day (a bulk intake), one per kind given."""
+    if not kinds:
+        return []
+    first = take_sequence(hall=hall, day=day, count=len(kinds))
+    return [
+        format_number(hall_code=hall.code, day=day, seq=first + i, kind=kind, channel=channel)
+        for i, kind in enumerate(kinds)
+    ]

@@ -159,12 +159,26 @@ def record(case: Case, events: list[str], now, *, history=None) -> None:
     """The roll-up rows for the events of one case service call (the case_recorded receiver). `history`:
     every event of the case in order, the new ones included (kind and data), as the case services pass
     it; without it the facts are read from the stored events."""
+    tally = Tally()
+    _count(tally, case, events, now, history)
+    apply(tally)
+
+
+def record_many(recorded, now) -> None:
+    """record() for several cases at once (cases_recorded: (case, events, history) each), written as one
+    statement per roll-up table."""
+    tally = Tally()
+    for case, events, history in recorded:
+        _count(tally, case, events, now, history)
+    apply(tally)
+
+
+def _count(tally: Tally, case: Case, events: list[str], now, history) -> None:
     counted = [k for k in events if k in COUNTED]
     if not counted:
         return
     facts = facts_of(case, history)
     day = timezone.localdate(now)
-    tally = Tally()
     for kind in counted:
         extra = {}
         if kind in ACCEPTING:
@@ -183,7 +197,6 @@ def record(case: Case, events: list[str], now, *, history=None) -> None:
         elif kind == EventKind.WITHDRAWN:
             extra["accepted_before"] = _any(case, history, ACCEPTING)
         contributions(facts, kind, day, tally, **extra)
-    apply(tally)
 
 
 def _any(case: Case, history, kinds) -> bool:
@@ -193,29 +206,50 @@ def _any(case: Case, history, kinds) -> bool:
 
 
 def apply(tally: Tally, sign: int = 1) -> None:
-    for key, counts in tally.figures.items():
-        _bump(DailyFigure, dict(zip(KEYS, key, strict=True)), {m: sign * v for m, v in counts.items() if v})
-    for key, n in tally.durations.items():
-        _bump(DailyDuration, dict(zip((*KEYS, "used"), key, strict=True)), {"count": sign * n})
-    for key, n in tally.late.items():
-        _bump(LateClosure, dict(zip((*KEYS, "due"), key, strict=True)), {"count": sign * n})
+    """Add the tally to the roll-up tables: one statement per table (in chunks of BUMP_ROWS rows)."""
+    figures = [
+        (dict(zip(KEYS, key, strict=True)), {m: sign * v for m, v in counts.items() if v})
+        for key, counts in tally.figures.items()
+    ]
+    _bump_rows(DailyFigure, [row for row in figures if row[1]])
+    durations = [
+        (dict(zip((*KEYS, "used"), key, strict=True)), {"count": sign * n})
+        for key, n in tally.durations.items()
+    ]
+    _bump_rows(DailyDuration, [row for row in durations if row[1]["count"]])
+    late = [
+        (dict(zip((*KEYS, "due"), key, strict=True)), {"count": sign * n}) for key, n in tally.late.items()
+    ]
+    _bump_rows(LateClosure, [row for row in late if row[1]["count"]])
 
 
-def _bump(model, keys: dict, values: dict) -> None:
-    """INSERT … ON CONFLICT DO UPDATE SET m = m + excluded.m (SQLite ≥ 3.24 and PostgreSQL alike)."""
-    if not values:
-        return
-    q = connection.ops.quote_name
-    table = q(model._meta.db_table)
-    cols = [*keys, *values]
-    placeholders = ", ".join(["%s"] * len(cols))
-    updates = ", ".join(f"{q(m)} = {table}.{q(m)} + excluded.{q(m)}" for m in values)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(q(c) for c in cols)}) VALUES ({placeholders}) "
-        f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys.values(), *values.values()])
+BUMP_ROWS = 200  # rows per statement: well under the parameter limits of SQLite and PostgreSQL
+
+
+def _bump_rows(model, rows: list[tuple[dict, dict]]) -> None:
+    """INSERT … VALUES (…), (…) ON CONFLICT (keys) DO UPDATE SET m = m + excluded.m (SQLite ≥ 3.24 and
+    PostgreSQL alike), one statement per chunk of rows with distinct keys. Every row gets every measure
+    any row of the chunk has (0 where it has none: adding 0 changes nothing)."""
+    for start in range(0, len(rows), BUMP_ROWS):
+        chunk = rows[start : start + BUMP_ROWS]
+        keys = list(chunk[0][0])
+        measures = list(dict.fromkeys(m for _keys, values in chunk for m in values))
+        q = connection.ops.quote_name
+        table = q(model._meta.db_table)
+        cols = [*keys, *measures]
+        row_sql = "(" + ", ".join(["%s"] * len(cols)) + ")"
+        updates = ", ".join(f"{q(m)} = {table}.{q(m)} + excluded.{q(m)}" for m in measures)
+        values_sql = ", ".join([row_sql] * len(chunk))
+        sql = (
+            f"INSERT INTO {table} ({', '.join(q(c) for c in cols)}) VALUES {values_sql} "
+            f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
+        )
+        params = []
+        for row_keys, values in chunk:
+            params.extend(row_keys[k] for k in keys)
+            params.extend(values.get(m, 0) for m in measures)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 # --- recomputed from the cases ------------------------------------------------------------------------

@@ -39,6 +39,12 @@ CLOCK_FIELDS = [
 # database whether, say, a notice was issued earlier).
 case_recorded = Signal()
 
+# Sent once by a bulk intake (services.bulk.receive_many) INSIDE its transaction instead of case_recorded
+# for each case: `recorded` is a list of (case, events, history), one per case; also by, now. Cases
+# received in that call can have no lane link yet, so only receivers that count every change (the stats
+# roll-ups) listen to both.
+cases_recorded = Signal()
+
 # Set while another app's service that has checked its own permission drives case services on its
 # behalf (a lane opening the next stage's item cases, withdrawing or suspending them together).
 _acting_for: ContextVar[str] = ContextVar("govhall_cases_acting_for", default="")
@@ -158,16 +164,28 @@ class Recorder:
         """Store the replayed clock, the lights and the given fields, bump the version. A case not saved
         yet is inserted whole (receipt)."""
         case = self.case
-        store_clock(case, self.events)
-        light_fields = lights.stamp_case(
-            case, rules=self.rules if case.state in lights.LIT_CASE_STATES else None
-        )
-        case.version += 1
+        light_fields = self.settle_case()
         if case._state.adding:
             case.save(force_insert=True)
         else:
             case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, *light_fields, "version"])])
         return case
+
+    def settle_case(self) -> list[str]:
+        """save_case() without the save (a bulk intake inserts many cases at once): the replayed clock,
+        the lights, the version. Returns the light fields set."""
+        case = self.case
+        store_clock(case, self.events)
+        light_fields = lights.stamp_case(
+            case, rules=self.rules if case.state in lights.LIT_CASE_STATES else None
+        )
+        case.version += 1
+        return light_fields
+
+    def pending_events(self) -> list[CaseEvent]:
+        """The events recorded since the last save, handed over to a caller that inserts them."""
+        pending, self._pending = self._pending, []
+        return pending
 
     def save_events(self) -> None:
         """Insert the events recorded since the last call, in one statement."""

@@ -388,8 +388,22 @@ def request_supplement(
     """Issue the one-time notice (一次性告知): every missing material at once, within 5 working days."""
     case = lock_case(case, expected_version)
     require(by, perms.INTAKE, case)
+    transition(case, Action.REQUEST_SUPPLEMENT)
+    rec = Recorder(case, by=by, now=now, source=source)
+    rows = {r.material_id: r for r in case.materials.select_related("material")}
+    issued = rec.has(EventKind.SUPPLEMENT_REQUESTED)
+    for row in _record_notice(case, rec, rows, missing=missing, note=note, issued=issued):
+        row.save(update_fields=["requested"])
+    return rec.finish("state", "supplement_note")
+
+
+def _record_notice(
+    case: Case, rec: Recorder, rows: dict, *, missing: Iterable[int], note: str, issued: bool
+) -> list[CaseMaterial]:
+    """The one-time notice's rules and its event, on the case in memory (rows: its materials by catalogue
+    id, with `material` loaded). Returns the rows newly marked `requested`, for the caller to save."""
     new_state = transition(case, Action.REQUEST_SUPPLEMENT)
-    if CaseEvent.objects.filter(case=case, kind=EventKind.SUPPLEMENT_REQUESTED).exists():
+    if issued:
         raise ValidationError(
             {
                 "missing": ValidationError(
@@ -398,7 +412,7 @@ def request_supplement(
                 )
             }
         )
-    today = local_date(now)
+    today = local_date(rec.now)
     deadline = case_clock.notice_deadline(case.received_on)
     if today > deadline:
         raise ValidationError(
@@ -415,7 +429,6 @@ def request_supplement(
             }
         )
     wanted = {int(m) for m in missing}
-    rows = {r.material_id: r for r in case.materials.select_related("material")}
     unknown = sorted(wanted - set(rows))
     if unknown:
         raise ValidationError(
@@ -449,11 +462,9 @@ def request_supplement(
         )
     for m in wanted:
         rows[m].requested = True
-        rows[m].save(update_fields=["requested"])
     old = case.state
     case.state = new_state
     case.supplement_note = note
-    rec = Recorder(case, by=by, now=now, source=source)
     rec.record(
         EventKind.SUPPLEMENT_REQUESTED,
         from_state=old,
@@ -465,7 +476,7 @@ def request_supplement(
             "notice_deadline": deadline.isoformat(),
         },
     )
-    return rec.finish("state", "supplement_note")
+    return [rows[m] for m in wanted]
 
 
 @transaction.atomic
