@@ -150,6 +150,8 @@ def main() -> None:
         )
         return case_services.accept_case(case, by=clerk, now=base + timedelta(minutes=i))
 
+    cpu: dict[str, list[float]] = {}
+
     def measure(fn, runs: int) -> tuple[list[float], int, float]:
         fn(-1)  # warm-up: caches, prepared code paths
         connection.queries_log.clear()
@@ -157,12 +159,15 @@ def main() -> None:
             fn(-2)
         commits["n"] = 0
         times = []
+        cpu[fn.__name__] = []
         for i in range(runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn(i)
             times.append((time.perf_counter() - start) * 1000)
+            cpu[fn.__name__].append((time.process_time() - start_cpu) * 1000)
         return times, len(queries.captured_queries), commits["n"] / runs
 
+    load = os.getloadavg()[0]
     lane_times, lane_queries, lane_commits = measure(open_lane, options.runs)
     single_times, single_queries, single_commits = measure(open_single, options.runs)
 
@@ -185,6 +190,12 @@ def main() -> None:
             f"  {label:<34} median {statistics.median(times):7.1f} ms   p95 {percentile(times, 95):7.1f} ms"
             f"   {queries} queries   {per:.0f} commit(s) per call"
         )
+    print(
+        "  CPU time of this process (not PostgreSQL's): lane median"
+        f" {statistics.median(cpu['open_lane']):.1f} ms,"
+        f" one item case {statistics.median(cpu['open_single']):.1f} ms"
+    )
+    print(f"  load average (1 min) at the start {load:.2f}, at the end {os.getloadavg()[0]:.2f}")
     print(f"  one `select 1` round trip: median {statistics.median(roundtrips):.2f} ms (floor per query)")
     ratio = statistics.median(lane_times) / statistics.median(single_times)
     print(f"  ratio lane / one item case: {ratio:.1f}× (per item case {ratio / options.items:.2f}×)")
