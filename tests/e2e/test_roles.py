@@ -50,13 +50,15 @@ def test_printed_pages_leave_out_navigation_and_buttons(page: Page, site, accoun
 def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request(page: Page, site, accounts):
     site.login("admin1", PASSWORD)
     expect(page.locator(".site-user .role-badge")).to_have_text("系统管理员")
-    expect(nav(page)).to_have_text(["首页", "事项目录", "管理后台", "API 文档"])
+    expect(nav(page)).to_have_text(["首页", "统计分析", "事项目录", "管理后台", "API 文档"])
     expect(page.locator("[data-landing=users] a")).to_have_text("用户与角色")
     site.screenshot("home-admin-zh")
 
     page.click("[data-test=language-en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(nav(page)).to_have_text(["Home", "Service catalogue", "Back office", "API documentation"])
+    expect(nav(page)).to_have_text(
+        ["Home", "Statistics", "Service catalogue", "Back office", "API documentation"]
+    )
     expect(page.locator(".site-user .role-badge")).to_have_text("Administrator")
     site.screenshot("home-admin-en")
 
