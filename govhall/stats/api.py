@@ -13,6 +13,7 @@ from govhall.stats.filters import FilterError, parse_filters
 from govhall.stats.management.commands.stats import jsonable
 from govhall.stats.permissions import may_see
 from govhall.stats.queries import GROUPS, names, summary, table
+from govhall.stats.ranking import department_ranking
 
 PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="first day"),
@@ -68,4 +69,36 @@ class TableView(StatsView):
                 {"key": jsonable({"k": k})["k"], "name": str(label.get(k, k)), **rows[k]}
                 for k in sorted(rows, key=str)
             ]
+        )
+
+
+class RankingView(StatsView):
+    @extend_schema(
+        parameters=PARAMETERS, responses=OpenApiTypes.OBJECT, summary="Department ranking for a period"
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            f = self.filters(request)
+        except FilterError as exc:
+            return Response({exc.field: [exc.message]}, status=400)
+        result = department_ranking(f)
+
+        def entry(e) -> dict:
+            return {
+                "rank": e.rank,
+                "code": e.code,
+                "name": e.name,
+                "assessed": e.assessed,
+                "score": None if e.score is None else float(e.score),
+                "values": {k: None if v is None else float(v) for k, v in e.values.items()},
+                "reason": e.reason,
+            }
+
+        return Response(
+            {
+                "weights": {k: float(w) for k, w in result.weights.items()},
+                "min_cases": result.min_cases,
+                "ranked": [entry(e) for e in result.ranked],
+                "not_ranked": [entry(e) for e in result.unranked],
+            }
         )

@@ -7,4 +7,5 @@ from govhall.stats import api
 urlpatterns = [
     path("stats/", api.SummaryView.as_view(), name="stats-summary"),
     path("stats/table/", api.TableView.as_view(), name="stats-table"),
+    path("stats/ranking/", api.RankingView.as_view(), name="stats-ranking"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from govhall.stats.tests.conftest import set_min_cases
 from govhall.stats.tests.history import march
 
 
@@ -20,3 +21,15 @@ def test_a_bad_filter_names_the_field(world, client):
     assert response.status_code == 400 and "to" in response.json()
     response = client.get("/api/v1/stats/?from=2026-03-01&to=2026-03-31&department=NOPE")
     assert response.status_code == 400 and "department" in response.json()
+
+
+def test_the_ranking(world, client):
+    march(world)
+    set_min_cases(1)
+    client.force_login(world.users["supervisor"])
+    data = client.get("/api/v1/stats/ranking/?from=2026-03-01&to=2026-03-31").json()
+    assert [(r["rank"], r["code"], r["score"]) for r in data["ranked"]] == [(1, "SCJ", 64.19)]
+    assert [(r["code"], r["reason"]) for r in data["not_ranked"]] == [
+        ("ZJJ", "考核件数 0 件，少于最低要求 1 件")
+    ]
+    assert data["min_cases"] == 1 and data["weights"]["on_time_rate"] == 40
