@@ -17,7 +17,7 @@ from django.db import transaction
 
 from govhall.cases import permissions as perms
 from govhall.cases.inputs import Applicant, Contact
-from govhall.cases.models import Case, CaseEvent, CaseMaterial, Channel, Step
+from govhall.cases.models import Case, CaseMaterial, Channel, Step
 from govhall.cases.numbering import next_case_numbers
 from govhall.cases.services.common import Recorder, cases_recorded, require, step_started
 from govhall.cases.services.intake import (
@@ -32,6 +32,7 @@ from govhall.cases.services.intake import (
 )
 from govhall.cases.signals import case_changed
 from govhall.cases.states import Action, transition
+from govhall.core import inserts
 
 
 @dataclass(frozen=True)
@@ -94,18 +95,13 @@ def receive_many(
         plan.case.number = number
         plan.rec.settle_case()
         cases.append(plan.case)
-    Case.objects.bulk_create(cases)
-    _ensure_ids(cases, Case, "number", [c.number for c in cases])
-    CaseMaterial.objects.bulk_create([row for p in planned for row in p.rows])
-    steps = [step for p in planned for step in p.steps]
-    Step.objects.bulk_create(steps)
+    inserts.insert(cases)
+    inserts.insert([row for p in planned for row in p.rows])
+    inserts.insert([step for p in planned for step in p.steps])
     for plan in planned:
         if plan.steps:
-            first = plan.steps[0]
-            if first.pk is None:  # a database that does not return ids from a bulk insert
-                first.pk = Step.objects.values_list("pk", flat=True).get(case=plan.case, position=1)
-            step_started(first, plan.rec)
-    CaseEvent.objects.bulk_create([event for p in planned for event in p.rec.pending_events()])
+            step_started(plan.steps[0], plan.rec)
+    inserts.insert([event for p in planned for event in p.rec.pending_events()])
     recorded = [(p.case, list(p.rec.kinds), tuple(p.rec.events)) for p in planned]
     cases_recorded.send(sender=Case, recorded=recorded, by=planned[0].rec.by, now=now)
     changes = [(case.pk, kinds) for case, kinds, _history in recorded]
@@ -153,13 +149,3 @@ def _plan(application: Application, *, by, now: datetime, source: str, **receive
     else:
         raise ValueError(f"bulk intake decides accept or notice, not {application.decision!r}")
     return plan
-
-
-def _ensure_ids(objects: list, model, key: str, values: list) -> None:
-    """Ids of rows just bulk-inserted, for a database that does not return them."""
-    if all(o.pk is not None for o in objects):
-        return
-    ids = dict(model.objects.filter(**{f"{key}__in": values}).values_list(key, "pk"))
-    for o in objects:
-        o.pk = ids[getattr(o, key)]
-        o._state.adding = False

@@ -18,6 +18,7 @@ from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.cases.models import Case, CaseEvent, Step
 from govhall.cases.signals import case_changed
 from govhall.cases.states import StepAction, step_transition
+from govhall.core import inserts
 from govhall.supervision import lights
 
 CLOCK_FIELDS = [
@@ -166,7 +167,7 @@ class Recorder:
         case = self.case
         light_fields = self.settle_case()
         if case._state.adding:
-            case.save(force_insert=True)
+            inserts.insert([case])
         else:
             case.save(update_fields=[*dict.fromkeys([*fields, *CLOCK_FIELDS, *light_fields, "version"])])
         return case
@@ -190,7 +191,7 @@ class Recorder:
     def save_events(self) -> None:
         """Insert the events recorded since the last call, in one statement."""
         if self._pending:
-            CaseEvent.objects.bulk_create(self._pending)
+            inserts.insert(self._pending)
             self._pending = []
 
     def announce(self) -> Case:

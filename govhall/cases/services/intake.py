@@ -52,6 +52,7 @@ from govhall.cases.validators import (
     resident_id_error,
 )
 from govhall.catalog import published
+from govhall.core import inserts
 
 # Unambiguous characters only (no 0/O, 1/I/L), so a code read aloud over the phone is not misheard.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -270,7 +271,7 @@ def _receive(
     if write:
         _take_number(case)
         rec.write()
-        CaseMaterial.objects.bulk_create(rows)
+        inserts.insert(rows)
         rec.announce()
     return case, rec, rows
 
@@ -368,7 +369,7 @@ def _receive_and_accept(*, by, now: datetime, source: str, **receive) -> Case:
     steps = _begin_steps(case, rec)
     _take_number(case)
     rec.save_case()
-    CaseMaterial.objects.bulk_create(rows)
+    inserts.insert(rows)
     _insert_steps(steps, rec)
     rec.save_events()
     return rec.announce()
@@ -582,12 +583,9 @@ def _begin_steps(case: Case, rec: Recorder) -> list[Step]:
 
 
 def _insert_steps(steps: list[Step], rec: Recorder) -> None:
-    Step.objects.bulk_create(steps)
+    inserts.insert(steps)
     if steps:
-        first = steps[0]
-        if first.pk is None:  # a database that does not return ids from a bulk insert
-            first.pk = Step.objects.values_list("pk", flat=True).get(case=first.case, position=1)
-        step_started(first, rec)
+        step_started(steps[0], rec)
 
 
 @transaction.atomic
