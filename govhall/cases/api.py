@@ -28,7 +28,6 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from govhall.cases import services
@@ -69,6 +68,7 @@ from govhall.cases.serializers import (
     SuspendSerializer,
     VersionedSerializer,
 )
+from govhall.cases.throttling import ProgressThrottle
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
 from govhall.core.models import Role
 from govhall.workdays import calendar as workdays
@@ -401,10 +401,6 @@ class DecideExtensionView(CaseAPIView):
         response = Response(ExtensionSerializer(decided).data)
         response["ETag"] = etag(decided.version)
         return response
-
-
-class ProgressThrottle(AnonRateThrottle):
-    rate = "30/min"
 
 
 class ProgressQuerySerializer(serializers.Serializer):

@@ -63,6 +63,7 @@ from govhall.cases.queries import (
     visible_cases,
 )
 from govhall.cases.serializers import sees_personal_data
+from govhall.cases.throttling import page_wait
 from govhall.catalog.models import ItemStatus, ServiceItem, Window
 from govhall.core.models import Role
 from govhall.workdays import calendar as workdays
@@ -574,6 +575,15 @@ def progress(request: HttpRequest) -> HttpResponse:
     result = None
     searched = False
     if form.is_valid():
+        wait = page_wait(request)
+        if wait is not None:
+            form.add_error(
+                None,
+                _("Too many queries from your address: please try again in %(n)s seconds.") % {"n": wait},
+            )
+            response = render(request, "cases/progress.html", {"form": form, "searched": False}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         searched = True
         result = notices.progress_for(form.cleaned_data["number"], form.cleaned_data["code"])
         if result is None and apps.is_installed("govhall.lanes"):  # a fast-lane number (hook: lanes)
