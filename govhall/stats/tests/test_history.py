@@ -72,3 +72,40 @@ def test_the_plan_is_the_same_every_time(db):
     assert [p.now for p in one] == sorted(p.now for p in one)
     committed = [p for p in one if p.kind == "committed"]
     assert all(0 <= p.days <= p.item.promised_limit for p in committed)
+
+
+def test_partition_by_hall_keeps_each_hall_whole_and_in_time_order(db):
+    from django.utils import timezone
+
+    from govhall.catalog.demo import load_demo_city
+    from govhall.stats.history import partition_by_hall, plan_history
+
+    load_demo_city(now=timezone.now(), with_accounts=False)
+    plan, _cast = plan_history(scale=0.01)
+    parts = partition_by_hall(plan, 2)
+    assert len(parts) == 2 and sum(len(p) for p in parts) == len(plan)
+    halls = [{one.hall.pk for one in part} for part in parts]
+    assert not halls[0] & halls[1]
+    for part in parts:
+        assert [one.now for one in part] == sorted(one.now for one in part)
+    assert min(len(p) for p in parts) > len(plan) / 4  # the centre against the other halls
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_give_the_same_figures(settings):
+    from django.db import connection
+    from django.utils import timezone
+
+    from govhall.catalog.demo import load_demo_city
+    from govhall.stats.history import generate_history
+
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes run on PostgreSQL only")
+    load_demo_city(now=timezone.now(), with_accounts=False)
+    seen = []
+    made = generate_history(scale=0.004, workers=2, progress=lambda n, total: seen.append((n, total)))
+    assert made == {"immediate": 81, "committed": 10, "consultation": 1}
+    assert Case.objects.count() == 92 and seen[-1] == (92, 92)
+    assert rollup.check().ok
+    numbers = list(Case.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == 92
