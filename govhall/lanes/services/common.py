@@ -46,18 +46,21 @@ def is_driving(lane_case_id: int) -> bool:
 class LaneRecorder:
     """Appends events of one locked lane case within one service call."""
 
-    def __init__(self, lane_case: LaneCase, *, by, now: datetime) -> None:
+    def __init__(self, lane_case: LaneCase, *, by, now: datetime, new: bool = False) -> None:
+        """`new`: the lane case was created in this transaction (apply_to_lane): its events start at 1
+        and are inserted together by finish(), in one statement."""
         self.lane_case = lane_case
         self.by = by if by is not None and getattr(by, "pk", None) else None
         self.now = now
         self.today = local_date(now)
-        self._next = None
+        self._next = 1 if new else None
+        self._held: list[LaneEvent] | None = [] if new else None
 
     def record(self, kind: str, *, stage: int | None = None, case=None, reason: str = "", data=None) -> None:
         if self._next is None:
             last = LaneEvent.objects.filter(lane_case=self.lane_case).aggregate(m=Max("seq"))["m"]
             self._next = (last or 0) + 1
-        LaneEvent(
+        event = LaneEvent(
             lane_case=self.lane_case,
             seq=self._next,
             kind=kind,
@@ -67,7 +70,11 @@ class LaneRecorder:
             case=case,
             reason=reason,
             data=data or {},
-        ).save()
+        )
+        if self._held is None:
+            event.save()
+        else:
+            self._held.append(event)
         self._next += 1
 
     def finish(self) -> LaneCase:
@@ -76,6 +83,9 @@ class LaneRecorder:
         from govhall.lanes.services.clock import RUN_LIGHT_FIELDS, stamp_lights
 
         lane_case = self.lane_case
+        if self._held:
+            LaneEvent.objects.bulk_create(self._held)
+            self._held = []
         runs = list(lane_case.runs.select_related("stage").order_by("position"))
         changed = stamp_lights(lane_case, runs)
         if changed:
@@ -131,3 +141,18 @@ def lock_for_lane_action(lane_case: LaneCase | int, expected_version: int | None
 
 def _not_allowed(lane_case: LaneCase, action: str) -> TransitionNotAllowed:
     return TransitionNotAllowed(machine="lane case", state=lane_case.state, action=action)
+
+
+# 行政许可法 Art. 26: joint handling (统一办理/联合办理) may be extended by 15 working days.
+LANE_EXTENSION_MAX_DAYS = 15
+
+
+def lane_extension_limit(case) -> int | None:
+    """The cases app's extension maximum for an item case of a lane (registered in LanesConfig.ready)."""
+    from django.conf import settings
+
+    from govhall.lanes.models import LaneItemCase
+
+    if LaneItemCase.objects.filter(case_id=case.pk).exists():
+        return int(getattr(settings, "GOVHALL_LANE_EXTENSION_MAX_DAYS", LANE_EXTENSION_MAX_DAYS))
+    return None

@@ -218,7 +218,7 @@ def apply_to_lane(
         LaneStageRun(lane_case=lane_case, stage=s, position=s.position, limit_days=limit)
         for s, limit in zip(stages, limits, strict=True)
     )
-    rec = LaneRecorder(lane_case, by=by, now=now)
+    rec = LaneRecorder(lane_case, by=by, now=now, new=True)
     rec.record(
         LaneEventKind.APPLIED,
         stage=runs[0].position,
