@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -45,12 +46,28 @@ from govhall.cases.states import (
 from govhall.workdays import calendar as workdays
 
 # 行政许可法 Art. 42: one extension of at most 10 working days for an item handled by one authority.
-# Joint handling (Art. 26, lanes) passes its own maximum (15).
+# Joint handling (Art. 26, lanes) has its own maximum (15), through EXTENSION_LIMITS.
 EXTENSION_MAX_DAYS = 10
 
 
-def extension_max_days() -> int:
-    return int(getattr(settings, "GOVHALL_EXTENSION_MAX_DAYS", EXTENSION_MAX_DAYS))
+# Apps that know a case is handled jointly register here a function case -> its maximum (or None): fast
+# lanes give their item cases 15 working days (Art. 26). The first answer that is not None wins.
+EXTENSION_LIMITS: list[Callable[[Case], int | None]] = []
+
+
+def extension_rule(case: Case | None = None) -> tuple[int, int]:
+    """(most working days of extension in total, article of the Administrative Licensing Law) for `case`:
+    Art. 26 for joint handling when a registered limit applies, else Art. 42's single-item maximum."""
+    if case is not None:
+        for limit in EXTENSION_LIMITS:
+            days = limit(case)
+            if days is not None:
+                return int(days), 26
+    return int(getattr(settings, "GOVHALL_EXTENSION_MAX_DAYS", EXTENSION_MAX_DAYS)), 42
+
+
+def extension_max_days(case: Case | None = None) -> int:
+    return extension_rule(case)[0]
 
 
 def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, Step, list[Step]]:
@@ -293,9 +310,10 @@ def request_extension(
     source: str = "",
 ) -> ExtensionRequest:
     """Ask the department head for more working days (延期). The case state does not change."""
-    max_days = extension_max_days() if max_days is None else max_days
     reason = require_text(reason, "reason", _("The applicant must be told why: a reason is required."))
     case = lock_case(case, expected_version)
+    rule_days, article = extension_rule(case)
+    max_days = rule_days if max_days is None else max_days
     perms.require(by, perms.MANAGE, case)
     if case.state not in (CaseState.ACCEPTED, CaseState.SUSPENDED):
         raise not_allowed(case, "request_extension")
@@ -311,9 +329,9 @@ def request_extension(
                 "days": [
                     _(
                         "An extension is at most %(max)s working days in total (Administrative Licensing Law "
-                        "Art. 42); %(used)s already approved."
+                        "Art. %(article)s); %(used)s already approved."
                     )
-                    % {"max": max_days, "used": approved}
+                    % {"max": max_days, "used": approved, "article": article}
                 ]
             }
         )
@@ -341,10 +359,10 @@ def decide_extension(
 ) -> ExtensionRequest:
     """The head of the item's department approves or refuses; approved days extend both due dates and
     the active step. `expected_version` is the request's version."""
-    max_days = extension_max_days() if max_days is None else max_days
     reason = require_text(reason, "decision_reason", _("The decision needs a reason."))
     case_id = ExtensionRequest.objects.values_list("case_id", flat=True).get(pk=request.pk)
     case = lock_case(case_id, None)
+    max_days = extension_max_days(case) if max_days is None else max_days
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if expected_version is not None and request.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=request.version, what="extension request")
