@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from govhall.cases.errors import CaseForbidden
@@ -51,16 +52,32 @@ def _item_materials(
     ]
 
 
+def _stage_items(stage) -> list[StageItem]:
+    return list(
+        stage.items.select_related("item", "item__department")
+        .prefetch_related("item__materials")
+        .order_by("position", "id")
+    )
+
+
 def _open_stage(
-    lane_case: LaneCase, run: LaneStageRun, rec: LaneRecorder, *, start_clock: bool
+    lane_case: LaneCase,
+    run: LaneStageRun,
+    rec: LaneRecorder,
+    *,
+    start_clock: bool,
+    fields: list | None = None,
+    lane_materials: list | None = None,
+    stage_items: list[StageItem] | None = None,
 ) -> list[Case]:
     """Open one item case per item of the stage, each accepted at once when its materials are complete
-    (otherwise with its own one-time notice). Runs under driving(lane_case)."""
+    (otherwise with its own one-time notice). Runs under driving(lane_case). `fields`, `lane_materials`
+    and `stage_items` (with item, department and materials): what the caller has read already."""
     lane = lane_case.lane
     values = lane_case.form_data
-    fields = list(lane.form_fields.all())
+    fields = list(lane.form_fields.all()) if fields is None else fields
     applicant, contact = unified.applicant_from(fields, values)
-    lane_materials = list(lane.materials.all())
+    lane_materials = list(lane.materials.all()) if lane_materials is None else lane_materials
     given = set(lane_case.materials)
     run.state = StageRunState.ACTIVE
     if start_clock:
@@ -68,11 +85,8 @@ def _open_stage(
     run.save(update_fields=["state", "started_on"])
     rec.record(LaneEventKind.STAGE_STARTED, stage=run.position, data={"name": run.stage.name})
     source = f"lane {lane_case.number}"
-    stage_items = run.stage.items.select_related("item", "item__department").prefetch_related(
-        "item__materials"
-    )
     opening = []  # (stage item, item version, application)
-    for stage_item in stage_items.order_by("position", "id"):
+    for stage_item in _stage_items(run.stage) if stage_items is None else stage_items:
         item = current_item(stage_item.item)
         if item is None:
             raise ValidationError(
@@ -192,7 +206,18 @@ def apply_to_lane(
         errors["window"] = [_("The window does not belong to hall %(hall)s.") % {"hall": hall.name}]
     if errors:
         raise ValidationError(errors)
-    stages = list(lane.stages.prefetch_related("items__item").order_by("position"))
+    stages = list(
+        lane.stages.prefetch_related(
+            Prefetch(
+                "items",
+                queryset=StageItem.objects.select_related("item", "item__department").order_by(
+                    "position", "id"
+                ),
+            )
+        ).order_by("position")
+    )
+    first_items = list(stages[0].items.all())
+    prefetch_related_objects([si.item for si in first_items], "materials")
     limits = [stage_limit(s, [si.item for si in s.items.all()]) for s in stages]
     number = next_case_number(hall=hall, day=today, kind="committed", channel="window")
     values = unified.store_files(submission.values, prefix=number)
@@ -231,7 +256,15 @@ def apply_to_lane(
         },
     )
     with driving(lane_case):
-        _open_stage(lane_case, runs[0], rec, start_clock=not missing)
+        _open_stage(
+            lane_case,
+            runs[0],
+            rec,
+            start_clock=not missing,
+            fields=fields,
+            lane_materials=list(lane_materials.values()),
+            stage_items=first_items,
+        )
     if missing:
         names = [m.name for m in sorted(missing, key=lambda m: m.position)]
         rec.record(
