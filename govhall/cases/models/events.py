@@ -42,6 +42,7 @@ class EventKind(models.TextChoices):
     MATERIALS_SENT = "materials_sent", _("Materials sent to the centre")
     MATERIALS_RECEIVED = "materials_received", _("Materials received at the centre")
     DOCUMENT_ADDED = "document_added", _("Document added")
+    CLOCK_RECOMPUTED = "clock_recomputed", _("Due dates counted again (calendar changed)")
 
 
 class CaseEventQuerySet(models.QuerySet):
