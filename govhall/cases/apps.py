@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "govhall.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        # Connects the calendar_revised receiver (due dates counted again after a calendar change) in every
+        # process, not only in the task consumer.
+        from govhall.cases import tasks  # noqa: F401

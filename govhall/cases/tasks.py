@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.dispatch import receiver
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from govhall.cases import services
+from govhall.workdays.signals import calendar_revised
 
 
 @db_periodic_task(crontab(minute="5", hour="0"))
@@ -19,3 +23,14 @@ def convert_unfinished_immediate_cases() -> int:
 def apply_five_day_rule() -> int:
     """Hourly: cases past the one-time-notice window without a notice count as accepted from receipt."""
     return services.deem_overdue_receipts(now=timezone.now())
+
+
+@db_task()
+def recompute_clocks_after_revision(since: str) -> int:
+    """After a calendar change (workdays' calendar_revised): due dates from `since` on, counted again."""
+    return services.recompute_clocks(since=date.fromisoformat(since), now=timezone.now())
+
+
+@receiver(calendar_revised, dispatch_uid="cases.recompute_clocks")
+def calendar_was_revised(sender, *, since: date, **kwargs) -> None:
+    recompute_clocks_after_revision(since.isoformat())

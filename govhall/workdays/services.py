@@ -19,6 +19,7 @@ from govhall.workdays.notices import (
     guess_format,
     parse_notice,
 )
+from govhall.workdays.signals import calendar_revised
 
 __all__ = [
     "CalendarInputError",
@@ -85,10 +86,16 @@ def preview_notice(notice: Notice) -> list[Change]:
     return changes
 
 
-def _record(summary: str, *, by, now: datetime) -> CalendarRevision:
+def _record(summary: str, *, by, now: datetime, since: date) -> CalendarRevision:
+    """The revision row; after the commit, `calendar_revised(since=…)` so due dates are counted again."""
     revision = CalendarRevision.objects.create(created_at=now, summary=summary[:300], by=by)
     calendar.invalidate()
+    transaction.on_commit(lambda: calendar_revised.send(sender=CalendarRevision, since=since))
     return revision
+
+
+def _first_day(obj: CalendarDay | CalendarYear) -> date:
+    return obj.date if isinstance(obj, CalendarDay) else date(obj.year, 1, 1)
 
 
 def apply_notice(notice: Notice, *, by, now: datetime) -> CalendarRevision:
@@ -105,7 +112,8 @@ def apply_notice(notice: Notice, *, by, now: datetime) -> CalendarRevision:
         CalendarYear.objects.update_or_create(
             year=notice.year, defaults={"source": notice.source, "title": notice.title, "loaded_at": now}
         )
-        return _record(f"Loaded {notice.year}: {notice.title}", by=by, now=now)
+        since = min([date(notice.year, 1, 1), *days])
+        return _record(f"Loaded {notice.year}: {notice.title}", by=by, now=now, since=since)
 
 
 def _check_local_date(day: date, field: str) -> list[Problem]:
@@ -157,7 +165,7 @@ def add_local_rest_day(day: date, name: str, *, by, now: datetime) -> CalendarRe
         CalendarDay.objects.create(
             date=day, is_workday=False, name=name.strip(), source="local", scope=Scope.LOCAL
         )
-        return _record(f"Local rest day {day.isoformat()} {name.strip()}", by=by, now=now)
+        return _record(f"Local rest day {day.isoformat()} {name.strip()}", by=by, now=now, since=day)
 
 
 def remove_local_rest_day(day: date, *, by, now: datetime) -> CalendarRevision:
@@ -167,26 +175,29 @@ def remove_local_rest_day(day: date, *, by, now: datetime) -> CalendarRevision:
             raise CalendarInputError(
                 [Problem(None, "date", _("%(date)s has no local rest day") % {"date": day.isoformat()})]
             )
-        return _record(f"Removed local rest day {day.isoformat()}", by=by, now=now)
+        return _record(f"Removed local rest day {day.isoformat()}", by=by, now=now, since=day)
 
 
 def save_calendar_entry(obj: CalendarDay | CalendarYear, *, by, now: datetime) -> CalendarRevision:
     """An edit made by hand (the admin): saved with a revision like any other change."""
     with transaction.atomic():
         adding = obj._state.adding
+        before = type(obj).objects.filter(pk=obj.pk).first() if not adding else None
         obj.save()
         verb = "Added" if adding else "Changed"
-        return _record(f"{verb} {obj._meta.model_name} {obj}", by=by, now=now)
+        since = min([_first_day(obj), *([_first_day(before)] if before is not None else [])])
+        return _record(f"{verb} {obj._meta.model_name} {obj}", by=by, now=now, since=since)
 
 
 def delete_calendar_entries(
     objs: Iterable[CalendarDay | CalendarYear], *, by, now: datetime
 ) -> CalendarRevision | None:
     with transaction.atomic():
-        labels = []
+        labels, firsts = [], []
         for obj in objs:
             labels.append(f"{obj._meta.model_name} {obj}")
+            firsts.append(_first_day(obj))
             obj.delete()
         if not labels:
             return None
-        return _record("Deleted " + ", ".join(labels), by=by, now=now)
+        return _record("Deleted " + ", ".join(labels), by=by, now=now, since=min(firsts))

@@ -38,6 +38,8 @@ from govhall.cases.services.sweeps import (
     convert_unfinished_immediate,
     deem_accepted_if_late,
     deem_overdue_receipts,
+    recompute_clock,
+    recompute_clocks,
 )
 
 __all__ = [
@@ -56,6 +58,8 @@ __all__ = [
     "receive_and_decide",
     "receive_case",
     "receive_materials",
+    "recompute_clock",
+    "recompute_clocks",
     "record_consultation",
     "reject_case",
     "request_extension",
