@@ -20,7 +20,9 @@ What it does:
    - intake in one request: the clerk POSTs /api/v1/cases/ with "decision": "accept" (receive_and_decide,
      what the workbench's intake page does);
    - steps: the handler POSTs /api/v1/cases/<id>/complete-step/ on the accepted cases, If-Match chained.
-4. prints requests/s, accepted cases/s, p50/p95 latencies, the ratio to the baseline and the load average.
+4. prints requests/s, accepted cases/s, p50/p95 latencies, the ratio to the baseline and the load average,
+   and the CPU time per request (per accepted case) of the web server's processes, of PostgreSQL's and of
+   the client processes (from /proc), which stays comparable when other jobs load the machine.
 
 All clerks share one hall, so every intake takes the same daily number counter row: that lock is part of
 what is measured.
@@ -171,6 +173,66 @@ def wait_ready(port: int, timeout: float = 30) -> None:
     sys.exit("the server did not start")
 
 
+# --- CPU time of the server, PostgreSQL and the clients ----------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float:
+    """utime + stime of a process (all its threads), seconds; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def server_pids(procs: list) -> list[int]:
+    pids = [p.pid for p in procs]
+    return pids + [child for pid in pids for child in _children(pid)]
+
+
+def postgres_pids(database: str) -> list[int]:
+    """The PostgreSQL backends connected to `database` (their title names it): other jobs' backends on
+    the same server are left out, and so are the shared background processes."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    title = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres:") and f" {database} " in title:
+                pids.append(int(entry))
+    return pids
+
+
+def cpu_snapshot(procs: list, database: str) -> dict[str, dict[int, float]]:
+    """Per-process CPU seconds of the web server's processes and of the database's backends."""
+    return {
+        "server": {pid: _proc_cpu(pid) for pid in server_pids(procs)},
+        "postgres": {pid: _proc_cpu(pid) for pid in postgres_pids(database)},
+    }
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds between two snapshots (processes started meanwhile count from 0)."""
+    return {
+        kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
+        for kind in before
+    }
+
+
 # --- clients ---------------------------------------------------------------------------------------
 
 
@@ -212,8 +274,14 @@ class Session:
             raise SystemExit(f"login of {username} failed ({status})")
 
 
+def client_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def run_baseline(args: tuple) -> dict:
     port, seconds, item = args
+    cpu = client_cpu()
     s = Session(port)
     latencies = []
     deadline = time.monotonic() + seconds
@@ -222,11 +290,12 @@ def run_baseline(args: tuple) -> dict:
         status, _, _ = s.request("GET", f"/api/v1/items/{item}/")
         latencies.append(time.perf_counter() - t)
         assert status == 200, status
-    return {"requests": latencies}
+    return {"requests": latencies, "cpu": client_cpu() - cpu}
 
 
 def run_intake(args: tuple) -> dict:
     port, seconds, fixture, one_request = args
+    cpu = client_cpu()
     s = Session(port, "clerk")
     body = {
         "item": fixture["item"],
@@ -274,6 +343,7 @@ def run_intake(args: tuple) -> dict:
         cases.append(t2 - t0)
         accepted.append((case["id"], json.loads(data)["version"]))
     return {
+        "cpu": client_cpu() - cpu,
         "receive": receive,
         "accept": accept,
         "case": cases,
@@ -285,6 +355,7 @@ def run_intake(args: tuple) -> dict:
 
 def run_steps(args: tuple) -> dict:
     port, seconds, work, steps_per_case = args
+    cpu = client_cpu()
     s = Session(port, "handler")
     latencies, errors, first_error = [], 0, ""
     queue = [(case_id, version, 0) for case_id, version in work]
@@ -307,6 +378,7 @@ def run_steps(args: tuple) -> dict:
         if done + 1 < steps_per_case:
             queue.append((case_id, json.loads(data)["version"], done + 1))
     return {
+        "cpu": client_cpu() - cpu,
         "requests": latencies,
         "errors": errors,
         "elapsed": time.monotonic() - start,
@@ -368,16 +440,25 @@ def main() -> None:
             # Warm every worker's caches (calendar, templates, URL resolver) before measuring.
             pool.map(run_baseline, [(port, 1.0, fixture["item"])] * args.clients)
             load = [os.getloadavg()[0]]
-            base = pool.map(run_baseline, [(port, args.seconds, fixture["item"])] * args.clients)
-            load.append(os.getloadavg()[0])
-            intake = pool.map(run_intake, [(port, args.seconds, fixture, False)] * args.clients)
-            load.append(os.getloadavg()[0])
-            single = pool.map(run_intake, [(port, args.seconds, fixture, True)] * args.clients)
-            load.append(os.getloadavg()[0])
+            database = urlsplit(args.database_url).path.lstrip("/")
+            cpu: dict[str, dict[str, float]] = {}
+
+            def phase(name, fn, work):
+                before = cpu_snapshot(procs, database)
+                results = pool.map(fn, work)
+                cpu[name] = cpu_used(before, cpu_snapshot(procs, database))
+                cpu[name]["clients"] = sum(r["cpu"] for r in results)
+                load.append(os.getloadavg()[0])
+                return results
+
+            base = phase("baseline", run_baseline, [(port, args.seconds, fixture["item"])] * args.clients)
+            intake = phase("two", run_intake, [(port, args.seconds, fixture, False)] * args.clients)
+            single = phase("one", run_intake, [(port, args.seconds, fixture, True)] * args.clients)
             accepted = [pair for r in intake + single for pair in r["accepted"]]
             shares = [accepted[i :: args.clients] for i in range(args.clients)]
-            steps = pool.map(run_steps, [(port, args.seconds, share, fixture["steps"]) for share in shares])
-            load.append(os.getloadavg()[0])
+            steps = phase(
+                "steps", run_steps, [(port, args.seconds, share, fixture["steps"]) for share in shares]
+            )
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -411,6 +492,25 @@ def main() -> None:
         f"{len(single_cases) / seconds / base_rps:.3f} (one request); errors: {errors}"
     )
     print("load average (1 min) at the start and after each phase: " + " ".join(f"{x:.2f}" for x in load))
+    print("CPU time per unit, ms (web server processes / PostgreSQL / client processes = total;")
+    print("  capacity = cores × 1000 / total, what the machine could do if nothing else ran on it):")
+    units = {
+        "baseline": ("GET item", len(merged(base, "requests"))),
+        "two": ("accepted case, two requests", len(cases)),
+        "one": ("accepted case, one request", len(single_cases)),
+        "steps": ("complete-step", len(step_lat)),
+    }
+    cores = os.cpu_count() or 1
+    for name, (label, n) in units.items():
+        used = cpu[name]
+        if not n:
+            continue
+        parts = [used["server"] * 1000 / n, used["postgres"] * 1000 / n, used["clients"] * 1000 / n]
+        total = sum(parts)
+        print(
+            f"  {label:<28} {parts[0]:6.2f} / {parts[1]:6.2f} / {parts[2]:6.2f} = {total:6.2f}"
+            f"   capacity {cores * 1000 / total:7.1f}/s"
+        )
 
 
 if __name__ == "__main__":
