@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+# Too late for the settings (pytest-django sets Django up before this file is imported): the plugin
+# govhall.core.testing_env, loaded by pyproject's addopts, sets it first. Kept for tools that import this.
 os.environ.setdefault("GOVHALL_ENV", "test")
 
 # Resets the working-day cache around every test; `seeded_calendar` re-seeds after a transactional flush.
