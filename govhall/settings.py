@@ -106,6 +106,8 @@ AUTH_USER_MODEL = "core.User"
 # for a clerk). Sessions signed in under Django's own backend name it, so they end once after the upgrade
 # (docs/deployment.md); listing both would hash a wrong password twice.
 AUTHENTICATION_BACKENDS = ["govhall.core.auth.UserBackend"]
+# Database sessions as Django's, read by a statement compiled once (govhall/core/sessions.py).
+SESSION_ENGINE = "govhall.core.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
