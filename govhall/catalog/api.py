@@ -223,6 +223,13 @@ class ServiceItemFilter(django_filters.FilterSet):
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # The filters are for lists: on a detail view django-filter would still build and validate its
+        # form on every request (a few ms of a catalogue item's GET) to filter one row by id.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
 
 class DepartmentViewSet(PublicReadOnlyViewSet):
     queryset = Department.objects.all()
