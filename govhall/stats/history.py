@@ -241,11 +241,14 @@ def _run_parallel(plan, cast, last, workers, progress) -> None:
     ]
     for process in processes:
         process.start()
+    shown = 0
     try:
         while any(p.is_alive() for p in processes):
             clock.sleep(0.5)
-            if progress:
-                progress(sum(c.value for c in counters), len(plan))
+            now_done = sum(c.value for c in counters)
+            if progress and now_done != shown:
+                shown = now_done
+                progress(now_done, len(plan))
             if any(p.exitcode not in (None, 0) for p in processes):
                 break
     finally:
@@ -256,7 +259,7 @@ def _run_parallel(plan, cast, last, workers, progress) -> None:
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise HistoryError(f"a worker process failed (exit codes {failed}); see its traceback above")
-    if progress:
+    if progress and shown != len(plan):
         progress(len(plan), len(plan))
 
 
