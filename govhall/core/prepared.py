@@ -46,7 +46,6 @@ class _Compiled:
                 raise ValueError(f"Prepared: the {kind.__name__} parameter is not in the statement once")
             self.positions.append(found[0])
         self.sql, self.params, self.kinds, self.alias = sql, params, kinds, alias
-        self.compiler = compiler
         select, klass_info = compiler.select, compiler.klass_info
         self.converters = compiler.get_converters([s[0] for s in select])
         self.model = klass_info["model"]
@@ -64,7 +63,7 @@ class _Compiled:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
-            rows = list(self.compiler.apply_converters(rows, self.converters))
+            rows = self._convert(rows, connection)
         found = []
         for row in rows:
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
@@ -72,6 +71,20 @@ class _Compiled:
                 populator.populate(row, obj)
             found.append(obj)
         return found
+
+    def _convert(self, rows, connection) -> list:
+        """SQLCompiler.apply_converters with this thread's connection (the compiler keeps the connection
+        of the thread that compiled the statement)."""
+        converters = list(self.converters.items())
+        converted = []
+        for row in map(list, rows):
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(row)
+        return converted
 
 
 class Prepared:
