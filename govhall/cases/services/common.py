@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from govhall.cases.models import Case, CaseEvent, Step
 from govhall.cases.signals import case_changed
 from govhall.cases.states import StepAction, step_transition
 from govhall.core import inserts
+from govhall.core.prepared import Prepared
 from govhall.supervision import lights
 
 CLOCK_FIELDS = [
@@ -77,12 +78,26 @@ def local_date(now: datetime) -> date:
     return timezone.localdate(now)
 
 
+# The two reads every case service after receipt makes, compiled once (core.prepared): the locked case
+# with its item and department, and the case's events for the Recorder.
+_LOCKED_CASE = Prepared(
+    lambda pk: (
+        Case.objects.select_for_update(of=("self",)).select_related("item", "item__department").filter(pk=pk)
+    ),
+    (int,),
+)
+_HISTORY = Prepared(
+    lambda case_id: CaseEvent.objects.filter(case_id=case_id).order_by("seq").only("seq", "kind", "data"),
+    (int,),
+)
+
+
 def lock_case(case: Case | int, expected_version: int | None) -> Case:
     """The case row, locked until the end of the transaction, checked against the caller's version."""
     pk = case.pk if isinstance(case, Case) else case
-    locked = (
-        Case.objects.select_for_update(of=("self",)).select_related("item", "item__department").get(pk=pk)
-    )
+    locked = _LOCKED_CASE.first(int(pk), using=router.db_for_write(Case))
+    if locked is None:
+        raise Case.DoesNotExist(f"no case {pk}")
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=locked.version)
     return locked
@@ -110,7 +125,7 @@ class Recorder:
         self.source = source[:200]
         self.kinds: list[str] = []
         if history is None:
-            history = CaseEvent.objects.filter(case=case).order_by("seq").only("seq", "kind", "data")
+            history = _HISTORY.all(case.pk, using=router.db_for_write(CaseEvent))
         self.events: list[CaseEvent] = list(history)
         self._next = (self.events[-1].seq if self.events else 0) + 1
         self._pending: list[CaseEvent] = []

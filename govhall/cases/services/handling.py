@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.utils.translation import gettext as _
 
 from govhall.cases import permissions as perms
@@ -43,6 +43,7 @@ from govhall.cases.states import (
     step_transition,
     transition,
 )
+from govhall.core.prepared import Prepared
 from govhall.workdays import calendar as workdays
 
 # 行政许可法 Art. 42: one extension of at most 10 working days for an item handled by one authority.
@@ -70,6 +71,12 @@ def extension_max_days(case: Case | None = None) -> int:
     return extension_rule(case)[0]
 
 
+# The case's steps, locked: every step action reads them, compiled once (core.prepared).
+_LOCKED_STEPS = Prepared(
+    lambda case_id: Step.objects.select_for_update().filter(case_id=case_id).order_by("position"), (int,)
+)
+
+
 def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, Step, list[Step]]:
     """The case (locked, version checked), the step and all the case's steps in order (locked)."""
     pk = step.pk if isinstance(step, Step) else step
@@ -78,7 +85,7 @@ def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, St
     if case_id is None:
         case_id = Step.objects.values_list("case_id", flat=True).get(pk=pk)
     case = lock_case(case_id, expected_version)
-    steps = list(Step.objects.select_for_update().filter(case_id=case.pk).order_by("position"))
+    steps = _LOCKED_STEPS.all(case.pk, using=router.db_for_write(Step))
     found = next((s for s in steps if s.pk == pk), None)
     if found is None:
         raise Step.DoesNotExist(f"step {pk} is not a step of case {case.pk}")
