@@ -39,6 +39,9 @@ def test_clerk_files_and_accepts_handler_approves_and_concludes(page: Page, site
     site.login(clerk.username, clerk.password)
     page.click("nav.site-nav a[data-nav=intake]")
     expect(page.locator("h1")).to_have_text("窗口受理")
+    # The click returns once the new page starts; typing before htmx has processed the page loses the
+    # input event (seen on a loaded machine), so wait for the page to finish loading first.
+    page.wait_for_load_state()
     page.fill("[data-test=item-search]", "qybg")
     option = page.locator("[data-test=item-option]", has_text="企业变更登记")
     expect(option).to_be_visible()
