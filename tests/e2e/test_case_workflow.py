@@ -75,6 +75,7 @@ def test_clerk_files_and_accepts_handler_approves_and_concludes(page: Page, site
     # The search finds it while typing (htmx), with the phone masked.
     page.click("nav.site-nav a[data-nav=cases]")
     expect(page.locator("h1")).to_have_text("办件查询")
+    page.wait_for_load_state()  # htmx must have processed the search box (see above)
     page.fill("input[name=q]", number[:-2])
     expect(page.locator("[data-test=results]")).to_contain_text(number)
     expect(page.locator("[data-test=results]")).to_contain_text("139****5678")
