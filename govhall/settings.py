@@ -121,7 +121,6 @@ AUTH_PASSWORD_VALIDATORS = [
 # Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "govhall" / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("GOVHALL_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
@@ -167,7 +166,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "govhall API",
     "DESCRIPTION": (
-        "政务服务中心 API: catalogue, working days, and (later) cases, lanes, supervision, statistics."
+        "政务服务中心 API: catalogue, working days, cases, fast lanes, supervision and statistics."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -177,6 +176,15 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's validator badge would send the schema URL to validator.swagger.io: no external calls.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("kind", "state") get their own names instead of hashed ones.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "govhall.cases.models.CaseKind",
+        "CaseStateEnum": "govhall.cases.models.CaseState",
+        "SuspensionKindEnum": "govhall.cases.models.SuspensionKind",
+        "DecisionEnum": "govhall.cases.models.Decision",
+        "DeliveryMethodEnum": "govhall.cases.models.DeliveryMethod",
+        "CardKindEnum": "govhall.supervision.models.cards.CardKind",
+    },
 }
 
 # Background work: SQLite-backed Huey by default, Redis when several machines share the work.
