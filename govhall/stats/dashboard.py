@@ -3,6 +3,7 @@ URL of its cases. Reads only; the views render it, the exports write the same ta
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -12,7 +13,15 @@ from django.utils.translation import gettext_lazy
 
 from govhall.catalog.models import Department, Hall, ServiceItem
 from govhall.stats.export import Column, Table
-from govhall.stats.queries import Filters, month_range, names, supervision, table
+from govhall.stats.queries import (
+    Filters,
+    cube,
+    month_range,
+    names,
+    supervision,
+    table,
+    table_from_cube,
+)
 from govhall.stats.ranking import department_ranking
 from govhall.stats.tables import (
     DRILL,
@@ -96,10 +105,11 @@ def _label(group: str, key, label: dict) -> str:
     return str(label.get(key, key))
 
 
-def group(f: Filters, name: str, params: dict[str, str] | None = None) -> Table:
-    """One row per department, hall, kind, channel, month or item, each figure linked to its cases."""
+def group(f: Filters, name: str, params: dict[str, str] | None = None, rows: dict | None = None) -> Table:
+    """One row per department, hall, kind, channel, month or item, each figure linked to its cases.
+    `rows`: table(f, name) if already computed."""
     params = filter_params(f) if params is None else params
-    rows = table(f, name)
+    rows = table(f, name) if rows is None else rows
     label = names(name, rows.keys())
     selectors = _group_params(name, list(rows))
     order = sorted(rows, key=lambda k: str(k) if name == "month" else (-(rows[k]["received"]), str(k)))
@@ -120,10 +130,11 @@ def group(f: Filters, name: str, params: dict[str, str] | None = None) -> Table:
     return t
 
 
-def ranking_table(f: Filters, params: dict[str, str] | None = None) -> Table:
+def ranking_table(f: Filters, params: dict[str, str] | None = None, rows: dict | None = None) -> Table:
+    """`rows`: the figures by department without f's department filter, if already computed."""
     params = filter_params(f) if params is None else params
     params = {k: v for k, v in params.items() if k != "department"}
-    result = department_ranking(f)
+    result = department_ranking(f, rows=rows)
     columns = [
         Column("rank", _("Rank"), "int"),
         Column("name", _("Department")),
@@ -178,10 +189,26 @@ def build_table(f: Filters, name: str) -> Table:
     return group(f, name)
 
 
+def figures_by_group(f: Filters) -> dict:
+    """The totals ({None: …}), the figures of each grouping the page shows, and the ranking's figures by
+    department ("ranking": without f's department filter), from one read of the period's roll-ups."""
+    whole = replace(f, department=None)
+    c = cube(whole)
+    out = {
+        name: table_from_cube(f, c, name) for name in (None, "month", "kind", "department", "hall", "channel")
+    }
+    if f.department is None:
+        out["ranking"] = out["department"]
+    else:
+        out["ranking"] = table_from_cube(whole, c, "department")
+    return out
+
+
 def overview(f: Filters, *, now: datetime, user) -> dict:
     """Everything the dashboard page shows."""
     params = filter_params(f)
-    totals = table(f, None)[None]
+    rows = figures_by_group(f)
+    totals = rows[None][None]
     sup = supervision(f)[None]
     tiles = [
         {
@@ -193,9 +220,9 @@ def overview(f: Filters, *, now: datetime, user) -> dict:
         }
         for k in TILES
     ]
-    months = group(f, "month", params)
-    kinds = group(f, "kind", params)
-    departments = group(f, "department", params)
+    months = group(f, "month", params, rows["month"])
+    kinds = group(f, "kind", params, rows["kind"])
+    departments = group(f, "department", params, rows["department"])
     lights = light_counts(f, now=now, user=user)
     charts = {
         "trend": {
@@ -233,10 +260,10 @@ def overview(f: Filters, *, now: datetime, user) -> dict:
         "supervision": sup,
         "tables": [
             departments,
-            ranking_table(f, params),
-            group(f, "hall", params),
+            ranking_table(f, params, rows["ranking"]),
+            group(f, "hall", params, rows["hall"]),
             kinds,
-            group(f, "channel", params),
+            group(f, "channel", params, rows["channel"]),
             months,
         ],
         "charts": charts,

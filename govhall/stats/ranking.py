@@ -91,13 +91,16 @@ class Ranking:
     cards: dict  # department id → supervision figures of the period
 
 
-def department_ranking(f: Filters, *, weights=None, min_cases: int | None = None) -> Ranking:
+def department_ranking(
+    f: Filters, *, weights=None, min_cases: int | None = None, rows: dict | None = None
+) -> Ranking:
     """Every department, ranked on the period's figures (other filters, such as a hall, narrow the cases
-    counted; a department filter is ignored: a ranking compares departments)."""
+    counted; a department filter is ignored: a ranking compares departments). `rows`: the figures by
+    department of f without its department filter, if already computed (table(f, "department"))."""
     f = replace(f, department=None)
     weights = current_weights() if weights is None else weights
     min_cases = current_min_cases() if min_cases is None else min_cases
-    rows = table(f, "department")
+    rows = table(f, "department") if rows is None else rows
     empty = indicators.figures(Counter(), Counter(), 0)
     departments = [(d.pk, d.code, d.name, rows.get(d.pk, empty)) for d in Department.objects.all()]
     ranked, unranked = rank(departments, weights, min_cases)
