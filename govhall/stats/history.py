@@ -229,6 +229,12 @@ def _run_parallel(plan, cast, last, workers, progress) -> None:
     connections.close_all()  # each process opens its own connection
 
     def work(part, counter) -> None:
+        # The parent's connection may still be open here (close_all() closes only what the calling
+        # context sees; a test's browser fixtures run the parent in another one), and a forked child
+        # shares its socket: drop it unused, so that this process opens its own.
+        for conn in connections.all(initialized_only=True):
+            conn.connection = None
+
         def advanced(n: int) -> None:
             counter.value = n
 
