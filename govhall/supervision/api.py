@@ -7,6 +7,8 @@ allowed → 409; a role that may not act → 403; ValidationError → 400 naming
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -249,30 +251,38 @@ CARD_ACTIONS = {
 }
 
 
-class CardActionView(SupervisionAPIView):
-    action_name = ""
+def _action(
+    noun: str, name: str, summary: str, *, actions: dict, visible: Callable, serializer: type
+) -> Callable:
+    """POST /supervision/<noun>s/{id}/<name>/: the record the user may see, its input checked, one
+    service called with the version the caller read; the answer carries the new ETag. Cards and orders
+    share it (CARD_ACTIONS, ORDER_ACTIONS)."""
+    input_class, run = actions[name]
 
     def post(self, request: Request, pk: int) -> Response:
-        card = get_object_or_404(queries.visible_cards(request.user), pk=pk)
-        input_class, run = CARD_ACTIONS[self.action_name]
+        record = get_object_or_404(visible(request.user), pk=pk)
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         changed = run(
-            card, d, by=request.user, now=timezone.now(), expected_version=expected_version(request, d)
+            record, d, by=request.user, now=timezone.now(), expected_version=expected_version(request, d)
         )
-        return _answer(CardSerializer(changed).data, changed.version)
+        return _answer(serializer(changed).data, changed.version)
 
-
-def _card_action(name: str, summary: str):
-    view_class = type(f"Card{name.title()}View", (CardActionView,), {"action_name": name})
+    view_class = type(f"{noun.title()}{name.title()}View", (SupervisionAPIView,), {"post": post})
     schema = extend_schema(
-        request=CARD_ACTIONS[name][0],
-        responses={200: CardSerializer, **ACTION_RESPONSES},
+        request=input_class,
+        responses={200: serializer, **ACTION_RESPONSES},
         parameters=[IF_MATCH],
         summary=summary,
     )
     return extend_schema_view(post=schema)(view_class).as_view()
+
+
+def _card_action(name: str, summary: str) -> Callable:
+    return _action(
+        "card", name, summary, actions=CARD_ACTIONS, visible=queries.visible_cards, serializer=CardSerializer
+    )
 
 
 # --- orders --------------------------------------------------------------------------------------------
@@ -351,30 +361,15 @@ ORDER_ACTIONS = {
 }
 
 
-class OrderActionView(SupervisionAPIView):
-    action_name = ""
-
-    def post(self, request: Request, pk: int) -> Response:
-        order = get_object_or_404(queries.visible_orders(request.user), pk=pk)
-        input_class, run = ORDER_ACTIONS[self.action_name]
-        data = input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        changed = run(
-            order, d, by=request.user, now=timezone.now(), expected_version=expected_version(request, d)
-        )
-        return _answer(OrderSerializer(changed).data, changed.version)
-
-
-def _order_action(name: str, summary: str):
-    view_class = type(f"Order{name.title()}View", (OrderActionView,), {"action_name": name})
-    schema = extend_schema(
-        request=ORDER_ACTIONS[name][0],
-        responses={200: OrderSerializer, **ACTION_RESPONSES},
-        parameters=[IF_MATCH],
-        summary=summary,
+def _order_action(name: str, summary: str) -> Callable:
+    return _action(
+        "order",
+        name,
+        summary,
+        actions=ORDER_ACTIONS,
+        visible=queries.visible_orders,
+        serializer=OrderSerializer,
     )
-    return extend_schema_view(post=schema)(view_class).as_view()
 
 
 # --- inbox ---------------------------------------------------------------------------------------------
