@@ -63,6 +63,7 @@ from govhall.cases.queries import (
     visible_cases,
 )
 from govhall.cases.serializers import sees_personal_data
+from govhall.cases.services.handling import extension_max_days
 from govhall.cases.throttling import page_wait
 from govhall.catalog.models import ItemStatus, ServiceItem, Window
 from govhall.core.models import Role
@@ -456,6 +457,8 @@ def render_case(
         "id_number": case.id_number if personal else mask_id(case.id_number),
         "phone": case.phone if personal else mask_phone(case.phone),
         "consultation": getattr(case, "consultation", None) if case.kind == "consultation" else None,
+        # 10 working days, or 15 for an item case of a fast lane (services.handling.EXTENSION_LIMITS)
+        "extension_max": extension_max_days(case) if "request-extension" in actions else None,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

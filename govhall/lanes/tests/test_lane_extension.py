@@ -40,3 +40,12 @@ def test_a_lane_item_case_may_be_extended_by_15_working_days(lane_world: LaneWor
 def test_a_case_on_its_own_keeps_the_single_item_maximum(lane_world: LaneWorld, now):
     single = lane_world.world.accepted(now)
     assert extension_rule(single) == (10, 42)
+
+
+def test_the_case_page_states_the_maximum_that_applies(lane_world: LaneWorld, now, client):
+    item_case = _item_case(lane_world, now)
+    single = lane_world.world.accepted(now)
+    client.force_login(lane_world.handler_for(item_case))
+    assert "累计不超过 15 个工作日" in client.get(f"/cases/{item_case.pk}/").content.decode()
+    client.force_login(lane_world.users["handler"])
+    assert "累计不超过 10 个工作日" in client.get(f"/cases/{single.pk}/").content.decode()
