@@ -18,16 +18,17 @@ What it does:
    still open (some of them overdue). Indexes are dropped during the load and built afterwards (of the
    cases' indexes only those a statistics query can use, see STATISTICS_INDEXES; --all-indexes for
    every one), with the foreign-key triggers off (session_replication_role = replica); VACUUM ANALYZE;
-3. fills the three roll-up tables from the cases with INSERT … SELECT … GROUP BY (a year at a time, rows
-   in day order as the services would have written them, the roll-ups' indexes built after): this is the
-   direct count of the definitions in docs/indicators.md for cases without notices, suspensions,
-   extensions or withdrawals. A sample of 2,000 cases is also counted by govhall.stats.rollup's own
+3. fills the three daily roll-up tables from the cases with INSERT … SELECT … GROUP BY (a year at a time,
+   rows in day order as the services would have written them, the roll-ups' indexes built after): this is
+   the direct count of the definitions in docs/indicators.md for cases without notices, suspensions,
+   extensions or withdrawals; the two monthly ones are the daily rows summed by month without the item. A sample of 2,000 cases is also counted by govhall.stats.rollup's own
    contributions() (the code the case services use) and must give the same rows as the SQL;
 4. measures, `--runs` times each (medians), through govhall.stats (the code the pages use): the department
    ranking for `--month` (ranking.department_ranking), the month's summary (queries.summary: totals, by
    kind, by channel, supervision), the trend by month over `--year` (queries.table by month), the month
-   by kind and by department (on-time rate by department), and the whole dashboard computation for the
-   month (dashboard.overview); the baseline of the same run computes the same figures with aggregate SQL
+   by kind and by department (on-time rate by department), and the whole dashboard computation
+   (dashboard.overview) for the month, for `--year` and for 1 January to the 17th of `--last`'s month
+   (the page's default period: whole months and days); the baseline of the same run computes the same figures with aggregate SQL
    over the cases table (given an index on concluded_at, which the cases table does not have, so that it
    is not a straw man) and the same formulas (indicators.figures, ranking.rank); every figure of both
    must be equal;
@@ -299,6 +300,20 @@ FIGURE_COLUMNS = (
     "concluded, timed, on_time, early, used_days, promised_days"
 )
 KEY_COLUMNS = "day, department, hall, item, channel, kind"
+MEASURE_COLUMNS = FIGURE_COLUMNS.split(", ")[6:]
+MONTH_COLUMNS = "month, department, hall, channel, kind"
+# The monthly roll-ups: the daily rows summed by month without the item (what rollup.apply writes too).
+MONTHLY_FIGURES = f"""
+INSERT INTO stats_monthlyfigure ({MONTH_COLUMNS}, {", ".join(MEASURE_COLUMNS)})
+SELECT date_trunc('month', day)::date, department, hall, channel, kind,
+       {", ".join(f"sum({m})" for m in MEASURE_COLUMNS)}
+  FROM stats_dailyfigure WHERE day BETWEEN %(d0)s AND %(d1)s GROUP BY 1, 2, 3, 4, 5 ORDER BY 1
+"""
+MONTHLY_DURATIONS = f"""
+INSERT INTO stats_monthlyduration ({MONTH_COLUMNS}, used, count)
+SELECT date_trunc('month', day)::date, department, hall, channel, kind, used, sum(count)
+  FROM stats_dailyduration WHERE day BETWEEN %(d0)s AND %(d1)s GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1
+"""
 BY_DAYS = {
     "received": "AND c.received_on BETWEEN %(d0)s AND %(d1)s",
     "concluded": "AND c.concluded_at >= %(t0)s AND c.concluded_at < %(t1)s",
@@ -324,6 +339,8 @@ def fill_rollups(cursor, first: date, last: date) -> None:
             f"INSERT INTO stats_lateclosure ({KEY_COLUMNS}, due, count) {ROLLUP_LATE.format(**BY_DAYS)}",
             params,
         )
+        cursor.execute(MONTHLY_FIGURES, params)
+        cursor.execute(MONTHLY_DURATIONS, params)
 
 
 def sample_check(cursor, n: int) -> int:
@@ -400,7 +417,13 @@ STATISTICS_INDEXES = (
 )
 
 
-ROLLUP_TABLES = ("stats_dailyfigure", "stats_dailyduration", "stats_lateclosure")
+ROLLUP_TABLES = (
+    "stats_dailyfigure",
+    "stats_dailyduration",
+    "stats_lateclosure",
+    "stats_monthlyfigure",
+    "stats_monthlyduration",
+)
 
 
 def drop_indexes(cursor, table: str) -> list[tuple[str, str, str]]:
@@ -666,7 +689,7 @@ def run(options) -> None:
     from django.db import connection
 
     from govhall.stats import dashboard, queries, ranking
-    from govhall.stats.models import DailyDuration, DailyFigure, LateClosure
+    from govhall.stats.models import DailyDuration, DailyFigure, LateClosure, MonthlyDuration, MonthlyFigure
     from govhall.stats.queries import Filters
 
     print(f"# {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
@@ -688,8 +711,9 @@ def run(options) -> None:
         size = cursor.fetchone()[0]
         print(
             f"  roll-ups: {DailyFigure.objects.count():,} daily figures, "
-            f"{DailyDuration.objects.count():,} durations, {LateClosure.objects.count():,} late closures; "
-            f"database {size}"
+            f"{DailyDuration.objects.count():,} durations, {LateClosure.objects.count():,} late closures, "
+            f"{MonthlyFigure.objects.count():,} monthly figures, {MonthlyDuration.objects.count():,} monthly "
+            f"durations; database {size}"
         )
         t = time.perf_counter()
         sampled = sample_check(cursor, options.cases)
@@ -764,6 +788,14 @@ def run(options) -> None:
     )
     overview_year, _ = timed(lambda: dashboard.overview(year, now=now, user=leader), options.runs)
     print(f"{f'whole dashboard {options.year}':<90} {overview_year * 1000:>8.0f}ms")
+    # The page's default period: 1 January to today (here the 17th of the last month loaded).
+    today = options.last.replace(day=17)
+    to_date = Filters(date_from=today.replace(month=1, day=1), date_to=today)
+    overview_to_date, _ = timed(lambda: dashboard.overview(to_date, now=now, user=leader), options.runs)
+    print(
+        f"{f'whole dashboard {to_date.date_from} … {today} (the default period)':<90} "
+        f"{overview_to_date * 1000:>8.0f}ms"
+    )
     print(f"# load at the end {os.getloadavg()}")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.stats.indicators import RANKED_LABELS
 
-# The additive measures of DailyFigure, in the order of docs/indicators.md.
+# The additive measures of DailyFigure and MonthlyFigure, in the order of docs/indicators.md.
 MEASURES = (
     "received",
     "accepted",
@@ -32,6 +32,8 @@ MEASURES = (
     "promised_days",
 )
 KEYS = ("day", "department", "hall", "item", "channel", "kind")
+# The monthly roll-ups' key: no day and no item.
+MONTH_KEYS = ("month", "department", "hall", "channel", "kind")
 
 
 class Keyed(models.Model):
@@ -46,8 +48,8 @@ class Keyed(models.Model):
         abstract = True
 
 
-class DailyFigure(Keyed):
-    """Counts of one day for one department, hall, item, channel and kind (as received)."""
+class Measures(models.Model):
+    """The additive measures (MEASURES) of a roll-up row."""
 
     received = models.IntegerField(default=0, db_default=0)
     accepted = models.IntegerField(default=0, db_default=0)
@@ -64,6 +66,13 @@ class DailyFigure(Keyed):
     early = models.IntegerField(default=0, db_default=0)
     used_days = models.IntegerField(default=0, db_default=0)
     promised_days = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(Keyed, Measures):
+    """Counts of one day for one department, hall, item, channel and kind (as received)."""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(KEYS), name="stats_daily_key")]
@@ -107,6 +116,50 @@ class LateClosure(Keyed):
 
     def __str__(self) -> str:
         return f"{self.day} due {self.due}: {self.count}"
+
+
+class MonthKeyed(models.Model):
+    """The key of the monthly roll-ups: the daily key summed over the month's days and over the items."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month"))
+    department = models.PositiveIntegerField(_("department id"), default=0)
+    hall = models.PositiveIntegerField(_("hall id"), default=0)
+    channel = models.CharField(_("channel"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyFigure(MonthKeyed, Measures):
+    """DailyFigure summed by month, department, hall, channel and kind: what a period of whole months
+    reads when it is not filtered by item (a year is 12 reads of a few thousand rows each instead of
+    hundreds of thousands of daily rows). Kept by the same upsert as the daily rows."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(MONTH_KEYS), name="stats_monthly_key")]
+        verbose_name = _("monthly figure")
+        verbose_name_plural = _("monthly figures")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department}/{self.hall} {self.channel} {self.kind}"
+
+
+class MonthlyDuration(MonthKeyed):
+    """DailyDuration summed like MonthlyFigure."""
+
+    used = models.IntegerField(_("working days used"))
+    count = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=[*MONTH_KEYS, "used"], name="stats_monthly_duration_key")
+        ]
+        verbose_name = _("monthly duration")
+        verbose_name_plural = _("monthly durations")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} used {self.used}: {self.count}"
 
 
 RANKED_CHOICES = [(k, label) for k, label in RANKED_LABELS.items()]

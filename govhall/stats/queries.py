@@ -17,7 +17,16 @@ from django.db.models.functions import TruncMonth
 from govhall.cases.models import Case, CaseEvent, CaseKind, CaseState, EventKind
 from govhall.catalog.models import Department, Hall, ServiceItem
 from govhall.stats import indicators
-from govhall.stats.models import KEYS, MEASURES, DailyDuration, DailyFigure, LateClosure
+from govhall.stats.models import (
+    KEYS,
+    MEASURES,
+    MONTH_KEYS,
+    DailyDuration,
+    DailyFigure,
+    LateClosure,
+    MonthlyDuration,
+    MonthlyFigure,
+)
 from govhall.stats.rollup import direct
 
 GROUPS = ("department", "hall", "item", "channel", "kind", "month")
@@ -108,25 +117,80 @@ def grouped_counts(f: Filters, group: str | None) -> tuple[dict, dict]:
             if f.date_from <= key[0] <= f.date_to and _keep(f, key):
                 durations[_group_value(group, key)][key[-1]] += n
         return counts, durations
-    rows = _key_filter(f, DailyFigure.objects.filter(day__range=(f.date_from, f.date_to)))
     sums = {m: Sum(m) for m in MEASURES}
-    if group is None:
-        agg = rows.aggregate(**sums)
-        counts[None].update({m: agg[m] or 0 for m in MEASURES})
-    else:
-        g = TruncMonth("day") if group == "month" else F(group)
-        for row in rows.annotate(g=g).values("g").annotate(**sums).order_by():
-            counts[_norm(row["g"])].update({m: row[m] or 0 for m in MEASURES})
-    hist = _key_filter(f, DailyDuration.objects.filter(day__range=(f.date_from, f.date_to)))
-    if group == "month":
-        hist = hist.annotate(g=TruncMonth("day"))
-    elif group:
-        hist = hist.annotate(g=F(group))
-    else:
-        hist = hist.annotate(g=F("used") * 0)
-    for row in hist.values("g", "used").annotate(n=Sum("count")).order_by():
-        durations[None if group is None else _norm(row["g"])][row["used"]] += row["n"]
+    for source in sources(f, by_item=group == "item"):
+        rows, hist = source.figures, source.durations
+        if group is None:
+            agg = rows.aggregate(**sums)
+            counts[None].update({m: agg[m] or 0 for m in MEASURES})
+            hist = hist.annotate(g=F("used") * 0)
+        else:
+            g = source.month() if group == "month" else F(group)
+            for row in rows.annotate(g=g).values("g").annotate(**sums).order_by():
+                counts[_norm(row["g"])].update({m: row[m] or 0 for m in MEASURES})
+            hist = hist.annotate(g=g)
+        for row in hist.values("g", "used").annotate(n=Sum("count")).order_by():
+            durations[None if group is None else _norm(row["g"])][row["used"]] += row["n"]
     return counts, durations
+
+
+@dataclass(frozen=True)
+class Source:
+    """The roll-up rows of part of a period: figures and durations, filtered by period and keys."""
+
+    figures: object  # a queryset of DailyFigure or MonthlyFigure
+    durations: object  # of DailyDuration or MonthlyDuration
+    date_field: str  # "day" or "month"
+
+    def month(self):
+        return F("month") if self.date_field == "month" else TruncMonth("day")
+
+
+def split(f: Filters) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """f's period as (first and last month start of the whole months in it, or None) and the day ranges
+    before and after them: 15 Jan … 20 Mar is ([1 Feb, 1 Feb], [(15 Jan, 31 Jan), (1 Mar, 20 Mar)])."""
+    one_day = timedelta(days=1)
+    first = f.date_from if f.date_from.day == 1 else month_range(f.date_from)[1] + one_day
+    after = f.date_to + one_day
+    stop = after if after.day == 1 else f.date_to.replace(day=1)  # the first day after the whole months
+    if first >= stop:
+        return None, [(f.date_from, f.date_to)]
+    days = []
+    if f.date_from < first:
+        days.append((f.date_from, first - one_day))
+    if f.date_to >= stop:
+        days.append((stop, f.date_to))
+    return (first, (stop - one_day).replace(day=1)), days
+
+
+def sources(f: Filters, *, by_item: bool = False) -> list[Source]:
+    """Where the period's counts are (without a lane filter): the monthly roll-ups for its whole months and
+    the daily ones for the days before and after them; the daily ones only, when the item is a key or a
+    filter (the monthly rows have no item)."""
+    months, days = split(f)
+    if by_item or f.item:
+        months, days = None, [(f.date_from, f.date_to)]
+    out = []
+    if months is not None:
+        out.append(
+            Source(
+                _key_filter(f, MonthlyFigure.objects.filter(month__range=months)),
+                _key_filter(f, MonthlyDuration.objects.filter(month__range=months)),
+                "month",
+            )
+        )
+    if days:
+        period = Q()
+        for d0, d1 in days:
+            period |= Q(day__range=(d0, d1))
+        out.append(
+            Source(
+                _key_filter(f, DailyFigure.objects.filter(period)),
+                _key_filter(f, DailyDuration.objects.filter(period)),
+                "day",
+            )
+        )
+    return out
 
 
 def _norm(value):
@@ -184,7 +248,7 @@ def open_overdue(f: Filters, group: str | None) -> Counter:
 
 # --- the whole period in one read: the dashboard's cube ------------------------------------------------
 
-CUBE = ("month", "department", "hall", "channel", "kind")
+CUBE = MONTH_KEYS
 
 
 @dataclass
@@ -206,8 +270,9 @@ class Cube:
 
 
 def cube(f: Filters) -> Cube:
-    """One grouped read of DailyFigure and one of DailyDuration for f's period and filters (a lane filter:
-    from the lane's cases, as grouped_counts does)."""
+    """The roll-ups of f's period and filters summed by CUBE: the monthly rows of its whole months and one
+    grouped read of the daily rows of the days around them (a lane filter: from the lane's cases, as
+    grouped_counts does)."""
     if f.lane is not None:
         tally, figures, durations = direct(_lane_cases(f)), defaultdict(Counter), []
         for key, c in tally.figures.items():
@@ -217,25 +282,31 @@ def cube(f: Filters) -> Cube:
             if f.date_from <= key[0] <= f.date_to and _keep(f, key):
                 durations.append((*_cube_key(key), key[-1], n))
         return Cube({k: tuple(c[m] for m in MEASURES) for k, c in figures.items()}, _histograms(durations))
-    period = {"day__range": (f.date_from, f.date_to)}
-    rows = (
-        _key_filter(f, DailyFigure.objects.filter(**period))
-        .annotate(month=TruncMonth("day"))
-        .values_list("month", *CUBE[1:])
-        .annotate(*(Sum(m) for m in MEASURES))
-        .order_by()
-    )
-    hist = (
-        _key_filter(f, DailyDuration.objects.filter(**period))
-        .annotate(month=TruncMonth("day"))
-        .values_list("month", *CUBE[1:], "used")
-        .annotate(Sum("count"))
-        .order_by()
-    )
-    return Cube(
-        {(_norm(r[0]), *r[1:5]): tuple(v or 0 for v in r[5:]) for r in rows},
-        _histograms([(_norm(r[0]), *r[1:]) for r in hist]),
-    )
+    figures: dict[tuple, list] = defaultdict(lambda: [0] * len(MEASURES))
+    durations = []
+    for source in sources(f):
+        if source.date_field == "month":  # one row per cube key already: no grouping needed
+            rows = source.figures.values_list(*MONTH_KEYS, *MEASURES)
+            hist = source.durations.values_list(*MONTH_KEYS, "used", "count")
+        else:
+            rows = (
+                source.figures.annotate(month=TruncMonth("day"))
+                .values_list("month", *CUBE[1:])
+                .annotate(*(Sum(m) for m in MEASURES))
+                .order_by()
+            )
+            hist = (
+                source.durations.annotate(month=TruncMonth("day"))
+                .values_list("month", *CUBE[1:], "used")
+                .annotate(Sum("count"))
+                .order_by()
+            )
+        for r in rows:
+            cell = figures[(_norm(r[0]), *r[1:5])]
+            for i, v in enumerate(r[5:]):
+                cell[i] += v or 0
+        durations += [(_norm(r[0]), *r[1:]) for r in hist]
+    return Cube({k: tuple(v) for k, v in figures.items()}, _histograms(durations))
 
 
 def _cube_key(key: tuple) -> tuple:

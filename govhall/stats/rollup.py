@@ -16,7 +16,16 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from govhall.cases.models import Case, CaseEvent, CaseKind, Consultation, EventKind
-from govhall.stats.models import KEYS, MEASURES, DailyDuration, DailyFigure, LateClosure
+from govhall.stats.models import (
+    KEYS,
+    MEASURES,
+    MONTH_KEYS,
+    DailyDuration,
+    DailyFigure,
+    LateClosure,
+    MonthlyDuration,
+    MonthlyFigure,
+)
 from govhall.workdays import calendar as workdays
 
 ACCEPTING = (EventKind.ACCEPTED, EventKind.DEEMED_ACCEPTED)
@@ -51,6 +60,22 @@ class Tally:
             durations=Counter({k: v for k, v in self.durations.items() if v}),
             late=Counter({k: v for k, v in self.late.items() if v}),
         )
+
+    def by_month(self) -> tuple[dict[tuple, Counter], Counter]:
+        """(figures, durations) summed by MONTH_KEYS (the day to its month, the item dropped): the
+        monthly roll-up rows of this tally."""
+        figures: dict[tuple, Counter] = defaultdict(Counter)
+        durations: Counter = Counter()
+        for key, counts in self.figures.items():
+            figures[_month_key(key)].update(counts)
+        for key, n in self.durations.items():
+            durations[(*_month_key(key), key[-1])] += n
+        return figures, durations
+
+
+def _month_key(key: tuple) -> tuple:
+    day, department, hall, _item, channel, kind = key[:6]
+    return (day.replace(day=1), department, hall, channel, kind)
 
 
 @dataclass(frozen=True)
@@ -206,21 +231,26 @@ def _any(case: Case, history, kinds) -> bool:
 
 
 def apply(tally: Tally, sign: int = 1) -> None:
-    """Add the tally to the roll-up tables: one statement per table (in chunks of BUMP_ROWS rows)."""
-    figures = [
-        (dict(zip(KEYS, key, strict=True)), {m: sign * v for m, v in counts.items() if v})
-        for key, counts in tally.figures.items()
-    ]
-    _bump_rows(DailyFigure, [row for row in figures if row[1]])
-    durations = [
-        (dict(zip((*KEYS, "used"), key, strict=True)), {"count": sign * n})
-        for key, n in tally.durations.items()
-    ]
-    _bump_rows(DailyDuration, [row for row in durations if row[1]["count"]])
-    late = [
-        (dict(zip((*KEYS, "due"), key, strict=True)), {"count": sign * n}) for key, n in tally.late.items()
-    ]
-    _bump_rows(LateClosure, [row for row in late if row[1]["count"]])
+    """Add the tally to the roll-up tables, daily and monthly: one statement per table that gets rows (in
+    chunks of BUMP_ROWS rows)."""
+
+    def rows(keys: tuple, cells) -> list[tuple[dict, dict]]:
+        out = []
+        for key, values in cells:
+            values = {m: sign * v for m, v in values.items() if v}
+            if values:
+                out.append((dict(zip(keys, key, strict=True)), values))
+        return out
+
+    monthly_figures, monthly_durations = tally.by_month()
+    _bump_rows(DailyFigure, rows(KEYS, tally.figures.items()))
+    _bump_rows(MonthlyFigure, rows(MONTH_KEYS, monthly_figures.items()))
+    _bump_rows(DailyDuration, rows((*KEYS, "used"), ((k, {"count": n}) for k, n in tally.durations.items())))
+    _bump_rows(
+        MonthlyDuration,
+        rows((*MONTH_KEYS, "used"), ((k, {"count": n}) for k, n in monthly_durations.items())),
+    )
+    _bump_rows(LateClosure, rows((*KEYS, "due"), ((k, {"count": n}) for k, n in tally.late.items())))
 
 
 BUMP_ROWS = 200  # rows per statement: well under the parameter limits of SQLite and PostgreSQL
@@ -339,6 +369,25 @@ def stored() -> Tally:
     return tally.clean()
 
 
+def stored_by_month() -> tuple[dict[tuple, Counter], Counter]:
+    """The monthly roll-up rows, as Tally.by_month() gives them (rows of zeros left out)."""
+    figures = {}
+    for row in MonthlyFigure.objects.values(*MONTH_KEYS, *MEASURES).iterator(chunk_size=5000):
+        counts = Counter({m: row[m] for m in MEASURES if row[m]})
+        if counts:
+            figures[tuple(row[k] for k in MONTH_KEYS)] = counts
+    durations = Counter(
+        {
+            row[:-1]: row[-1]
+            for row in MonthlyDuration.objects.values_list(*MONTH_KEYS, "used", "count").iterator(
+                chunk_size=5000
+            )
+            if row[-1]
+        }
+    )
+    return figures, durations
+
+
 @dataclass
 class CheckResult:
     rows: int
@@ -350,11 +399,18 @@ class CheckResult:
 
 
 def check(limit: int = 20) -> CheckResult:
-    """Compare the roll-ups with a direct recount; lists the first `limit` differences."""
+    """Compare the roll-ups, daily and monthly, with a direct recount; lists the first `limit`
+    differences."""
     want, have = direct(), stored()
+    pairs = [(name, getattr(want, name), getattr(have, name)) for name in ("figures", "durations", "late")]
+    monthly_want, monthly_have = want.by_month(), stored_by_month()
+    monthly_want = ({k: c for k, c in monthly_want[0].items() if +c}, +monthly_want[1])
+    pairs += [
+        ("monthly figures", monthly_want[0], monthly_have[0]),
+        ("monthly durations", monthly_want[1], monthly_have[1]),
+    ]
     differences: list[str] = []
-    for name in ("figures", "durations", "late"):
-        a, b = getattr(want, name), getattr(have, name)
+    for name, a, b in pairs:
         for key in sorted(set(a) | set(b), key=str):
             if a.get(key) != b.get(key):
                 differences.append(f"{name} {key}: direct {_show(a.get(key))} ≠ roll-up {_show(b.get(key))}")
@@ -369,9 +425,8 @@ def _show(value) -> str:
 @transaction.atomic
 def rebuild() -> int:
     """Replace the roll-ups with a direct recount (after a restore or a definition change)."""
-    DailyFigure.objects.all().delete()
-    DailyDuration.objects.all().delete()
-    LateClosure.objects.all().delete()
+    for model in (DailyFigure, DailyDuration, LateClosure, MonthlyFigure, MonthlyDuration):
+        model.objects.all().delete()
     tally = direct()
     apply(tally)
     return len(tally.figures)

@@ -124,5 +124,5 @@ def test_the_statements_do_not_grow_with_the_number_of_cases(world, width, djang
     assert len(cases) == width and all(c.pk for c in cases)
 
 
-# savepoint pair, counter, cases, materials, steps, events, roll-up upsert.
-BULK = 8
+# savepoint pair, counter, cases, materials, steps, events, roll-up upserts (daily and monthly).
+BULK = 9

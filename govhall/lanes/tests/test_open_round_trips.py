@@ -17,8 +17,8 @@ from govhall.stats import rollup
 
 # Today on SQLite and PostgreSQL (savepoint pair included): lane case, runs, 1 counter update for the
 # lane and 1 for all its item cases, one INSERT each for cases, materials, steps, events, links and lane
-# events, one roll-up upsert; the rest is reading the lane's configuration.
-OPEN_LANE = 25
+# events, two roll-up upserts (daily and monthly); the rest is reading the lane's configuration.
+OPEN_LANE = 26
 
 
 def _lane_of(items: list, world) -> Lane:
