@@ -272,3 +272,48 @@ def kind_label(value) -> str:
 
 def channel_label(value) -> str:
     return _labels(Channel.choices, value)
+
+
+def report_texts(report) -> dict[str, str]:
+    """The report's heading, period, state and lead sentence in the current language: the printable page
+    and the PDF say the same."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from govhall.stats.models import ReportState
+    from govhall.stats.templatetags.stats import figure
+
+    data, summary = report.data, report.data["summary"]
+
+    def when(moment) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+    if report.state == ReportState.PUBLISHED:
+        who = report.published_by.display_name if report.published_by else "—"
+        detail = _("published %(time)s by %(who)s") % {"time": when(report.published_at), "who": who}
+    else:
+        detail = _("version %(version)s, generated %(time)s") % {
+            "version": report.version,
+            "time": when(report.generated_at),
+        }
+    lead = (
+        _("Received %(received)s, accepted %(accepted)s, concluded %(concluded)s.")
+        % {k: summary[k] for k in ("received", "accepted", "concluded")}
+        + " "
+        + _(
+            "On-time rate %(rate)s (conventional %(conventional)s); %(overdue)s cases open and overdue at "
+            "the end of the month."
+        )
+        % {
+            "rate": figure(summary["on_time_rate"], "rate"),
+            "conventional": figure(summary["on_time_rate_conventional"], "rate"),
+            "overdue": summary["open_overdue"],
+        }
+    )
+    return {
+        "title": _("Assessment report %(month)s") % {"month": str(report)},
+        "period": f"{settings.GOVHALL_CENTRE_NAME} · "
+        + _("%(start)s to %(end)s") % {"start": data["period"]["from"], "end": data["period"]["to"]},
+        "state": f"{report.get_state_display()} · {detail}",
+        "lead": lead,
+    }

@@ -16,4 +16,5 @@ urlpatterns = [
     re_path(rf"^reports/{MONTH}/$", views.report_detail, name="report"),
     re_path(rf"^reports/{MONTH}/publish/$", views.report_publish, name="report-publish"),
     re_path(rf"^reports/{MONTH}/xlsx/$", views.report_xlsx, name="report-xlsx"),
+    re_path(rf"^reports/{MONTH}/pdf/$", views.report_pdf, name="report-pdf"),
 ]

@@ -1,5 +1,5 @@
 """Statistics pages under /stats/: the leaders' dashboard, the cases behind a figure, table exports, and the
-monthly assessment reports (list, printable page, generate, publish, XLSX).
+monthly assessment reports (list, printable page, generate, publish, XLSX, PDF).
 
 Views parse input, call one query or service and render; leaders, supervisors and administrators only.
 """
@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govhall.cases.errors import StaleVersion
 from govhall.cases.models import CaseKind, Channel
-from govhall.stats import dashboard, reports
+from govhall.stats import dashboard, pdf, reports
 from govhall.stats.drilldown import LABELS, MEASURES, cases_for
 from govhall.stats.export import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from govhall.stats.forms import FilterForm, GenerateForm
 from govhall.stats.models import PublishedReportIsFrozen, Report, ReportState
 from govhall.stats.permissions import may_see
-from govhall.stats.tables import report_tables
+from govhall.stats.tables import report_tables, report_texts
 
 CASE_LIST_LIMIT = 200
 CONFLICT = 409
@@ -170,6 +170,7 @@ def _report_context(report: Report) -> dict:
     return {
         "report": report,
         "data": report.data,
+        "texts": report_texts(report),
         "tables": tables,
         "published": report.state == ReportState.PUBLISHED,
     }
@@ -203,4 +204,14 @@ def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
     body = to_xlsx(report_tables(report.data), title=title)
     response = HttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="govhall-report-{report}.xlsx"'
+    return response
+
+
+@require_GET
+@leaders_only
+def report_pdf(request: HttpRequest, month: str) -> HttpResponse:
+    """The printable page's tables as a PDF (govhall.stats.pdf); the same bytes every time for a published
+    report."""
+    response = HttpResponse(pdf.report_pdf(_report(month)), content_type=pdf.PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="govhall-report-{month}.pdf"'
     return response

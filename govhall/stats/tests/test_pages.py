@@ -1,5 +1,5 @@
 """The statistics pages: who may open them, the dashboard's figures and links, the drill-down, exports,
-and the report pages (generate, publish with the version read, 409 on a stale one, XLSX)."""
+and the report pages (generate, publish with the version read, 409 on a stale one, XLSX, PDF)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from govhall.stats.models import Report, ReportState
 from govhall.stats.reports import generate_monthly, publish_report
@@ -107,6 +109,40 @@ def test_generate_and_publish_from_the_pages(leader, history, world):
     assert 'data-test="publish"' not in html and 'data-test="regenerate"' not in html
     xlsx = leader.get("/stats/reports/2026-03/xlsx/")
     assert "排名" in load_workbook(io.BytesIO(xlsx.content)).sheetnames
+
+
+def _pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_the_report_as_pdf(leader, history, world, client):
+    generate_monthly(MARCH_1, now=timezone.now())
+    response = leader.get("/stats/reports/2026-03/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="govhall-report-2026-03.pdf"'
+    assert 'href="/stats/reports/2026-03/pdf/"' in leader.get("/stats/reports/2026-03/").content.decode()
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.metadata.title == "2026-03 考核通报"
+    text = _pdf_text(response.content)
+    # The page's heading, state and lead, and every table with its figures, in Chinese.
+    for expected in ("2026-03 考核通报", "草稿", "第 1 版", "收件 8 件，受理 7 件", "66.7 %", "概览", "环比"):
+        assert expected in text, expected
+    assert "排名" in text and "市场监督管理局" in text and "64.19" in text
+    assert "超期办件" in text and history["D"].number in text
+    assert "第 1 页" in text
+    # The font is one every PDF reader supplies for Chinese, not embedded.
+    assert b"/BaseFont /STSong-Light" in response.content
+    # Published: frozen, so the same bytes at every download; and in English on request.
+    report = Report.objects.get()
+    publish_report(report, by=world.users["leader"], now=timezone.now(), version=1)
+    first = leader.get("/stats/reports/2026-03/pdf/").content
+    assert first == leader.get("/stats/reports/2026-03/pdf/").content
+    assert "已发布" in _pdf_text(first)
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = leader.get("/stats/reports/2026-03/pdf/").content
+    assert "Assessment report 2026-03" in _pdf_text(english)
+    client.force_login(world.users["clerk"])
+    assert client.get("/stats/reports/2026-03/pdf/").status_code == 403
 
 
 def test_publishing_a_version_someone_replaced_answers_409(leader, history):

@@ -1,5 +1,5 @@
 """The monthly assessment report: figures, ranking, overdue cases and cards, changes; drafts are replaced,
-published reports never change; the command and its XLSX."""
+published reports never change; the command and its XLSX and PDF."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from govhall.cases.errors import StaleVersion
 from govhall.stats.models import PublishedReportIsFrozen, Report, ReportState
@@ -135,7 +136,7 @@ def test_only_leaders_supervisors_and_admins_generate_and_publish(world, history
         publish_report(report, by=world.users["head"], now=APRIL_2, version=1)
 
 
-def test_the_command_generates_publishes_and_writes_xlsx(world, history, tmp_path, capsys):
+def test_the_command_generates_publishes_and_writes_xlsx_and_pdf(world, history, tmp_path, capsys):
     path = tmp_path / "2026-03.xlsx"
     call_command(
         "report", "monthly", "2026-03", "--publish", "--xlsx", str(path), "--now", "2026-04-02T10:00"
@@ -146,7 +147,10 @@ def test_the_command_generates_publishes_and_writes_xlsx(world, history, tmp_pat
     assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌"]
     rows = list(book["排名"].values)
     assert rows[0][:3] == ("名次", "部门", "得分") and rows[1][:3] == (1, "市场监督管理局", 64.19)
-    call_command("report", "monthly", "2026-03", "--now", "2026-04-05T10:00")
+    pdf = tmp_path / "2026-03.pdf"
+    call_command("report", "monthly", "2026-03", "--now", "2026-04-05T10:00", "--pdf", str(pdf))
     assert "published 2026-04-02, unchanged" in capsys.readouterr().out
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "2026-03 考核通报" in text and "已发布" in text and "市场监督管理局" in text
     with pytest.raises(CommandError, match="month"):
         call_command("report", "monthly", "2026-3x")

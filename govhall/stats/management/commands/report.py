@@ -1,4 +1,7 @@
-"""`govhall report monthly 2026-10 [--publish] [--xlsx FILE]`: the monthly assessment report (考核通报)."""
+"""The monthly assessment report (考核通报):
+
+govhall report monthly 2026-10 [--publish] [--xlsx FILE] [--pdf FILE]
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from govhall.cases.errors import StaleVersion
 from govhall.stats import reports
 from govhall.stats.export import to_xlsx
 from govhall.stats.models import PublishedReportIsFrozen, Report, ReportState
+from govhall.stats.pdf import report_pdf
 from govhall.stats.tables import report_tables
 
 
@@ -25,6 +29,7 @@ class Command(BaseCommand):
         monthly.add_argument("month", help="YYYY-MM")
         monthly.add_argument("--publish", action="store_true", help="publish it: it never changes afterwards")
         monthly.add_argument("--xlsx", metavar="FILE", help="write the report as an XLSX workbook")
+        monthly.add_argument("--pdf", metavar="FILE", help="write the report as a PDF (A4 landscape)")
         monthly.add_argument("--now", help="the moment of generation, ISO 8601 (default: now)")
 
     def handle(self, *args, **o) -> None:
@@ -61,6 +66,10 @@ class Command(BaseCommand):
         if o["xlsx"]:
             path = Path(o["xlsx"])
             path.write_bytes(to_xlsx(report_tables(report.data), title=f"{month:%Y-%m}"))
+            self.stdout.write(f"  written {path}")
+        if o["pdf"]:
+            path = Path(o["pdf"])
+            path.write_bytes(report_pdf(report))
             self.stdout.write(f"  written {path}")
 
 
