@@ -21,17 +21,18 @@ What it does:
 3. fills the three daily roll-up tables from the cases with INSERT … SELECT … GROUP BY (a year at a time,
    rows in day order as the services would have written them, the roll-ups' indexes built after): this is
    the direct count of the definitions in docs/indicators.md for cases without notices, suspensions,
-   extensions or withdrawals; the two monthly ones are the daily rows summed by month without the item. A sample of 2,000 cases is also counted by govhall.stats.rollup's own
-   contributions() (the code the case services use) and must give the same rows as the SQL;
+   extensions or withdrawals; the two monthly ones are the daily rows summed by month without the item.
+   A sample of 2,000 cases is also counted by govhall.stats.rollup's own contributions() (the code the
+   case services use) and must give the same rows as the SQL;
 4. measures, `--runs` times each (medians), through govhall.stats (the code the pages use): the department
    ranking for `--month` (ranking.department_ranking), the month's summary (queries.summary: totals, by
    kind, by channel, supervision), the trend by month over `--year` (queries.table by month), the month
    by kind and by department (on-time rate by department), and the whole dashboard computation
    (dashboard.overview) for the month, for `--year` and for 1 January to the 17th of `--last`'s month
-   (the page's default period: whole months and days); the baseline of the same run computes the same figures with aggregate SQL
-   over the cases table (given an index on concluded_at, which the cases table does not have, so that it
-   is not a straw man) and the same formulas (indicators.figures, ranking.rank); every figure of both
-   must be equal;
+   (the page's default period: whole months and days); the baseline of the same run computes the same
+   figures with aggregate SQL over the cases table (given an index on concluded_at, which the cases
+   table does not have, so that it is not a straw man) and the same formulas (indicators.figures,
+   ranking.rank); every figure of both must be equal;
 5. drops the database (unless --keep).
 
 Budget (issue 6): each measurement under 1 s with 10,000,000 cases.

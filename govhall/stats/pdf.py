@@ -64,23 +64,46 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# Characters outside the font's Unicode map (UniGB-UCS2-H), drawn as boxes: replaced by ones inside it.
+_SUBSTITUTES = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u22c5": "\u30fb"})
+CAP = 70 * mm  # the widest a column gets before its text wraps
+PADDING = 12  # points: the cell's left and right padding
+
+
+def _plain(value) -> str:
+    return str(value).translate(_SUBSTITUTES)
+
+
 def _text(value) -> str:
-    return escape(str(value))
+    return escape(_plain(value))
 
 
-def _widths(table: Table) -> list[float]:
-    """Columns as wide as their longest text (CJK characters count double), scaled to the page."""
+def _widths(table: Table, styles: dict) -> list[float]:
+    """Column widths: each column wants room for its widest value and its whole heading (at most CAP);
+    when that is wider than the page, each gets at least its widest value (numbers and dates never wrap)
+    and a heading of two characters a line, and the rest of the page is shared in proportion to what
+    each still wants."""
+    head, cell = styles["head"], styles["cell"]
 
-    def size(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    def width(text: str, style) -> float:
+        return pdfmetrics.stringWidth(text, style.fontName, style.fontSize) + PADDING + 2
 
-    wants = []
+    wants, needs = [], []
     for column in table.columns:
-        values = [figure(r.get(column.key), column.kind) for r in table.rows[:300]]
-        longest = max([size(str(column.label)) // 2 + 2, *(size(v) for v in values)])
-        wants.append(min(max(longest, 6), 60))
-    total = sum(wants)
-    return [WIDTH * w / total for w in wants]
+        values = [_plain(figure(r.get(column.key), column.kind)) for r in table.rows[:300]]
+        label = _plain(column.label)
+        widest = max((width(v, cell) for v in values), default=0)
+        want = min(CAP, max(widest, width(label, head)))
+        wraps = column.kind == "text"
+        need = max(width(label[:2], head), min(widest, 36 * mm if wraps else CAP))
+        wants.append(want)
+        needs.append(min(need, want))
+    if sum(wants) <= WIDTH:
+        return wants
+    if sum(needs) >= WIDTH:
+        return [WIDTH * n / sum(needs) for n in needs]
+    spare, more = WIDTH - sum(needs), [w - n for w, n in zip(wants, needs, strict=True)]
+    return [n + spare * m / sum(more) for n, m in zip(needs, more, strict=True)]
 
 
 def _table(table: Table, styles: dict) -> list:
@@ -99,7 +122,7 @@ def _table(table: Table, styles: dict) -> list:
         ]
         for row in table.rows
     ]
-    grid = PdfTable([head, *body], colWidths=_widths(table), repeatRows=1)
+    grid = PdfTable([head, *body], colWidths=_widths(table, styles), repeatRows=1, hAlign="LEFT")
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
@@ -137,7 +160,7 @@ def to_pdf(
         canvas.saveState()
         canvas.setFont(_font(), 8)
         canvas.setFillColor(colors.HexColor("#556"))
-        canvas.drawString(MARGIN, 8 * mm, footer)
+        canvas.drawString(MARGIN, 8 * mm, _plain(footer))
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, _("Page %(n)s") % {"n": doc.page})
         canvas.restoreState()
 

@@ -4,7 +4,8 @@ Each bound is what the service needs today; a change that adds a query per case 
 lost prefetch, a second save) fails here before it halves the benchmark. Counts include the savepoint
 pair of the service's atomic block inside the test's transaction and what the in-transaction receivers
 of case_recorded add (stats roll-ups: one upsert for the daily and one for the monthly rows per call that
-counts, answered from the history the case services pass; lanes: a lookup when a case changes that was not received in the same call).
+counts, answered from the history the case services pass; lanes: a lookup when a case changes that was
+not received in the same call).
 """
 
 from __future__ import annotations

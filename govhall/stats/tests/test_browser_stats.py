@@ -1,5 +1,5 @@
 """The statistics in the browser, in Chinese: a leader opens the dashboard, filters by a department, and
-downloads the monthly assessment report as XLSX. No request leaves the site; no console errors.
+downloads the monthly assessment report as XLSX and PDF. No request leaves the site; no console errors.
 
 The browser fixtures are tests/e2e/conftest.py's (Debian's Chromium, external hosts blocked, console
 errors fail the test), loaded from there so that this file runs alone too.
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from govhall.cases.tests.factories import make_world
 from govhall.stats.tests.conftest import set_min_cases
@@ -89,3 +90,10 @@ def test_a_leader_filters_the_dashboard_and_downloads_the_monthly_report(page: P
     book = load_workbook(path)
     assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌"]
     assert list(book["排名"].values)[1][:3] == (1, "市场监督管理局", 64.19)
+    with page.expect_download() as download:
+        page.click("[data-test=download-pdf]")
+    assert download.value.suggested_filename == "govhall-report-2026-03.pdf"
+    path = tmp_path / "report.pdf"
+    download.value.save_as(path)
+    text = "".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "2026-03 考核通报" in text and "市场监督管理局" in text and "64.19" in text
