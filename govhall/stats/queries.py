@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
+from operator import add
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -282,7 +283,7 @@ def cube(f: Filters) -> Cube:
             if f.date_from <= key[0] <= f.date_to and _keep(f, key):
                 durations.append((*_cube_key(key), key[-1], n))
         return Cube({k: tuple(c[m] for m in MEASURES) for k, c in figures.items()}, _histograms(durations))
-    figures: dict[tuple, list] = defaultdict(lambda: [0] * len(MEASURES))
+    figures: dict[tuple, tuple] = {}
     durations = []
     for source in sources(f):
         if source.date_field == "month":  # one row per cube key already: no grouping needed
@@ -301,12 +302,13 @@ def cube(f: Filters) -> Cube:
                 .annotate(Sum("count"))
                 .order_by()
             )
+        # Tens of thousands of rows for a year: a key's values are added only when two sources share it.
         for r in rows:
-            cell = figures[(_norm(r[0]), *r[1:5])]
-            for i, v in enumerate(r[5:]):
-                cell[i] += v or 0
+            key, values = (_norm(r[0]), *r[1:5]), r[5:]
+            had = figures.get(key)
+            figures[key] = values if had is None else tuple(map(add, had, values))
         durations += [(_norm(r[0]), *r[1:]) for r in hist]
-    return Cube({k: tuple(v) for k, v in figures.items()}, _histograms(durations))
+    return Cube(figures, _histograms(durations))
 
 
 def _cube_key(key: tuple) -> tuple:
