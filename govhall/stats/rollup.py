@@ -259,7 +259,10 @@ BUMP_ROWS = 200  # rows per statement: well under the parameter limits of SQLite
 def _bump_rows(model, rows: list[tuple[dict, dict]]) -> None:
     """INSERT … VALUES (…), (…) ON CONFLICT (keys) DO UPDATE SET m = m + excluded.m (SQLite ≥ 3.24 and
     PostgreSQL alike), one statement per chunk of rows with distinct keys. Every row gets every measure
-    any row of the chunk has (0 where it has none: adding 0 changes nothing)."""
+    any row of the chunk has (0 where it has none: adding 0 changes nothing). The rows go in key order, so
+    that two statements touching the same rows lock them in the same order (no deadlock between two
+    lane openings over the same departments, say)."""
+    rows = sorted(rows, key=lambda row: tuple(row[0].values()))
     for start in range(0, len(rows), BUMP_ROWS):
         chunk = rows[start : start + BUMP_ROWS]
         keys = list(chunk[0][0])
