@@ -9,7 +9,10 @@ class LanesConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.cases.services import handling
-        from govhall.lanes import receivers  # noqa: F401  (connects to cases' case_recorded)
+        from govhall.lanes import (
+            receivers,  # noqa: F401  (connects to cases' case_recorded)
+            tasks,  # noqa: F401  (connects to workdays' calendar_revised)
+        )
         from govhall.lanes.services.common import lane_extension_limit
 
         if lane_extension_limit not in handling.EXTENSION_LIMITS:

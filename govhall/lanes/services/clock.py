@@ -124,3 +124,61 @@ def restamp_open_lanes() -> int:
                 warn_at=lane_case.warn_at, due_at=lane_case.due_at, paused=lane_case.paused
             )
     return count
+
+
+# --- after a calendar change ------------------------------------------------------------------------------
+
+
+def recompute_lane_clocks(*, since, now) -> int:
+    """Sweep after a calendar change from `since` on (workdays' calendar_revised, like the cases' own
+    recompute_clocks): every open lane case whose due date, or whose stage's, falls on or after `since`, or
+    is still provisional, counted again. One transaction per lane case; returns how many moved."""
+    from django.db.models import Q
+
+    from govhall.lanes.models.running import OPEN_LANE_STATES
+
+    due_after = Q(due_date__gte=since) | Q(due_provisional=True) | Q(runs__due_date__gte=since)
+    candidates = (
+        LaneCase.objects.filter(state__in=OPEN_LANE_STATES).filter(due_after).values_list("pk", flat=True)
+    )
+    return sum(recompute_lane_clock(pk, now=now) for pk in sorted(set(candidates)))
+
+
+def recompute_lane_clock(pk: int, *, now) -> bool:
+    """Count one lane case's stage and lane due dates again from their stored start dates, limits and added
+    days, and stamp its lights; a moved date is a `clock_changed` lane event by the system and a new
+    version. Locks only the lane case row (the item cases have their own sweep)."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from govhall.lanes.models.running import LaneEventKind
+    from govhall.lanes.services.common import LaneRecorder, lock_lane_case
+
+    def dates(lane_case, runs) -> dict:
+        return {
+            "lane_due": lane_case.due_date.isoformat() if lane_case.due_date else None,
+            "stages_due": {
+                str(r.position): r.due_date.isoformat() if r.due_date else None for r in runs if r.started_on
+            },
+            "provisional": lane_case.due_provisional,
+        }
+
+    with transaction.atomic():
+        lane_case = lock_lane_case(pk, None)
+        if not lane_case.is_open:
+            return False
+        runs = list(lane_case.runs.select_related("stage").order_by("position"))
+        before = dates(lane_case, runs)
+        store_clock(lane_case, runs)
+        after = dates(lane_case, runs)
+        if after == before:
+            return False
+        rec = LaneRecorder(lane_case, by=None, now=now)
+        rec.record(
+            LaneEventKind.CLOCK_CHANGED,
+            stage=lane_case.current_stage,
+            reason=_("The working-day calendar changed."),
+            data={**after, "was": before, "cause": "calendar"},
+        )
+        rec.finish()
+        return True
