@@ -10,6 +10,17 @@ os.environ.setdefault("GOVHALL_ENV", "test")
 pytest_plugins = ["govhall.workdays.testing"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` (row locks, concurrent transactions) are skipped on SQLite, saying why."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set GOVHALL_DATABASE_URL=postgres://…)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
 def pytest_configure(config):
     # Pages are tested in Chinese and English: the .mo files (not in git) must match the .po files.
     # Compiles only what is out of date, so parallel workers find nothing left to write.

@@ -270,27 +270,42 @@ def light_of(row, now: datetime, *, paused: bool | None = None) -> str | None:
 
 
 def restamp_open(*, batch: int = 2000) -> int:
-    """Recompute the thresholds of every open step and case (after a threshold rule changed)."""
+    """Recompute the thresholds of every open step and case (after a threshold rule changed).
+
+    Each batch is one transaction that locks its rows (by id: the order in which the case services lock a
+    case's steps) and reads them afresh. A step that a service completes, pauses or moves meanwhile is
+    either read here as that service left it, or written by that service after this batch: never given
+    thresholds computed from an older read (a light on a step already done, say)."""
+    from django.db import transaction
+
     from govhall.cases.models import Case, Step
 
     rules = RuleBook()
     count = 0
-    steps = Step.objects.filter(state="active", due_at__isnull=False).select_related("case", "case__item")
-    rows = []
-    for step in steps.iterator(chunk_size=batch):
-        stamp_step(step, case=step.case, rules=rules)
-        rows.append(step)
-        if len(rows) >= batch:
-            count += Step.objects.bulk_update(rows, list(STEP_FIELDS))
-            rows = []
-    count += Step.objects.bulk_update(rows, list(STEP_FIELDS)) if rows else 0
-    cases = Case.objects.filter(state__in=LIT_CASE_STATES, due_at__isnull=False).select_related("item")
-    rows = []
-    for case in cases.iterator(chunk_size=batch):
-        stamp_case(case, rules=rules)
-        rows.append(case)
-        if len(rows) >= batch:
-            count += Case.objects.bulk_update(rows, list(CASE_FIELDS))
-            rows = []
-    count += Case.objects.bulk_update(rows, list(CASE_FIELDS)) if rows else 0
+    open_steps = Step.objects.filter(state="active", due_at__isnull=False)
+    ids = list(open_steps.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            rows = list(
+                open_steps.select_for_update(of=("self",))
+                .filter(pk__in=ids[start : start + batch])
+                .select_related("case", "case__item")
+                .order_by("pk")
+            )
+            for step in rows:
+                stamp_step(step, case=step.case, rules=rules)
+            count += Step.objects.bulk_update(rows, list(STEP_FIELDS)) if rows else 0
+    open_cases = Case.objects.filter(state__in=LIT_CASE_STATES, due_at__isnull=False)
+    ids = list(open_cases.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            rows = list(
+                open_cases.select_for_update(of=("self",))
+                .filter(pk__in=ids[start : start + batch])
+                .select_related("item")
+                .order_by("pk")
+            )
+            for case in rows:
+                stamp_case(case, rules=rules)
+            count += Case.objects.bulk_update(rows, list(CASE_FIELDS)) if rows else 0
     return count

@@ -113,16 +113,19 @@ def restamp_open_lanes() -> int:
 
     rules = lights.RuleBook()
     count = 0
-    lane_cases = LaneCase.objects.filter(state__in=LIT_LANE_STATES).select_related("lane")
-    for lane_case in lane_cases.iterator(chunk_size=500):
+    lit = LaneCase.objects.filter(state__in=LIT_LANE_STATES)
+    for pk in list(lit.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
+            # Locked and read afresh: a lane action meanwhile is either seen here or writes after this.
+            lane_case = lit.select_for_update(of=("self",)).select_related("lane").filter(pk=pk).first()
+            if lane_case is None:
+                continue
             runs = list(lane_case.runs.select_related("stage").order_by("position"))
             changed = stamp_lights(lane_case, runs, rules=rules)
             if changed:
                 LaneStageRun.objects.bulk_update(changed, list(RUN_LIGHT_FIELDS))
-            count += LaneCase.objects.filter(pk=lane_case.pk, state=lane_case.state).update(
-                warn_at=lane_case.warn_at, due_at=lane_case.due_at, paused=lane_case.paused
-            )
+            lane_case.save(update_fields=["warn_at", "due_at", "paused", "alert_level"])
+            count += 1
     return count
 
 

@@ -15,16 +15,6 @@ from govhall.lanes import services
 from govhall.lanes.models import FormField, JoinRule, Lane, LaneCase, Stage, StageItem
 
 
-def pytest_collection_modifyitems(config, items):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        skip = pytest.mark.skip(reason="needs PostgreSQL (set GOVHALL_DATABASE_URL=postgres://…)")
-        for item in items:
-            if "postgres" in item.keywords:
-                item.add_marker(skip)
-
-
 @pytest.fixture(autouse=True)
 def english_messages():
     with translation.override("en"):
