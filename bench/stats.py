@@ -1,7 +1,7 @@
 """Statistics on PostgreSQL with 10,000,000 cases: the ranking and the dashboard from the roll-ups.
 
     .venv/bin/python bench/stats.py [--cases 10000000] [--runs 5] [--month 2026-03] [--year 2025]
-                                    [--first 2017-01-01] [--last 2026-06-30] [--keep]
+                                    [--first 2017-01-01] [--last 2026-06-30] [--keep] [--events]
                                     [--database postgres://postgres@127.0.0.1:5432/govhall_bench_stats]
 
 What it does:
@@ -33,7 +33,11 @@ What it does:
    figures with aggregate SQL over the cases table (given an index on concluded_at, which the cases
    table does not have, so that it is not a straw man) and the same formulas (indicators.figures,
    ranking.rank); every figure of both must be equal;
-5. drops the database (unless --keep).
+5. with --events, also stores the cases' events (receipt, acceptance or rejection, conclusion: about 3 a
+   case, INSERT … SELECT from the cases) and measures the drill-down lists behind the dashboard's figures
+   (drilldown.first_cases: the first 200 cases by receipt and the count), against the same page and count
+   of the month's receipts read straight from the cases table;
+6. drops the database (unless --keep).
 
 Budget (issue 6): each measurement under 1 s with 10,000,000 cases.
 """
@@ -404,6 +408,31 @@ def sample_check(cursor, n: int) -> int:
     return len(ids)
 
 
+# --events: the events the case services would have stored for these cases (receipt, acceptance or
+# rejection, conclusion; a consultation's registration and answer), which the drill-down lists read.
+EVENTS = (
+    """
+INSERT INTO cases_caseevent (case_id, seq, kind, at, source, from_state, to_state, reason, data)
+SELECT id, 1, CASE WHEN kind = 'consultation' THEN 'consultation_registered' ELSE 'received' END,
+       received_at, 'window', '', 'received', '', '{}'::jsonb
+  FROM cases_case
+""",
+    """
+INSERT INTO cases_caseevent (case_id, seq, kind, at, source, from_state, to_state, reason, data)
+SELECT id, 2, CASE WHEN state = 'rejected' THEN 'rejected' ELSE 'accepted' END,
+       received_at + interval '1 minute', 'window', 'received', state, '', '{}'::jsonb
+  FROM cases_case WHERE kind <> 'consultation'
+""",
+    """
+INSERT INTO cases_caseevent (case_id, seq, kind, at, source, from_state, to_state, reason, data)
+SELECT id, CASE WHEN kind = 'consultation' THEN 2 ELSE 3 END,
+       CASE WHEN kind = 'consultation' THEN 'consultation_answered' ELSE 'concluded' END,
+       concluded_at, '', '', state, '', '{}'::jsonb
+  FROM cases_case WHERE concluded_at IS NOT NULL
+""",
+)
+
+
 # The indexes of the cases table that a statistics query can use (the open cases by state and due date,
 # receipts by day, hall and item). The others (case number, names, ID numbers, phones, the lights) serve
 # the clerks' searches and the sweeps, not statistics, and are built only with --all-indexes.
@@ -456,7 +485,7 @@ def build_indexes(cursor, saved: list[tuple[str, str, str]]) -> None:
         cursor.execute(definition)
 
 
-def load(n: int, first: date, last: date, all_indexes: bool) -> dict[str, float]:
+def load(n: int, first: date, last: date, all_indexes: bool, events: bool = False) -> dict[str, float]:
     """Cases, consultations, indexes and roll-ups; returns the seconds of each phase."""
     from django.db import connection
 
@@ -489,13 +518,22 @@ def load(n: int, first: date, last: date, all_indexes: bool) -> dict[str, float]
         fill_rollups(cursor, first, last)
         build_indexes(cursor, rollup_indexes)
         phases["roll-ups"] = time.perf_counter() - t
+        if events:
+            t = time.perf_counter()
+            saved = drop_indexes(cursor, "cases_caseevent")
+            cursor.execute("SET session_replication_role = replica")
+            for sql in EVENTS:
+                cursor.execute(sql)
+            cursor.execute("SET session_replication_role = DEFAULT")
+            build_indexes(cursor, saved)
+            phases["events"] = time.perf_counter() - t
     connection.close()
     import psycopg
 
     t = time.perf_counter()
     with psycopg.connect(os.environ["GOVHALL_DATABASE_URL"], autocommit=True) as conn:
         conn.execute("DROP TABLE bench_plan")
-        for table in ("cases_case", "cases_consultation", *ROLLUP_TABLES):
+        for table in ("cases_case", "cases_consultation", *ROLLUP_TABLES, *(["cases_caseevent"] * events)):
             conn.execute(f"VACUUM ANALYZE {table}")
     phases["vacuum"] = time.perf_counter() - t
     phases["total"] = time.perf_counter() - started
@@ -672,6 +710,11 @@ def main() -> None:
     parser.add_argument(
         "--all-indexes", action="store_true", help="also build the cases' indexes that statistics do not use"
     )
+    parser.add_argument(
+        "--events",
+        action="store_true",
+        help="also store the cases' events (about 3 a case) and measure the drill-down lists",
+    )
     parser.add_argument("--database", default=os.environ.get("GOVHALL_STATSBENCH_URL", DEFAULT_DATABASE))
     options = parser.parse_args()
     fresh_database(options.database)
@@ -700,7 +743,7 @@ def run(options) -> None:
         cursor.execute("SHOW shared_buffers")
         print(f"# PostgreSQL {version}, shared_buffers {cursor.fetchone()[0]} · load {os.getloadavg()}")
     catalogue()
-    phases = load(options.cases, options.first, options.last, options.all_indexes)
+    phases = load(options.cases, options.first, options.last, options.all_indexes, options.events)
     print(
         f"loaded {options.cases:,} cases {options.first} … {options.last} in {phases['total']:.0f} s "
         f"({', '.join(f'{k} {v:.0f} s' for k, v in phases.items() if k != 'total')})"
@@ -797,7 +840,51 @@ def run(options) -> None:
         f"{f'whole dashboard {to_date.date_from} … {today} (the default period)':<90} "
         f"{overview_to_date * 1000:>8.0f}ms"
     )
+    if options.events:
+        drilldowns(options, month, year)
     print(f"# load at the end {os.getloadavg()}")
+
+
+def drilldowns(options, month, year) -> None:
+    """The case lists behind the dashboard's figures (drilldown.first_cases: the first 200 by receipt and
+    the count), against the cheapest list there is: the month's receipts read from the cases table by its
+    receipt-date index (the same page and count)."""
+    from django.db.models import Q
+
+    from govhall.cases.models import Case
+    from govhall.stats.drilldown import first_cases
+
+    def direct_received(f):
+        found = Case.objects.filter(received_on__range=(f.date_from, f.date_to))
+        if f.department is not None:
+            found = found.filter(
+                Q(item__department_id=f.department, consultation__isnull=True)
+                | Q(consultation__department_id=f.department)
+            )
+        rows = list(found.order_by("received_at", "pk")[:201])
+        return rows[:200], len(rows) if len(rows) <= 200 else found.count()
+
+    department = Case.objects.filter(item__isnull=False).values_list("item__department_id", flat=True).first()
+    by_department = type(month)(date_from=month.date_from, date_to=month.date_to, department=department)
+    lists = [
+        ("received", month, "received"),
+        ("received, one department", by_department, "received"),
+        ("concluded", month, "concluded"),
+        ("concluded on time, one department", by_department, "on_time"),
+        ("open and overdue at the end", month, "open_overdue"),
+        ("received, whole year", year, "received"),
+    ]
+    print(f"\ndrill-down lists (first 200 and the count), medians of {options.runs} runs")
+    print(f"{'list':<60} {'drill-down':>10} {'cases':>10} {'receipts':>10} {'ratio':>8}")
+    for name, f, measure in lists:
+        took, (rows, total) = timed(lambda f=f, m=measure: first_cases(f, m), options.runs)
+        label = f"{name} ({f.date_from} … {f.date_to})"
+        line = f"{label:<60} {took * 1000:>8.0f}ms {total:>10,}"
+        if measure == "received":
+            base, (want, count) = timed(lambda f=f: direct_received(f), options.runs)
+            assert (total, [c.pk for c in rows]) == (count, [c.pk for c in want]), name
+            line += f" {base * 1000:>8.0f}ms {took / base:>7.1f}×"
+        print(line + (" ok" if took < 1 else " OVER 1 s"))
 
 
 if __name__ == "__main__":

@@ -114,6 +114,20 @@ def cases_for(f: Filters, measure: str, *, kind: str = "", channel: str = "") ->
     return cases.filter(pk__in=events.values("case_id"))
 
 
+def first_cases(
+    f: Filters, measure: str, *, kind: str = "", channel: str = "", limit: int = 200
+) -> tuple[list[Case], int]:
+    """The page of cases behind a figure: the first `limit` by receipt (with what the list shows), and
+    how many there are in all (counted only when there are more than `limit`)."""
+    found = cases_for(f, measure, kind=kind, channel=channel)
+    rows = list(
+        found.select_related("item", "item__department", "hall", "consultation__department").order_by(
+            "received_at", "pk"
+        )[: limit + 1]
+    )
+    return rows[:limit], len(rows) if len(rows) <= limit else found.count()
+
+
 def open_overdue_at(end: date) -> Q:
     """Accepted immediate or committed cases open at the end of `end` with their due date before it:
     still open now, or closed (concluded, withdrawn) on a later day."""

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from govhall.cases.errors import StaleVersion
 from govhall.cases.models import CaseKind, Channel
 from govhall.stats import dashboard, pdf, reports
-from govhall.stats.drilldown import LABELS, MEASURES, cases_for
+from govhall.stats.drilldown import LABELS, MEASURES, first_cases
 from govhall.stats.export import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from govhall.stats.forms import FilterForm, GenerateForm
 from govhall.stats.models import PublishedReportIsFrozen, Report, ReportState
@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @leaders_only
 def cases(request: HttpRequest) -> HttpResponse:
-    """The cases behind one figure (the first CASE_LIST_LIMIT, oldest event first)."""
+    """The cases behind one figure (the first CASE_LIST_LIMIT by receipt, and how many in all)."""
     measure = request.GET.get("measure", "")
     kind = request.GET.get("kind", "")
     channel = request.GET.get("channel", "")
@@ -77,15 +77,10 @@ def cases(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No such figure."))
     context = {"form": form, "measure": measure, "measure_label": LABELS[measure], "rows": [], "total": 0}
     if f is not None:
-        found = cases_for(f, measure, kind=kind, channel=channel)
-        rows = list(
-            found.select_related("item", "item__department", "hall", "consultation__department").order_by(
-                "received_at", "pk"
-            )[: CASE_LIST_LIMIT + 1]
-        )
+        rows, total = first_cases(f, measure, kind=kind, channel=channel, limit=CASE_LIST_LIMIT)
         context.update(
-            rows=rows[:CASE_LIST_LIMIT],
-            total=len(rows) if len(rows) <= CASE_LIST_LIMIT else found.count(),
+            rows=rows,
+            total=total,
             limit=CASE_LIST_LIMIT,
             params=dashboard.filter_params(f),
             kind_label=dict(CaseKind.choices).get(kind, ""),
