@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @leaders_only
 def cases(request: HttpRequest) -> HttpResponse:
-    """The cases behind one figure (the first CASE_LIST_LIMIT by receipt, and how many in all)."""
+    """The cases behind one figure (the first CASE_LIST_LIMIT in the order they entered it, and how many)."""
     measure = request.GET.get("measure", "")
     kind = request.GET.get("kind", "")
     channel = request.GET.get("channel", "")
@@ -77,10 +77,11 @@ def cases(request: HttpRequest) -> HttpResponse:
         raise Http404(_("No such figure."))
     context = {"form": form, "measure": measure, "measure_label": LABELS[measure], "rows": [], "total": 0}
     if f is not None:
-        rows, total = first_cases(f, measure, kind=kind, channel=channel, limit=CASE_LIST_LIMIT)
+        rows, total, more = first_cases(f, measure, kind=kind, channel=channel, limit=CASE_LIST_LIMIT)
         context.update(
             rows=rows,
             total=total,
+            more=more,
             limit=CASE_LIST_LIMIT,
             params=dashboard.filter_params(f),
             kind_label=dict(CaseKind.choices).get(kind, ""),

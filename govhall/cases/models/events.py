@@ -80,6 +80,8 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        # The statistics' drill-down lists select events by kind and time (govhall.stats.drilldown).
+        indexes = [models.Index(fields=["kind", "at"], name="case_event_kind_at")]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
 
