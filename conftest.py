@@ -29,6 +29,17 @@ def pytest_configure(config):
     compile_all()
 
 
+@pytest.fixture
+def tasks_run_at_once():
+    """Huey tasks run when called (not by the consumer), so the signal → task → service chain runs."""
+    from huey.contrib.djhuey import HUEY
+
+    was = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = was
+
+
 @pytest.fixture(autouse=True)
 def _forget_published_items():
     """Intake keeps a published item's materials, steps and halls per process (catalog.published); ids

@@ -184,18 +184,24 @@ IDS_AT_MOST = 20_000
 
 
 def _open_overdue(cases: QuerySet, end: date) -> QuerySet:
-    """open_overdue_at(end) read as two selective reads: the cases still open (by state) and the cases
-    closed after `end` (their closing events after it, by kind and time), then the cases by id. One
-    condition with OR would make the database test every case due before `end` (all of them, for a
-    recent month) for a later closing event."""
+    """open_overdue_at(end) read as two selective reads, then the cases by id: the cases still open (by
+    state), and the cases closed after `end` (their closing events after it, by kind and time) among those
+    due on a date on which, by the LateClosure roll-up, some case due before `end` was closed after it.
+    One condition with OR would make the database test every case due before `end` (all of them, for a
+    recent month) for a later closing event; the roll-up only narrows where to look, the events decide."""
+    from govhall.stats.models import LateClosure
+
     base = cases.exclude(kind=CaseKind.CONSULTATION).filter(
         acceptance_date__isnull=False, promised_due__lt=end
     )
-    closings = CaseEvent.objects.filter(
-        kind__in=(E.CONCLUDED, E.WITHDRAWN), at__gte=_moment(end + timedelta(days=1))
-    )
     ids = set(base.filter(state__in=(CaseState.ACCEPTED, CaseState.SUSPENDED)).values_list("pk", flat=True))
-    ids |= set(base.filter(pk__in=closings.values("case_id")).values_list("pk", flat=True)[: IDS_AT_MOST + 1])
+    dues = sorted(set(LateClosure.objects.filter(day__gt=end, due__lt=end).values_list("due", flat=True)))
+    if dues:
+        closings = CaseEvent.objects.filter(
+            kind__in=(E.CONCLUDED, E.WITHDRAWN), at__gte=_moment(end + timedelta(days=1))
+        )
+        late = base.filter(promised_due__in=dues, pk__in=closings.values("case_id"))
+        ids |= set(late.values_list("pk", flat=True)[: IDS_AT_MOST + 1])
     if len(ids) > IDS_AT_MOST:
         return cases.filter(open_overdue_at(end))
     return Case.objects.filter(pk__in=sorted(ids))

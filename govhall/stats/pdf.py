@@ -133,10 +133,8 @@ def _table(table: Table, styles: dict) -> list:
     ]
     commands += [("BACKGROUND", (0, i), (-1, i), STRIPE_BG) for i in range(2, len(body) + 1, 2)]
     grid.setStyle(TableStyle(commands))
-    parts = [
-        KeepTogether([heading, grid]) if len(body) < 12 else heading,
-        *([] if len(body) < 12 else [grid]),
-    ]
+    # A short table stays on one page with its heading; a long one starts where it is and runs on.
+    parts = [KeepTogether([heading, grid])] if len(body) < 12 else [heading, grid]
     if table.note:
         parts.append(Paragraph(_text(table.note), styles["note"]))
     return parts

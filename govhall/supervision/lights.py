@@ -276,36 +276,31 @@ def restamp_open(*, batch: int = 2000) -> int:
     case's steps) and reads them afresh. A step that a service completes, pauses or moves meanwhile is
     either read here as that service left it, or written by that service after this batch: never given
     thresholds computed from an older read (a light on a step already done, say)."""
-    from django.db import transaction
-
     from govhall.cases.models import Case, Step
 
     rules = RuleBook()
+    steps = Step.objects.filter(state="active", due_at__isnull=False)
+    cases = Case.objects.filter(state__in=LIT_CASE_STATES, due_at__isnull=False)
+    return _restamp(
+        steps.select_related("case", "case__item"),
+        lambda step: stamp_step(step, case=step.case, rules=rules),
+        STEP_FIELDS,
+        batch,
+    ) + _restamp(cases.select_related("item"), lambda case: stamp_case(case, rules=rules), CASE_FIELDS, batch)
+
+
+def _restamp(rows, stamp, fields, batch: int) -> int:
+    """stamp() every row of the queryset and save `fields`: a locked transaction per batch of ids."""
+    from django.db import transaction
+
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
     count = 0
-    open_steps = Step.objects.filter(state="active", due_at__isnull=False)
-    ids = list(open_steps.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            rows = list(
-                open_steps.select_for_update(of=("self",))
-                .filter(pk__in=ids[start : start + batch])
-                .select_related("case", "case__item")
-                .order_by("pk")
+            locked = list(
+                rows.select_for_update(of=("self",)).filter(pk__in=ids[start : start + batch]).order_by("pk")
             )
-            for step in rows:
-                stamp_step(step, case=step.case, rules=rules)
-            count += Step.objects.bulk_update(rows, list(STEP_FIELDS)) if rows else 0
-    open_cases = Case.objects.filter(state__in=LIT_CASE_STATES, due_at__isnull=False)
-    ids = list(open_cases.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        with transaction.atomic():
-            rows = list(
-                open_cases.select_for_update(of=("self",))
-                .filter(pk__in=ids[start : start + batch])
-                .select_related("item")
-                .order_by("pk")
-            )
-            for case in rows:
-                stamp_case(case, rules=rules)
-            count += Case.objects.bulk_update(rows, list(CASE_FIELDS)) if rows else 0
+            for row in locked:
+                stamp(row)
+            count += rows.model.objects.bulk_update(locked, list(fields)) if locked else 0
     return count

@@ -22,17 +22,6 @@ pytestmark = pytest.mark.django_db
 NOTICE_2027 = Path(__file__).resolve().parents[2] / "workdays" / "examples" / "notice-2027-example.yaml"
 
 
-@pytest.fixture
-def tasks_run_at_once():
-    """Huey tasks run when called (not by the consumer), so the signal → task → service chain runs."""
-    from huey.contrib.djhuey import HUEY
-
-    was = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = was
-
-
 def _load_2027(now):
     notice = parse_notice(NOTICE_2027.read_text(encoding="utf-8"), "yaml")
     return calendar_services.apply_notice(notice, by=None, now=now)

@@ -14,16 +14,6 @@ from govhall.lanes.tests.conftest import at
 from govhall.workdays import services as calendar_services
 
 
-@pytest.fixture
-def tasks_run_at_once():
-    from huey.contrib.djhuey import HUEY
-
-    was = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = was
-
-
 def _dates(lane_case: LaneCase) -> tuple:
     lane_case.refresh_from_db()
     runs = {r.position: r.due_date for r in lane_case.runs.all()}
