@@ -193,3 +193,17 @@ def test_an_unknown_department_in_the_database_is_found(now):
     sheets = valid_sheets(事项=[item_row(实施部门编码="DB1")])
     import_catalogue(workbook(sheets), by=None, now=now)
     assert ServiceItem.objects.get().department.code == "DB1"
+
+
+def test_two_departments_may_swap_their_names_in_one_import(now):
+    import_catalogue(workbook(valid_sheets()), by=None, now=now)
+    swapped = [
+        ["SCJ", "住房和城乡建设局", "市场监管", "是", "0531-1", 1],
+        ["ZJJ", "市场监督管理局", "住建", "否", "", 2],
+    ]
+    plan = import_catalogue(workbook(valid_sheets(部门=swapped)), by=None, now=now)
+    assert plan.counts()["部门"]["updated"] == 2
+    assert dict(Department.objects.values_list("code", "name")) == {
+        "SCJ": "住房和城乡建设局",
+        "ZJJ": "市场监督管理局",
+    }

@@ -31,9 +31,17 @@ def apply_plan(plan: ImportPlan, *, by: User | None, now: datetime) -> None:
 
 def _departments(plan: ImportPlan) -> dict[str, Department]:
     existing = {d.code: d for d in Department.objects.all()}
-    for row in plan.rows[DEPARTMENTS.title]:
-        if row.action == UNCHANGED:
-            continue
+    changed = [row for row in plan.rows[DEPARTMENTS.title] if row.action != UNCHANGED]
+    # Names are unique: departments that change names (two may swap theirs) first take a placeholder
+    # ("#" and their code) so that no name is briefly held twice.
+    renamed = [
+        existing[row["code"]]
+        for row in changed
+        if row["code"] in existing and existing[row["code"]].name != row["name"]
+    ]
+    for department in renamed:
+        Department.objects.filter(pk=department.pk).update(name=f"#{department.code}")
+    for row in changed:
         department = existing.get(row["code"]) or Department(code=row["code"])
         for attr in DEPARTMENTS.columns:
             setattr(department, attr, row[attr])
