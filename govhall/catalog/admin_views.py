@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -22,8 +23,27 @@ _UPLOADS = "catalog_imports"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
+# A checked upload waits this long for "apply"; older ones are refused and removed (at the next upload).
+PREVIEW_HOURS = 24
+
+
 def _path(token: str) -> str:
     return f"{_UPLOADS}/{token}.xlsx"
+
+
+def _expired(path: str, now: datetime) -> bool:
+    return default_storage.get_modified_time(path) < now - timedelta(hours=PREVIEW_HOURS)
+
+
+def _forget_stale_uploads(now: datetime) -> None:
+    """Remove the checked uploads nobody applied within PREVIEW_HOURS."""
+    try:
+        _folders, names = default_storage.listdir(_UPLOADS)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if _expired(f"{_UPLOADS}/{name}", now):
+            default_storage.delete(f"{_UPLOADS}/{name}")
 
 
 def import_view(model_admin):
@@ -38,7 +58,8 @@ def import_view(model_admin):
         }
         token = request.POST.get("token", "")
         if request.method == "POST" and _TOKEN.match(token):  # step 2: apply the checked upload
-            if not default_storage.exists(_path(token)):
+            if not default_storage.exists(_path(token)) or _expired(_path(token), timezone.now()):
+                default_storage.delete(_path(token))
                 context["errors"] = [_("The upload has expired; upload the file again.")]
                 return render(request, "admin/catalog/import.html", context)
             try:
@@ -57,6 +78,7 @@ def import_view(model_admin):
             form = CatalogueUploadForm(request.POST, request.FILES)
             context["form"] = form
             if form.is_valid():
+                _forget_stale_uploads(timezone.now())
                 plan = plan_import(form.cleaned_data["file"])
                 if plan.errors:
                     context["errors"] = [str(e) for e in plan.errors]

@@ -169,3 +169,27 @@ def _upload(sheets):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("catalogue.xlsx", workbook(sheets).read())
+
+
+def test_a_checked_upload_not_applied_within_a_day_expires(admin_client, now):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from govhall.catalog import admin_views
+
+    url = reverse("admin:catalog_import")
+    token = admin_client.post(url, {"file": _upload(valid_sheets())}).context["token"]
+    path = default_storage.path(admin_views._path(token))
+    day_old = time.time() - (admin_views.PREVIEW_HOURS * 3600 + 60)
+    os.utime(path, (day_old, day_old))
+    response = admin_client.post(url, {"token": token})
+    assert response.context["errors"] == ["上传的文件已过期，请重新上传。"]
+    assert not os.path.exists(path) and not ServiceItem.objects.exists()
+    # An upload left unapplied is removed by the next upload once it is a day old.
+    stale = admin_client.post(url, {"file": _upload(valid_sheets())}).context["token"]
+    os.utime(default_storage.path(admin_views._path(stale)), (day_old, day_old))
+    fresh = admin_client.post(url, {"file": _upload(valid_sheets())}).context["token"]
+    assert not default_storage.exists(admin_views._path(stale))
+    assert admin_client.post(url, {"token": fresh}).status_code == 302
