@@ -41,25 +41,40 @@ CLOCK_FIELDS = [
 # database whether, say, a notice was issued earlier).
 case_recorded = Signal()
 
-# Sent once by a bulk intake (services.bulk.receive_many) INSIDE its transaction instead of case_recorded
-# for each case: `recorded` is a list of (case, events, history), one per case; also by, now. Cases
-# received in that call can have no lane link yet, so only receivers that count every change (the stats
-# roll-ups) listen to both.
+# Sent once by a bulk intake (services.bulk.receive_many), and at the end of acting_for, INSIDE the
+# transaction instead of case_recorded for each case: `recorded` is a list of (case, events, history), one
+# per case; also by, now. Cases received in that call can have no lane link yet, and the other calls come
+# from the lanes themselves, so only receivers that count every change (the stats roll-ups) listen to both.
 cases_recorded = Signal()
 
 # Set while another app's service that has checked its own permission drives case services on its
 # behalf (a lane opening the next stage's item cases, withdrawing or suspending them together).
 _acting_for: ContextVar[str] = ContextVar("govhall_cases_acting_for", default="")
+# Inside acting_for: the changes of the case services called, announced together when it ends.
+_together: ContextVar[list | None] = ContextVar("govhall_cases_recorded_together", default=None)
 
 
 @contextmanager
 def acting_for(what: str) -> Iterator[None]:
-    """Case services called inside skip their role checks; `what` names the authority (a lane number)."""
+    """Case services called inside skip their role checks; `what` names the authority (a lane number).
+
+    Their changes are announced together when the block ends (still inside the transaction): one
+    cases_recorded for all of them instead of a case_recorded each, so the roll-ups are written once,
+    their rows in key order, and two such blocks over the same departments cannot deadlock on them. The
+    app that acts (the lanes) knows what it does to its cases and does not need to hear of each."""
     token = _acting_for.set(what)
+    recorded: list = []
+    together = _together.set(recorded)
     try:
         yield
     finally:
+        _together.reset(together)
         _acting_for.reset(token)
+    moments = {}
+    for case, kinds, history, by, now in recorded:
+        moments.setdefault(now, (by, []))[1].append((case, kinds, history))
+    for now, (by, cases) in moments.items():
+        cases_recorded.send(sender=Case, recorded=cases, by=by, now=now)
 
 
 def delegated() -> bool:
@@ -210,12 +225,17 @@ class Recorder:
             self._pending = []
 
     def announce(self) -> Case:
-        """case_recorded now (inside the transaction), case_changed after commit."""
+        """case_recorded now (inside the transaction; inside acting_for, with the others when it ends),
+        case_changed after commit."""
         case = self.case
         case_id, kinds = case.pk, list(self.kinds)
-        case_recorded.send(
-            sender=Case, case=case, events=kinds, by=self.by, now=self.now, history=tuple(self.events)
-        )
+        collected = _together.get()
+        if collected is not None:  # inside acting_for: announced with the others when it ends
+            collected.append((case, kinds, tuple(self.events), self.by, self.now))
+        else:
+            case_recorded.send(
+                sender=Case, case=case, events=kinds, by=self.by, now=self.now, history=tuple(self.events)
+            )
         transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id, events=kinds))
         return case
 
