@@ -567,7 +567,7 @@ def direct_table(d0: date, d1: date, group: str | None) -> dict:
     """queries.table(Filters(d0, d1), group) computed from the cases table."""
     from django.db import connection
 
-    from govhall.stats import indicators
+    from govhall.stats import queries
 
     if group == "month":
         out = {}
@@ -645,13 +645,7 @@ def direct_table(d0: date, d1: date, group: str | None) -> dict:
         )
         for key, k in cursor.fetchall():
             overdue[key] += k
-    keys = set(counts) | {k for k, v in overdue.items() if v}
-    if group is None:
-        keys.add(None)
-    return {
-        k: indicators.figures(counts.get(k, Counter()), durations.get(k, Counter()), overdue.get(k, 0))
-        for k in keys
-    }
+    return queries.figures_by(counts, durations, overdue, group)
 
 
 def direct_summary(d0: date, d1: date) -> dict:

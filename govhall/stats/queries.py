@@ -363,6 +363,15 @@ def table_from_cube(f: Filters, c: Cube, group: str | None) -> dict:
             )
         return out
     overdue = open_overdue(f, group)
+    return figures_by(counts, durations, overdue, group)
+
+
+# --- what the pages, the command and the API show ----------------------------------------------------
+
+
+def figures_by(counts: dict, durations: dict, overdue: Counter, group: str | None) -> dict:
+    """The indicators of every group value that has counts or open overdue cases (the whole, None, always
+    when not grouped), from the summed measures, the durations' histograms and the open overdue cases."""
     keys = set(counts) | {k for k, v in overdue.items() if v}
     if group is None:
         keys.add(None)
@@ -370,9 +379,6 @@ def table_from_cube(f: Filters, c: Cube, group: str | None) -> dict:
         k: indicators.figures(counts.get(k, Counter()), durations.get(k, Counter()), overdue.get(k, 0))
         for k in keys
     }
-
-
-# --- what the pages, the command and the API show ----------------------------------------------------
 
 
 def table(f: Filters, group: str | None) -> dict:
@@ -384,13 +390,7 @@ def table(f: Filters, group: str | None) -> dict:
         return out
     counts, durations = grouped_counts(f, group)
     overdue = open_overdue(f, group)
-    keys = set(counts) | {k for k, v in overdue.items() if v}
-    if group is None:
-        keys.add(None)
-    return {
-        k: indicators.figures(counts.get(k, Counter()), durations.get(k, Counter()), overdue.get(k, 0))
-        for k in keys
-    }
+    return figures_by(counts, durations, overdue, group)
 
 
 def supervision(f: Filters, group: str | None = None) -> dict:

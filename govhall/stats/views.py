@@ -196,8 +196,7 @@ def report_publish(request: HttpRequest, month: str) -> HttpResponse:
 @leaders_only
 def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
     report = _report(month)
-    title = _("Assessment report %(month)s") % {"month": str(report)}
-    body = to_xlsx(report_tables(report.data), title=title)
+    body = to_xlsx(report_tables(report.data), title=report_texts(report)["title"])
     response = HttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="govhall-report-{report}.xlsx"'
     return response
