@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -30,7 +31,8 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_until(condition, *, timeout: float = 20.0) -> bool:
+def wait_until(condition, *, timeout: float = 60.0) -> bool:
+    """Poll `condition` until it holds or `timeout` seconds pass (generous: CI is a loaded 2-core machine)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -39,14 +41,24 @@ def wait_until(condition, *, timeout: float = 20.0) -> bool:
     return False
 
 
+def ignore_sigint() -> None:  # pragma: no cover - runs in the child between fork and exec
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Served:
-    def __init__(self, tmp_path: Path, *extra: str) -> None:
+    """`govhall serve` in a child process, its output read all along by a thread.
+
+    Reading to the end matters: a pipe nobody reads fills up, and a server and consumer blocked on
+    writing to it never stop. Every failure message shows what the processes printed.
+    """
+
+    def __init__(self, tmp_path: Path, *extra: str, sigint_ignored: bool = False) -> None:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("GOVHALL_")}
         env.update(
             GOVHALL_ENV="development",
             GOVHALL_HUEY_IMMEDIATE="0",
-            GOVHALL_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+            GOVHALL_DATA_DIR=str(tmp_path),
             PYTHONUNBUFFERED="1",
         )
         self.process = subprocess.Popen(
@@ -56,19 +68,25 @@ class Served:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            # As a shell's background job (CI, nohup, `&` in a script) inherits it.
+            preexec_fn=ignore_sigint if sigint_ignored else None,
         )
         self.lines: list[str] = []
-        self.consumer_pid = self._read_consumer_pid()
+        self._consumer_line = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        assert self._consumer_line.wait(60), "serve did not start the consumer:\n" + self.output()
+        line = next(line for line in self.lines if "consumer (Huey) started, pid" in line)
+        self.consumer_pid = int(line.rsplit(" ", 1)[1])
 
-    def _read_consumer_pid(self) -> int:
+    def _read(self) -> None:
         for line in self.process.stdout:
             self.lines.append(line)
             if "consumer (Huey) started, pid" in line:
-                return int(line.rsplit(" ", 1)[1])
-        raise AssertionError("serve did not start the consumer:\n" + "".join(self.lines))
+                self._consumer_line.set()
 
     def get(self, path: str) -> int:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
             return response.status
 
     def answers(self) -> bool:
@@ -78,8 +96,17 @@ class Served:
             return False
 
     def output(self) -> str:
-        self.lines.append(self.process.stdout.read())
+        """What the processes printed so far (all of it once the server has exited)."""
+        if self.process.poll() is not None:
+            self._reader.join(10)
         return "".join(self.lines)
+
+    def exits(self, *, timeout: float = 60.0) -> int | None:
+        """The server's exit code, or None if it is still running after `timeout` seconds."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -87,6 +114,8 @@ class Served:
         self.process.wait()
         if alive(self.consumer_pid):
             os.kill(self.consumer_pid, signal.SIGKILL)
+        self._reader.join(10)
+        self.process.stdout.close()
 
 
 @pytest.fixture
@@ -96,15 +125,21 @@ def served(tmp_path):
     server.stop()
 
 
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["foreground", "started-with-sigint-ignored"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_serve_runs_web_and_consumer_and_a_signal_stops_both(served, stop_signal):
-    assert wait_until(served.answers), served.output()
-    assert served.get("/static/vendor/htmx/htmx.min.js") == 200, "static files are served too"
-    assert alive(served.consumer_pid)
+def test_serve_runs_web_and_consumer_and_a_signal_stops_both(tmp_path, stop_signal, sigint_ignored):
+    served = Served(tmp_path, sigint_ignored=sigint_ignored)
+    try:
+        assert wait_until(served.answers), served.output()
+        assert served.get("/static/vendor/htmx/htmx.min.js") == 200, "static files are served too"
+        assert alive(served.consumer_pid), served.output()
 
-    served.process.send_signal(stop_signal)
-    assert served.process.wait(timeout=30) == 0
-    assert wait_until(lambda: not alive(served.consumer_pid)), "the consumer was left running"
+        served.process.send_signal(stop_signal)
+        code = served.exits()
+        assert code == 0, f"exit code {code} (None: running 60 s after the signal):\n{served.output()}"
+        assert wait_until(lambda: not alive(served.consumer_pid)), "the consumer was left running"
+    finally:
+        served.stop()
     output = served.output()
     assert f"http://127.0.0.1:{served.port}/" in output
     assert "/accounts/login/" in output, "serve says where to log in"
@@ -116,13 +151,15 @@ def test_the_consumer_does_not_outlive_a_killed_server(served):
     assert wait_until(served.answers), served.output()
     served.process.kill()
     served.process.wait()
-    assert wait_until(lambda: not alive(served.consumer_pid)), "the consumer was orphaned"
+    orphaned = not wait_until(lambda: not alive(served.consumer_pid))
+    assert not orphaned, "the consumer was orphaned:\n" + served.output()
 
 
 def test_a_consumer_that_dies_stops_the_server_with_an_error(served):
     assert wait_until(served.answers), served.output()
     os.kill(served.consumer_pid, signal.SIGKILL)
-    assert served.process.wait(timeout=30) != 0
+    code = served.exits()
+    assert code not in (0, None), f"serve exit code {code}:\n{served.output()}"
     assert "the background consumer exited" in served.output()
 
 

@@ -62,6 +62,10 @@ class Command(BaseCommand):
                 raise _Stop("SIGTERM")
 
         previous = signal.signal(signal.SIGTERM, on_sigterm)
+        # A process started in the background of a non-interactive shell (CI, nohup, a script's `&`)
+        # inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler: Ctrl-C or
+        # `kill -INT` would be lost and serve would never stop. Take SIGINT back explicitly.
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
         if consumer is not None:
             threading.Thread(target=self._watch, args=(consumer, stopping), daemon=True).start()
         host = f"[{addr}]" if ":" in addr else addr
@@ -80,7 +84,7 @@ class Command(BaseCommand):
                 raise
         finally:
             stopping.set()
-            previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the clean-up takes seconds at most
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the clean-up takes seconds at most
             try:
                 if consumer is not None:
                     self._stop_consumer(consumer)
