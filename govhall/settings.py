@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govhall.core.env import ConfigError, database_config, env_bool, env_int, env_list, env_str
+from govhall.core.env import (
+    ConfigError,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    queue_config,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+# An instance's data: the SQLite database, the background queue and the uploads (docs/deployment.md).
+# Relative paths are taken from the project directory. Two instances on one machine each set their own.
+DATA_DIR = Path(env_str("GOVHALL_DATA_DIR", "var"))
+if not DATA_DIR.is_absolute():
+    DATA_DIR = BASE_DIR / DATA_DIR
 
 DEFAULT_SECRET_KEY = "govhall-insecure-development-key-do-not-use-in-production"
 
@@ -96,7 +108,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_config(
-        env_str("GOVHALL_DATABASE_URL", "sqlite:///var/govhall.sqlite3"), base_dir=BASE_DIR
+        env_str("GOVHALL_DATABASE_URL", f"sqlite:///{DATA_DIR / 'govhall.sqlite3'}"), base_dir=BASE_DIR
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -126,7 +138,7 @@ TIME_ZONE = env_str("GOVHALL_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("GOVHALL_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env_str("GOVHALL_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,7 +155,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("GOVHALL_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env_str("GOVHALL_MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 
@@ -187,18 +199,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Background work: SQLite-backed Huey by default, Redis when several machines share the work.
-_REDIS_URL = env_str("GOVHALL_REDIS_URL", "")
+# Background work: SQLite-backed Huey by default, Redis when several machines share the work. The queue
+# follows this instance's database (govhall.core.env.queue_config).
 HUEY = {
-    "name": "govhall",
     "immediate": env_bool("GOVHALL_HUEY_IMMEDIATE", GOVHALL_ENV == "test"),
     "consumer": {"workers": env_int("GOVHALL_HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
+    **queue_config(DATABASES["default"], data_dir=DATA_DIR, redis_url=env_str("GOVHALL_REDIS_URL", "")),
 }
-if _REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": _REDIS_URL})
-else:
-    VAR_DIR.mkdir(exist_ok=True)
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 EMAIL_BACKEND = env_str("GOVHALL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("GOVHALL_FROM_EMAIL", "govhall@localhost")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from govhall.core.env import ConfigError, database_config, env_bool, env_int, env_list, env_str
+from govhall.core.env import (
+    ConfigError,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    queue_config,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 50
@@ -142,6 +151,73 @@ def test_postgres_url_without_password_or_port():
 def test_a_bad_scheme_names_the_variable(url):
     with pytest.raises(ConfigError, match=r"GOVHALL_DATABASE_URL=.*unsupported scheme"):
         database_config(url, base_dir=ROOT)
+
+
+# --- GOVHALL_DATA_DIR and the background queue ------------------------------------------------------
+
+
+def instance_settings(**env: str) -> dict:
+    """The data settings of an instance started with the given GOVHALL_* variables (a fresh process)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GOVHALL_")}
+    clean.update(env)
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'database': str(s.DATABASES['default']['NAME']), 'queue': s.HUEY.get('filename'), "
+        "'queue_name': s.HUEY['name'], 'media': str(s.MEDIA_ROOT)}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_one_data_directory_holds_the_database_the_queue_and_the_uploads(tmp_path):
+    seen = instance_settings(GOVHALL_DATA_DIR=str(tmp_path / "city"))
+    assert seen == {
+        "database": str(tmp_path / "city" / "govhall.sqlite3"),
+        "queue": str(tmp_path / "city" / "govhall.queue.sqlite3"),
+        "queue_name": "govhall",
+        "media": str(tmp_path / "city" / "media"),
+    }
+
+
+def test_two_instances_from_one_checkout_never_share_a_queue(tmp_path):
+    first = instance_settings(GOVHALL_DATABASE_URL=f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    second = instance_settings(GOVHALL_DATABASE_URL=f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    assert first["queue"] == str(tmp_path / "a.queue.sqlite3")
+    assert second["queue"] == str(tmp_path / "b.queue.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("postgres://u@db:5432/city_a", "postgres://u@db:5432/city_b"),
+        ("postgres://u@db1:5432/city", "postgres://u@db2:5432/city"),
+        ("postgres://u@db:5432/city", "postgres://u@db:5433/city"),
+    ],
+    ids=["database-name", "host", "port"],
+)
+@pytest.mark.parametrize("redis", ["", "redis://127.0.0.1:6379/0"], ids=["sqlite-queue", "redis-queue"])
+def test_the_queue_follows_the_postgresql_database(tmp_path, one, other, redis):
+    queues = [
+        queue_config(database_config(url, base_dir=ROOT), data_dir=tmp_path, redis_url=redis)
+        for url in (one, other)
+    ]
+    key = "name" if redis else "filename"
+    assert queues[0][key] != queues[1][key]
+    again = queue_config(database_config(one, base_dir=ROOT), data_dir=tmp_path, redis_url=redis)
+    assert again == queues[0], "the same database always finds the same queue"
+    if redis:
+        assert queues[0]["huey_class"] == "huey.RedisHuey"
+        assert queues[0]["url"] == redis
+    else:
+        assert Path(queues[0]["filename"]).parent == tmp_path
 
 
 # --- typed helpers --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -93,3 +94,28 @@ def database_config(url: str, *, base_dir: Path) -> dict:
     raise ConfigError(
         f"GOVHALL_DATABASE_URL={url!r}: unsupported scheme {scheme!r} (use sqlite:///… or postgres://…)"
     )
+
+
+def queue_config(database: dict, *, data_dir: Path, redis_url: str) -> dict:
+    """Where an instance's background queue (Huey) lives: it follows the instance's own database, so two
+    instances started from one checkout with different databases never run each other's tasks.
+
+    - Redis: the queue's name carries the database (``govhall.<name>.<hash>``), on whatever server.
+    - SQLite database ``…/x.sqlite3``: the queue file ``…/x.queue.sqlite3`` beside it.
+    - PostgreSQL: ``<data dir>/queue-<name>-<hash>.sqlite3``, the hash of host, port and database name.
+    """
+    engine, name = database["ENGINE"], str(database["NAME"])
+    if engine == "django.db.backends.postgresql":
+        where = f"{database.get('HOST') or ''}:{database.get('PORT') or ''}/{name}"
+    else:
+        where = str(Path(name).resolve())
+    digest = hashlib.sha256(where.encode()).hexdigest()[:10]
+    slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in Path(name).stem)[:40] or "db"
+    if redis_url:
+        return {"huey_class": "huey.RedisHuey", "url": redis_url, "name": f"govhall.{slug}.{digest}"}
+    if engine == "django.db.backends.postgresql":
+        filename = data_dir / f"queue-{slug}-{digest}.sqlite3"
+    else:
+        filename = Path(name).with_name(f"{Path(name).stem}.queue.sqlite3")
+    filename.parent.mkdir(parents=True, exist_ok=True)
+    return {"huey_class": "huey.SqliteHuey", "filename": str(filename), "name": "govhall"}
