@@ -17,16 +17,15 @@ def pytest_collection_modifyitems(config, items):
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (set GOVHALL_DATABASE_URL=postgres://…)")
         for item in items:
-            if "postgres" in item.keywords:
+            if item.get_closest_marker("postgres") is not None:  # not a parameter id named postgres
                 item.add_marker(skip)
 
 
-def pytest_configure(config):
-    # Pages are tested in Chinese and English: the .mo files (not in git) must match the .po files.
-    # Compiles only what is out of date, so parallel workers find nothing left to write.
-    from govhall.core.i18n_compile import compile_all
-
-    compile_all()
+@pytest.fixture(scope="session")
+def base_url():
+    """No base URL: the browser tests open the live server's full URLs. Overrides pytest-playwright's
+    own fixture, a method of a plugin class that pytest 9 warns about (and warnings are errors here)."""
+    return None
 
 
 @pytest.fixture

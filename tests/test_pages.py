@@ -27,7 +27,9 @@ def test_anonymous_home_welcomes_and_offers_the_login(client):
     html = client.get("/").content.decode()
     assert "欢迎访问泉山市政务服务中心" in html
     assert "工作人员登录" in html
-    assert nav_keys(html) == ["home"], "nothing behind a login is offered to visitors"
+    assert nav_keys(html) == ["home", "progress"], "nothing behind a login is offered to visitors"
+    assert 'data-landing="progress"' in html, "the progress query is on the welcome page"
+    assert "输入受理回执上的办件编号和查询码" in html
     assert "/static/vendor/htmx/htmx.min.js" in html
     assert "echarts" not in html, "ECharts only on pages with charts"
     assert "0531-83312345" in html, "the complaint phone is in the footer"
@@ -82,7 +84,46 @@ def test_a_clerk_without_admin_rights_gets_no_admin_link(client, make_user):
 def test_an_applicant_sees_no_staff_links(client, make_user):
     client.force_login(make_user(Role.APPLICANT))
     html = client.get("/").content.decode()
-    assert nav_keys(html) == ["home"]
+    assert nav_keys(html) == ["home", "progress"]
+
+
+# What each role finds on its first page: cards of work it can do, and no "being built" excuse. The
+# operator's and the applicant's pages also say plainly what is not built yet.
+@pytest.mark.parametrize(
+    ("role", "cards", "note"),
+    [
+        (Role.CLERK, ["intake", "lanes", "cases"], None),
+        (Role.AGENCY_CLERK, ["intake", "cases"], None),
+        (Role.HANDLER, ["queue", "cases"], None),
+        (Role.DEPT_HEAD, ["queue", "extensions", "supervision", "cases"], None),
+        (Role.SUPERVISOR, ["supervision", "stats", "cases", "api"], None),
+        (Role.OPERATOR, ["progress"], "12345 热线工作台尚未上线"),
+        (Role.LEADER, ["stats", "supervision", "cases", "api"], None),
+        (Role.ADMIN, ["users", "items", "departments", "halls", "calendar", "api"], None),
+        (Role.APPLICANT, ["progress"], "网上申请、办事指南和预约将随网上办事大厅上线"),
+    ],
+)
+def test_every_role_finds_work_and_no_under_construction_card(client, make_user, role, cards, note):
+    client.force_login(make_user(role))
+    html = client.get("/").content.decode()
+    assert re.findall(r'data-landing="([\w-]+)"', html) == cards
+    assert "正在建设中" not in html
+    assert ("data-role-note" in html) == (note is not None)
+    if note:
+        assert note in html
+
+
+def test_every_label_and_description_of_the_pages_is_in_chinese():
+    from django.utils import translation
+
+    from govhall.core.navigation import ROLE_DESCRIPTIONS, ROLE_NOTES
+
+    links = list(NAVIGATION) + [link for links in LANDING.values() for link in links]
+    texts = [t for link in links for t in (link.label, link.description) if t]
+    texts += [*ROLE_DESCRIPTIONS.values(), *ROLE_NOTES.values()]
+    with translation.override("zh-hans"):
+        english = sorted({str(t) for t in texts if not re.search(r"[\u4e00-\u9fff]", str(t))})
+    assert english == [], "shown in English inside the Chinese interface"
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
@@ -165,7 +206,10 @@ def test_vendored_static_files_are_served(client):
     response = client.get("/static/vendor/htmx/htmx.min.js")
     assert response.status_code == 200
     assert b"2.0.11" in b"".join(response.streaming_content)
-    assert client.get("/static/css/govhall.css").status_code == 200
+    response.close()  # a streamed file left open is a ResourceWarning, and warnings fail the suite
+    response = client.get("/static/css/govhall.css")
+    assert response.status_code == 200
+    response.close()
 
 
 @pytest.mark.parametrize(
