@@ -64,24 +64,39 @@ _INTAKE = Link(
     _("Intake"),
     (Target("cases:intake", login=True),),
     roles=frozenset({Role.CLERK, Role.AGENCY_CLERK}),
+    description=_("Receive an application: check the materials, then accept it or give a one-time notice."),
 )
 _QUEUE = Link(
     "queue",
     _("My queue"),
     (Target("cases:queue", login=True),),
     roles=frozenset({Role.HANDLER, Role.DEPT_HEAD}),
+    description=_("The steps waiting for your department, the most urgent first."),
 )
 _EXTENSIONS = Link(
     "extensions",
     _("Extension requests"),
     (Target("cases:extensions", login=True),),
     roles=frozenset({Role.DEPT_HEAD}),
+    description=_("Grant or refuse the extensions your handlers ask for."),
 )
 _CASES = Link(
     "cases",
     _("Case search"),
     (Target("cases:search", login=True),),
     roles=CASE_WORKERS | {Role.SUPERVISOR, Role.LEADER},
+    description=_("Find a case by its number, the applicant, an ID number or a phone number."),
+)
+# The public progress query (govhall/cases/views.py): for everyone who is not working the cases.
+_PROGRESS = Link(
+    "progress",
+    _("Progress query"),
+    (Target("cases:progress"),),
+    roles=frozenset({Role.APPLICANT, Role.OPERATOR}),
+    anonymous=True,
+    description=_(
+        "Enter the case number and the query code from the receipt to see how an application stands."
+    ),
 )
 
 _SUPERVISION = Link(
@@ -125,6 +140,7 @@ NAVIGATION: tuple[Link, ...] = (
     _LANES,
     _SUPERVISION,
     _STATS,
+    _PROGRESS,
     Link(
         "catalog",
         _("Service catalogue"),
@@ -190,9 +206,9 @@ LANDING: dict[str, tuple[Link, ...]] = {
     Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
     Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
     Role.SUPERVISOR: (_SUPERVISION, _STATS, _CASES, _CATALOGUE_LINK, _API_LINK),
-    Role.OPERATOR: (_CATALOGUE_LINK,),
+    Role.OPERATOR: (_PROGRESS, _CATALOGUE_LINK),
     Role.LEADER: (_STATS, _SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
-    Role.APPLICANT: (_CATALOGUE_LINK,),
+    Role.APPLICANT: (_PROGRESS, _CATALOGUE_LINK),
 }
 
 ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
@@ -206,7 +222,20 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
     Role.OPERATOR: _("You register 12345 hotline calls as tickets and dispatch them."),
     Role.LEADER: _("You follow the statistics, rankings and monthly reports."),
     Role.ADMIN: _("You keep the catalogue, halls, windows, users and the working-day calendar."),
-    Role.APPLICANT: _("You can read the service guides and follow your applications."),
+    Role.APPLICANT: _("You can follow your applications with the progress query."),
+}
+
+# What a role's page says plainly about the work that is not built yet, instead of pretending.
+ROLE_NOTES: dict[str, str | Promise] = {
+    Role.OPERATOR: _(
+        "The 12345 hotline workbench is not built yet: registering calls and web messages as tickets, "
+        "dispatching them to departments, callbacks and the knowledge base will be here. Until then, "
+        "answer callers who ask how their application stands with the progress query."
+    ),
+    Role.APPLICANT: _(
+        "Online application, service guides and appointments come with the online service hall, which "
+        "is not built yet. Until then, apply at a window of the centre or of your township hall."
+    ),
 }
 
 

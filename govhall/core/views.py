@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from govhall.core.navigation import ROLE_DESCRIPTIONS, landing_for
+from govhall.core.navigation import ROLE_DESCRIPTIONS, ROLE_NOTES, landing_for
 
 
 def home(request):
@@ -9,5 +9,6 @@ def home(request):
         context = {
             "role_description": ROLE_DESCRIPTIONS.get(request.user.role, ""),
             "landing_links": landing_for(request.user),
+            "role_note": ROLE_NOTES.get(request.user.role, ""),
         }
     return render(request, "core/home.html", context)
