@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "govhall.supervision",
     "govhall.lanes",
     "govhall.stats",
+    # The demo city and its generated history, above every other app (no app imports it).
+    "govhall.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from govhall.catalog.demo import DEMO_ACCOUNTS, load_demo_city
+from govhall.demo.city import DEMO_ACCOUNTS, load_demo_city
 
 pytestmark = pytest.mark.e2e
 

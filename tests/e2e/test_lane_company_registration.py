@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from govhall.cases.models import CaseState
 from govhall.cases.tests.factories import resident_id
-from govhall.catalog.demo import DEMO_ACCOUNTS, load_demo_city
 from govhall.core.models import Role, User
+from govhall.demo.city import DEMO_ACCOUNTS, load_demo_city
 from govhall.lanes.models import LaneCase, LaneCaseState, LaneItemCase
 
 pytestmark = pytest.mark.e2e

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from govhall.cases import services
 from govhall.cases.inputs import Applicant, Contact
 from govhall.cases.models import Case
-from govhall.catalog.demo import DEMO_ACCOUNTS, load_demo_city
 from govhall.catalog.models import ServiceItem
 from govhall.core.models import User
+from govhall.demo.city import DEMO_ACCOUNTS, load_demo_city
 from govhall.supervision.models import Order
 
 pytestmark = pytest.mark.e2e

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from govhall.cases.models import Case
+from govhall.demo.history import expected, spread, workdays_in
 from govhall.stats import rollup
-from govhall.stats.history import expected, spread, workdays_in
 from govhall.workdays import calendar as workdays
 
 
@@ -58,8 +58,8 @@ def test_demo_history_then_stats_prints_the_seed_figures_at_a_hundredth():
 def test_the_plan_is_the_same_every_time(db):
     from django.utils import timezone
 
-    from govhall.catalog.demo import load_demo_city
-    from govhall.stats.history import plan_history
+    from govhall.demo.city import load_demo_city
+    from govhall.demo.history import plan_history
 
     load_demo_city(now=timezone.now(), with_accounts=False)
 
@@ -77,8 +77,8 @@ def test_the_plan_is_the_same_every_time(db):
 def test_partition_by_hall_keeps_each_hall_whole_and_in_time_order(db):
     from django.utils import timezone
 
-    from govhall.catalog.demo import load_demo_city
-    from govhall.stats.history import partition_by_hall, plan_history
+    from govhall.demo.city import load_demo_city
+    from govhall.demo.history import partition_by_hall, plan_history
 
     load_demo_city(now=timezone.now(), with_accounts=False)
     plan, _cast = plan_history(scale=0.01)
@@ -96,8 +96,8 @@ def test_two_worker_processes_give_the_same_figures(settings):
     from django.db import connection
     from django.utils import timezone
 
-    from govhall.catalog.demo import load_demo_city
-    from govhall.stats.history import generate_history
+    from govhall.demo.city import load_demo_city
+    from govhall.demo.history import generate_history
 
     if connection.vendor != "postgresql":
         pytest.skip("worker processes run on PostgreSQL only")

@@ -1,7 +1,7 @@
 """The demo city 泉山市 as plain data: departments, halls, windows and the 269 service items.
 
 The hand-written YAML files in `data/` are expanded here into specs (no database access), so the loader in
-`govhall.catalog.demo` only writes rows. Expanding is deterministic: same files, same catalogue.
+`govhall.demo.city` only writes rows. Expanding is deterministic: same files, same catalogue.
 See docs/demo-city.md for the numbers and the code shapes.
 """
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from govhall.catalog.demo_data.expand import (
+from govhall.catalog.models import CaseKind, HallLevel, ItemType
+from govhall.demo.city_data.expand import (
     MaterialSpec,
     StepSpec,
     conditions_for,
@@ -21,7 +22,6 @@ from govhall.catalog.demo_data.expand import (
     materials_for,
     steps_for,
 )
-from govhall.catalog.models import CaseKind, HallLevel, ItemType
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import IntegrityError, transaction
 
-from govhall.catalog.demo_data import City, demo_city
 from govhall.catalog.models import (
     Department,
     Hall,
@@ -30,6 +29,7 @@ from govhall.catalog.pinyin import pinyin_initials
 from govhall.catalog.queries import catalog_summary
 from govhall.catalog.rules import hall_errors, item_limit_errors, step_sum_errors
 from govhall.core.models import Role, User
+from govhall.demo.city_data import City, demo_city
 
 
 class DemoError(RuntimeError):
@@ -151,7 +151,7 @@ def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     accounts = _create_accounts(passwords, halls, departments, now=now)
     admin = accounts.get("admin")
     materials, steps = _create_items(city, halls, departments, by=admin, now=now)
-    from govhall.lanes.demo import load_demo_lanes  # the three fast lanes, built from the items above
+    from govhall.demo.lanes import load_demo_lanes  # the three fast lanes, built from the items above
 
     lanes = load_demo_lanes(now=now, by=admin)
 

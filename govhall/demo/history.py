@@ -348,7 +348,7 @@ def run_command(command, *, scale: float, with_accounts: bool) -> None:
     from django.core.management.base import CommandError
     from django.utils import timezone
 
-    from govhall.catalog.demo import demo_city_loaded, load_demo_city
+    from govhall.demo.city import demo_city_loaded, load_demo_city
     from govhall.stats.queries import Filters, summary
 
     out = command.stdout

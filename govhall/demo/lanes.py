@@ -1,5 +1,5 @@
 """The three fast lanes of the demo city (the seed's 三条快车道), built from items of the demo catalogue
-and published as version 1. Called by the catalogue's demo loader, in its transaction.
+and published as version 1. Called by the demo city's loader (`govhall.demo.city`), in its transaction.
 
 Items are looked up by name (codes renumber when items.yaml gains a line). Each lane gets its unified
 form, each item its field mapping, and the lane's set of materials is built from the items' lists.

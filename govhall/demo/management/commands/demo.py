@@ -12,14 +12,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from govhall.catalog.demo import (
+from govhall.catalog.models import HallLevel
+from govhall.demo.city import (
     DEMO_ACCOUNTS,
     DemoAlreadyLoaded,
     DemoError,
     demo_city_loaded,
     load_demo_city,
 )
-from govhall.catalog.models import HallLevel
 
 
 class Command(BaseCommand):
@@ -36,13 +36,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Load the catalogue only, without the demo accounts (allowed outside demo mode).",
         )
-        # The seed's half-year of cases through the case services (govhall/stats/history.py).
+        # The seed's half-year of cases through the case services (govhall/demo/history.py).
         parser.add_argument("--history", action="store_true", help="Also create the half-year 2026-01…06.")
         parser.add_argument("--scale", type=float, default=1.0, help="With --history: fraction of the cases.")
 
     def handle(self, *args, once: bool, no_accounts: bool, **options) -> None:
         if options.get("history"):
-            from govhall.stats.history import run_command
+            from govhall.demo.history import run_command
 
             return run_command(self, scale=options["scale"], with_accounts=not no_accounts)
         if once and demo_city_loaded():

@@ -13,13 +13,6 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.test import override_settings
 
-from govhall.catalog.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_HASH_ITERATIONS,
-    DemoAlreadyLoaded,
-    DemoModeOff,
-    load_demo_city,
-)
 from govhall.catalog.models import (
     CaseKind,
     Department,
@@ -30,6 +23,13 @@ from govhall.catalog.models import (
     Window,
 )
 from govhall.core.models import Role, User
+from govhall.demo.city import (
+    DEMO_ACCOUNTS,
+    DEMO_HASH_ITERATIONS,
+    DemoAlreadyLoaded,
+    DemoModeOff,
+    load_demo_city,
+)
 
 NOW = datetime.fromisoformat("2026-03-02T09:00:00+08:00")
 

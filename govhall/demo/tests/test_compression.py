@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from govhall.catalog.demo import load_demo_city
+from govhall.demo.city import load_demo_city
 from govhall.lanes.queries import compression_report
 
 
