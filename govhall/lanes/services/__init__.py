@@ -11,11 +11,17 @@ from govhall.lanes.services.config import (
     stage_limit,
     withdraw_lane_version,
 )
+from govhall.lanes.services.drafting import FieldSpec, LaneSpec, StageItemSpec, StageSpec, create_lane
 from govhall.lanes.services.opening import apply_to_lane
 from govhall.lanes.services.stages import item_case_changed
 
 __all__ = [
+    "FieldSpec",
+    "LaneSpec",
+    "StageItemSpec",
+    "StageSpec",
     "apply_to_lane",
+    "create_lane",
     "import_form",
     "item_case_changed",
     "lane_errors",
