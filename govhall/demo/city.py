@@ -1,10 +1,10 @@
 """Loading the demo city 泉山市 (`govhall demo`): the catalogue of the seed article plus one account per role.
 
-Everything is written in one transaction with bulk inserts, so a load is all or nothing and takes a
-moment on SQLite and PostgreSQL alike.
-The items are checked with the catalogue's shared rules (`govhall.catalog.rules`) and inserted
-already published as version 1. `publish_item` is not called per item: with nothing to supersede it would
-only repeat those checks, at about 20 ms of constraint queries per item (5 s for the city on SQLite).
+The demo builds specs and writes them through the lower apps' services, in one transaction, so a load is
+all or nothing: the catalogue through `govhall.catalog.loading.load_catalogue` (bulk inserts, the items
+checked with the catalogue's rules and published as version 1 without `publish_item` per item, which
+would take 5 s instead of about 1 s on SQLite), the accounts through `govhall.core.services`, the lanes
+through the lanes' services (`govhall.demo.lanes`).
 """
 
 from __future__ import annotations
@@ -16,19 +16,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import IntegrityError, transaction
 
-from govhall.catalog.models import (
-    Department,
-    Hall,
-    ItemStatus,
-    Material,
-    ProcessStep,
-    ServiceItem,
-    Window,
-)
-from govhall.catalog.pinyin import pinyin_initials
+from govhall.catalog.loading import CatalogueLoadRefused, LoadedCatalogue, load_catalogue
+from govhall.catalog.models import Hall
 from govhall.catalog.queries import catalog_summary
-from govhall.catalog.rules import hall_errors, item_limit_errors, step_sum_errors
-from govhall.core.models import Role, User
+from govhall.core.models import Role
+from govhall.core.services import AccountSpec, UsernamesTaken, create_accounts
 from govhall.demo.city_data import City, demo_city
 
 
@@ -98,7 +90,7 @@ def load_demo_city(*, now: datetime, with_accounts: bool = True) -> dict:
     )
     try:
         return _load(city, now=now, passwords=passwords)
-    except IntegrityError as exc:
+    except (CatalogueLoadRefused, IntegrityError) as exc:
         # A concurrent `demo --once` won the race, or the catalogue already holds rows with our codes.
         if demo_city_loaded():
             raise DemoAlreadyLoaded("The demo city is already loaded.") from exc
@@ -124,185 +116,51 @@ def _public_password_hash(raw: str) -> str:
 def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     if Hall.objects.select_for_update().filter(code=city.centre_code).exists():
         raise DemoAlreadyLoaded("The demo city is already loaded.")
-    taken = sorted(User.objects.filter(username__in=passwords).values_list("username", flat=True))
-    if taken:
+    # The places first, then the accounts that work there, then the items, published by the admin.
+    places = load_catalogue(
+        departments=city.departments, halls=city.halls, windows=city.windows, by=None, now=now
+    )
+    try:
+        accounts = create_accounts(_account_specs(passwords, places), now=now)
+    except UsernamesTaken as exc:
         raise DemoError(
             "These usernames already exist, so the demo accounts cannot be created: "
-            + ", ".join(taken)
+            + ", ".join(exc.usernames)
             + ". Rename or delete them, or load the city without accounts."
-        )
-
-    departments = {
-        d.code: d
-        for d in Department.objects.bulk_create(
-            Department(
-                code=s.code,
-                name=s.name,
-                short_name=s.short_name,
-                is_resident=s.is_resident,
-                phone=s.phone,
-                sort_order=s.sort_order,
-            )
-            for s in city.departments
-        )
-    }
-    halls = _create_halls(city, departments)
-    windows = _create_windows(city, halls, departments)
-    accounts = _create_accounts(passwords, halls, departments, now=now)
-    admin = accounts.get("admin")
-    materials, steps = _create_items(city, halls, departments, by=admin, now=now)
+        ) from exc
+    admin = next((u for u in accounts if u.username == "admin"), None)
+    items = load_catalogue(items=city.items, by=admin, now=now)
     from govhall.demo.lanes import load_demo_lanes  # the three fast lanes, built from the items above
 
     lanes = load_demo_lanes(now=now, by=admin)
 
     counts = catalog_summary()
-    counts.update(windows=windows, materials=materials, steps=steps, accounts=len(accounts), lanes=len(lanes))
+    counts.update(
+        windows=len(places.windows),
+        materials=len(items.materials),
+        steps=len(items.steps),
+        accounts=len(accounts),
+        lanes=len(lanes),
+    )
     return counts
 
 
-def _create_halls(city: City, departments: dict[str, Department]) -> dict[str, Hall]:
-    halls: dict[str, Hall] = {}
-    # Parents come first in the data, so one insert per level keeps parent ids known.
-    for level in ("centre", "sub_hall", "township", "point"):
-        specs = [s for s in city.halls if s.level == level]
-        for s in specs:
-            parent = halls.get(s.parent_code) if s.parent_code else None
-            errors = hall_errors(
-                level=s.level,
-                parent_level=parent.level if parent else None,
-                has_parent=parent is not None,
-                has_department=s.department_code is not None,
-            )
-            if errors:
-                raise DemoError(f"demo hall {s.code}: {errors}")
-        created = Hall.objects.bulk_create(
-            Hall(
-                code=s.code,
-                name=s.name,
-                level=s.level,
-                parent=halls.get(s.parent_code) if s.parent_code else None,
-                department=departments.get(s.department_code) if s.department_code else None,
-                address=s.address,
-                opening_hours=s.opening_hours,
-                phone=s.phone,
-                region_code=s.region_code,
-            )
-            for s in specs
-        )
-        halls.update((h.code, h) for h in created)
-    return halls
-
-
-def _create_windows(city: City, halls: dict[str, Hall], departments: dict[str, Department]) -> int:
-    windows = Window.objects.bulk_create(
-        Window(hall=halls[s.hall_code], number=s.number, name=s.name) for s in city.windows
-    )
-    through = Window.departments.through
-    through.objects.bulk_create(
-        through(window_id=window.pk, department_id=departments[code].pk)
-        for window, spec in zip(windows, city.windows, strict=True)
-        for code in spec.department_codes
-    )
-    return len(windows)
-
-
-def _create_accounts(
-    passwords: dict[str, str],
-    halls: dict[str, Hall],
-    departments: dict[str, Department],
-    *,
-    now: datetime,
-) -> dict[str, User]:
-    users = User.objects.bulk_create(
-        User(
+def _account_specs(passwords: dict[str, str], places: LoadedCatalogue) -> list[AccountSpec]:
+    departments = {d.code: d.pk for d in places.departments}
+    halls = {h.code: h.pk for h in places.halls}
+    return [
+        AccountSpec(
             username=a.username,
-            password=passwords[a.username],
+            role=a.role,
             last_name=a.full_name[0],  # family name (all demo names have a one-character one)
             first_name=a.full_name[1:],
             email=f"{a.username}@demo.quanshan.gov.cn",
-            role=a.role,
-            department=departments[a.department_code] if a.department_code else None,
-            hall=halls[a.hall_code] if a.hall_code else None,
+            department_id=departments[a.department_code] if a.department_code else None,
+            hall_id=halls[a.hall_code] if a.hall_code else None,
             is_staff=a.is_staff,
             is_superuser=a.is_superuser,
-            date_joined=now,
+            password_hash=passwords[a.username],
         )
         for a in DEMO_ACCOUNTS
         if a.username in passwords
-    )
-    return {u.username: u for u in users}
-
-
-def _create_items(
-    city: City,
-    halls: dict[str, Hall],
-    departments: dict[str, Department],
-    *,
-    by: User | None,
-    now: datetime,
-) -> tuple[int, int]:
-    errors = {
-        spec.code: found
-        for spec in city.items
-        if (
-            found := item_limit_errors(
-                legal_limit=spec.legal_limit, promised_limit=spec.promised_limit, case_kind=spec.case_kind
-            )
-            | step_sum_errors(
-                promised_limit=spec.promised_limit, step_limits=[s.limit_days for s in spec.steps]
-            )
-        )
-    }
-    if errors:
-        raise DemoError(f"demo items break catalogue rules: {errors}")
-    items = ServiceItem.objects.bulk_create(
-        ServiceItem(
-            code=s.code,
-            version=1,
-            status=ItemStatus.PUBLISHED,
-            published_at=now,
-            published_by=by,
-            name=s.name,
-            pinyin_initials=pinyin_initials(s.name),
-            item_type=s.item_type,
-            is_approval=s.is_approval,
-            department=departments[s.department_code],
-            legal_limit=s.legal_limit,
-            promised_limit=s.promised_limit,
-            case_kind=s.case_kind,
-            legal_basis=s.legal_basis,
-            conditions=s.conditions,
-            fees=s.fees,
-            online=s.online,
-            contact_phone=s.contact_phone,
-            created_at=now,
-            created_by=by,
-        )
-        for s in city.items
-    )
-    pairs = list(zip(items, city.items, strict=True))
-    materials = Material.objects.bulk_create(
-        Material(
-            item=item,
-            position=n,
-            name=m.name,
-            originals=m.originals,
-            copies=m.copies,
-            required=m.required,
-            notes=m.notes,
-        )
-        for item, spec in pairs
-        for n, m in enumerate(spec.materials, start=1)
-    )
-    steps = ProcessStep.objects.bulk_create(
-        ProcessStep(item=item, position=n, name=step.name, limit_days=step.limit_days)
-        for item, spec in pairs
-        for n, step in enumerate(spec.steps, start=1)
-    )
-    through = ServiceItem.halls.through
-    through.objects.bulk_create(
-        through(serviceitem_id=item.pk, hall_id=halls[code].pk)
-        for item, spec in pairs
-        for code in spec.hall_codes
-    )
-    return len(materials), len(steps)
+    ]

@@ -1,40 +1,33 @@
 """The three fast lanes of the demo city (the seed's 三条快车道), built from items of the demo catalogue
 and published as version 1. Called by the demo city's loader (`govhall.demo.city`), in its transaction.
 
-Items are looked up by name (codes renumber when items.yaml gains a line). Each lane gets its unified
-form, each item its field mapping, and the lane's set of materials is built from the items' lists.
+Items are referred to by name (codes renumber when items.yaml gains a line) and turned into codes from the
+city's data. Each lane gets its unified form, each item its field mapping; the lanes' services create the
+draft, build its set of materials from the items' lists and publish it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from govhall.catalog.models import Department, ItemStatus, ServiceItem
-from govhall.lanes.models import FormField, JoinRule, Lane, Stage, StageItem
-from govhall.lanes.services import publish_lane, share_materials
+from govhall.demo.city_data import demo_city
+from govhall.lanes.models import JoinRule, Lane
+from govhall.lanes.services import (
+    FieldSpec,
+    LaneSpec,
+    StageItemSpec,
+    StageSpec,
+    create_lane,
+    publish_lane,
+    share_materials,
+)
 
 PHONE = r"1\d{10}|0\d{2,3}-?\d{7,8}"
 PHONE_MESSAGE = "请填写11位手机号码或带区号的固定电话"
 
-
-@dataclass(frozen=True)
-class F:
-    """A unified-form field: key, label, type, then the options."""
-
-    key: str
-    label: str
-    field_type: str = "text"
-    required: bool = True
-    help_text: str = ""
-    choices: tuple[str, ...] = ()
-    min_length: int | None = None
-    max_length: int | None = None
-    min_value: int | None = None
-    max_value: int | None = None
-    pattern: str = ""
-    pattern_message: str = ""
-    binds: str = ""
+F = FieldSpec  # a unified-form field: key, label, type, then the options
 
 
 @dataclass(frozen=True)
@@ -353,67 +346,43 @@ DEMO_LANES: tuple[L, ...] = (
 )
 
 
-def _item(name: str) -> ServiceItem:
-    return ServiceItem.objects.select_related("department").get(name=name, status=ItemStatus.PUBLISHED)
+def lane_spec(spec: L, codes: dict[str, str]) -> LaneSpec:
+    """The lanes' spec of a demo lane; `codes` gives the item code of each item name."""
+    return LaneSpec(
+        code=spec.code,
+        name=spec.name,
+        lead_department_code=spec.lead,
+        description=spec.description,
+        form_fields=spec.fields,
+        stages=tuple(
+            StageSpec(
+                name=s.name,
+                lead_department_code=s.lead,
+                items=tuple(StageItemSpec(codes[i.name], i.fields, i.in_join) for i in s.items),
+                join_rule=s.join_rule,
+                limit_days=s.limit_days,
+            )
+            for s in spec.stages
+        ),
+    )
 
 
-def _department(code: str) -> Department:
-    department = Department.objects.filter(code=code).first()
-    if department is None:
-        raise LookupError(f"demo lanes: no department {code}")
-    return department
+def item_codes() -> dict[str, str]:
+    """The code of each item name the demo lanes use, from the city's data."""
+    wanted = {i.name for lane in DEMO_LANES for s in lane.stages for i in s.items}
+    found = Counter(i.name for i in demo_city().items if i.name in wanted)
+    unclear = sorted(name for name in wanted if found[name] != 1)
+    if unclear:
+        raise LookupError(f"demo lanes: no single demo item named {', '.join(unclear)}")
+    return {i.name: i.code for i in demo_city().items if i.name in wanted}
 
 
 def load_demo_lanes(*, now: datetime, by=None) -> list[Lane]:
     """Create and publish the three demo lanes (call inside the demo loader's transaction)."""
+    codes = item_codes()
     lanes = []
     for spec in DEMO_LANES:
-        lane = Lane.objects.create(
-            code=spec.code,
-            name=spec.name,
-            description=spec.description,
-            lead_department=_department(spec.lead),
-            created_at=now,
-        )
-        FormField.objects.bulk_create(
-            FormField(
-                lane=lane,
-                position=position,
-                key=f.key,
-                label=f.label,
-                field_type=f.field_type,
-                required=f.required,
-                help_text=f.help_text,
-                choices=list(f.choices),
-                min_length=f.min_length,
-                max_length=f.max_length,
-                min_value=f.min_value,
-                max_value=f.max_value,
-                pattern=f.pattern,
-                pattern_message=f.pattern_message,
-                binds=f.binds,
-            )
-            for position, f in enumerate(spec.fields, start=1)
-        )
-        for position, s in enumerate(spec.stages, start=1):
-            stage = Stage.objects.create(
-                lane=lane,
-                position=position,
-                name=s.name,
-                lead_department=_department(s.lead),
-                join_rule=s.join_rule,
-                limit_days=s.limit_days,
-            )
-            StageItem.objects.bulk_create(
-                StageItem(
-                    stage=stage,
-                    position=i,
-                    item=_item(line.name),
-                    in_join=line.in_join,
-                    field_map=line.fields,
-                )
-                for i, line in enumerate(s.items, start=1)
-            )
+        lane = create_lane(lane_spec(spec, codes), by=by, now=now)
         share_materials(lane)
         lanes.append(publish_lane(lane, by=by, now=now))
     return lanes

@@ -1,7 +1,8 @@
 """The demo city 泉山市 as plain data: departments, halls, windows and the 269 service items.
 
-The hand-written YAML files in `data/` are expanded here into specs (no database access), so the loader in
-`govhall.demo.city` only writes rows. Expanding is deterministic: same files, same catalogue.
+The hand-written YAML files in `data/` are expanded here into the catalogue's specs (`govhall.catalog.specs`;
+no database access), which the loader in `govhall.demo.city` hands to `govhall.catalog.loading`.
+Expanding is deterministic: same files, same catalogue.
 See docs/demo-city.md for the numbers and the code shapes.
 """
 
@@ -14,9 +15,8 @@ from pathlib import Path
 import yaml
 
 from govhall.catalog.models import CaseKind, HallLevel, ItemType
+from govhall.catalog.specs import DepartmentSpec, HallSpec, ItemSpec, WindowSpec
 from govhall.demo.city_data.expand import (
-    MaterialSpec,
-    StepSpec,
     conditions_for,
     legal_basis,
     materials_for,
@@ -36,58 +36,6 @@ TYPE_CODES: dict[str, ItemType] = {
     "GG": ItemType.PUBLIC_SERVICE,
 }
 FLAGS = set("OTVPBSN")
-
-
-@dataclass(frozen=True)
-class DepartmentSpec:
-    code: str
-    name: str
-    short_name: str
-    phone: str
-    is_resident: bool
-    sort_order: int
-    windows: int
-
-
-@dataclass(frozen=True)
-class HallSpec:
-    code: str
-    name: str
-    level: HallLevel
-    parent_code: str | None
-    department_code: str | None
-    address: str
-    opening_hours: str
-    phone: str
-    region_code: str
-
-
-@dataclass(frozen=True)
-class WindowSpec:
-    hall_code: str
-    number: str
-    name: str
-    department_codes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    code: str
-    name: str
-    item_type: ItemType
-    is_approval: bool
-    department_code: str
-    legal_limit: int
-    promised_limit: int
-    case_kind: CaseKind
-    legal_basis: str
-    conditions: str
-    fees: str
-    online: bool
-    contact_phone: str
-    hall_codes: tuple[str, ...]
-    materials: tuple[MaterialSpec, ...]
-    steps: tuple[StepSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -117,8 +65,10 @@ def demo_city() -> City:
     centre_code = centre["code"]
 
     departments: list[DepartmentSpec] = []
+    window_counts: dict[str, int] = {}
     for order, (code, name, short, ext, windows) in enumerate(city["resident_departments"], start=1):
-        departments.append(DepartmentSpec(code, name, short, f"0531-83312{ext}", True, order * 10, windows))
+        departments.append(DepartmentSpec(code, name, short, f"0531-83312{ext}", True, order * 10))
+        window_counts[code] = windows
     halls = [
         HallSpec(
             centre_code,
@@ -137,7 +87,8 @@ def demo_city() -> City:
     for n, (code, name, short, hall, address, phone, windows) in enumerate(
         city["sub_hall_departments"], start=1
     ):
-        departments.append(DepartmentSpec(code, name, short, phone, False, 1000 + n * 10, windows))
+        departments.append(DepartmentSpec(code, name, short, phone, False, 1000 + n * 10))
+        window_counts[code] = windows
         sub_hall_of[code] = f"{division}-F{n:02d}"
         halls.append(
             HallSpec(
@@ -198,7 +149,9 @@ def demo_city() -> City:
         township_codes,
         point_codes,
     )
-    windows = _windows(city, departments, items, centre_code, sub_hall_of, township_codes, point_codes)
+    windows = _windows(
+        city, departments, window_counts, items, centre_code, sub_hall_of, township_codes, point_codes
+    )
     return City(
         division,
         tuple(departments),
@@ -264,6 +217,7 @@ def _items(
 def _windows(
     city: dict,
     departments: list[DepartmentSpec],
+    window_counts: dict[str, int],
     items: list[ItemSpec],
     centre_code: str,
     sub_hall_of: dict[str, str],
@@ -282,15 +236,17 @@ def _windows(
         if dept.code not in zone_of:
             raise ValueError(f"city.yaml: department {dept.code} has no zone in the centre")
         zone = zone_of[dept.code]
-        for i in range(1, dept.windows + 1):
-            label = f"{dept.short_name}窗口" + (f"{i}" if dept.windows > 1 else "")
+        count = window_counts[dept.code]
+        for i in range(1, count + 1):
+            label = f"{dept.short_name}窗口" + (f"{i}" if count > 1 else "")
             windows.append(WindowSpec(centre_code, f"{zone}{next_number[zone]:02d}", label, (dept.code,)))
             next_number[zone] += 1
     for dept in departments:
         if dept.is_resident:
             continue
-        for i in range(1, dept.windows + 1):
-            label = "咨询及出件窗口" if i == dept.windows else f"{dept.short_name}综合受理窗口{i}"
+        count = window_counts[dept.code]
+        for i in range(1, count + 1):
+            label = "咨询及出件窗口" if i == count else f"{dept.short_name}综合受理窗口{i}"
             windows.append(WindowSpec(sub_hall_of[dept.code], f"{i:02d}", label, (dept.code,)))
     township_depts = tuple(sorted({i.department_code for i in items if township_codes[0] in i.hall_codes}))
     point_depts = tuple(

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from govhall.catalog.specs import MaterialSpec, StepSpec
 
 CN_DIGITS = "零一二三四五六七八九"
-
-
-@dataclass(frozen=True)
-class MaterialSpec:
-    name: str
-    originals: int
-    copies: int
-    required: bool
-    notes: str
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    name: str
-    limit_days: int
 
 
 def chinese_number(n: int) -> str:

@@ -27,6 +27,7 @@ from govhall.demo.city import (
     DEMO_ACCOUNTS,
     DEMO_HASH_ITERATIONS,
     DemoAlreadyLoaded,
+    DemoError,
     DemoModeOff,
     load_demo_city,
 )
@@ -198,6 +199,25 @@ def test_loading_twice_is_refused_and_changes_nothing():
         load_demo_city(now=NOW)
     assert ServiceItem.objects.count() == 269
     assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+def test_taken_usernames_are_refused_by_name_and_nothing_is_loaded():
+    User.objects.create(username="clerk")
+    User.objects.create(username="admin")
+    with pytest.raises(DemoError, match=r"usernames already exist, .*: admin, clerk\. Rename or delete"):
+        load_demo_city(now=NOW)
+    assert not Hall.objects.exists()
+    assert User.objects.count() == 2
+
+
+def test_a_catalogue_using_a_demo_code_is_refused_and_nothing_is_loaded():
+    Department.objects.create(code="GSJ", name="另一个工商局")
+    with pytest.raises(DemoError, match=r"could not be loaded into this database: (?s:.)*GSJ") as refused:
+        load_demo_city(now=NOW)
+    assert not isinstance(refused.value, DemoAlreadyLoaded)
+    assert Department.objects.count() == 1
+    assert not Hall.objects.exists()
+    assert not User.objects.exists()
 
 
 @override_settings(DEMO_MODE=False)
