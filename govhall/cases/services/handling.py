@@ -27,6 +27,7 @@ from govhall.cases.models import (
 )
 from govhall.cases.services.common import (
     Recorder,
+    begin_step,
     local_date,
     lock_case,
     not_allowed,
@@ -34,6 +35,7 @@ from govhall.cases.services.common import (
     require_text,
     shift_active_step,
     start_step,
+    step_started,
 )
 from govhall.cases.states import (
     Action,
@@ -92,7 +94,10 @@ def _lock_step(step: Step | int, expected_version: int | None) -> tuple[Case, St
     return case, found, steps
 
 
-def _finish_step(step: Step, *, outcome: str, comment: str, rec: Recorder) -> None:
+FINISH_FIELDS = ["state", "finished_at", "finished_by", "outcome", "comment"]
+
+
+def _finish_step(step: Step, *, outcome: str, comment: str, rec: Recorder, save: bool = True) -> None:
     step.state = step_transition(
         step, StepAction.APPROVE if outcome == StepOutcome.APPROVE else StepAction.RETURN
     )
@@ -100,7 +105,16 @@ def _finish_step(step: Step, *, outcome: str, comment: str, rec: Recorder) -> No
     step.finished_by = rec.by
     step.outcome = outcome
     step.comment = comment
-    step.save(update_fields=["state", "finished_at", "finished_by", "outcome", "comment"])
+    if save:
+        step.save(update_fields=FINISH_FIELDS)
+
+
+def _step_completed(step: Step, rec: Recorder) -> None:
+    rec.record(
+        EventKind.STEP_COMPLETED,
+        reason=step.comment,
+        data={"step": step.pk, "position": step.position, "outcome": StepOutcome.APPROVE},
+    )
 
 
 @transaction.atomic
@@ -128,11 +142,7 @@ def complete_step(
         raise not_allowed(case, "complete_step")
     rec = Recorder(case, by=by, now=now, source=source)
     _finish_step(step, outcome=StepOutcome.APPROVE, comment=(comment or "").strip(), rec=rec)
-    rec.record(
-        EventKind.STEP_COMPLETED,
-        reason=step.comment,
-        data={"step": step.pk, "position": step.position, "outcome": StepOutcome.APPROVE},
-    )
+    _step_completed(step, rec)
     following = next(
         (
             s
@@ -203,12 +213,20 @@ def conclude_case(
                 ]
             }
         )
+    rec = Recorder(case, by=by, now=now, source=source)
+    _record_conclusion(case, rec, new_state=new_state, decision=decision, text=text)
+    return rec.finish(*CONCLUSION_FIELDS)
+
+
+CONCLUSION_FIELDS = ("state", "decision", "decision_text", "concluded_at")
+
+
+def _record_conclusion(case: Case, rec: Recorder, *, new_state: str, decision: str, text: str) -> None:
     old = case.state
     case.state = new_state
     case.decision = decision
     case.decision_text = text
-    case.concluded_at = now
-    rec = Recorder(case, by=by, now=now, source=source)
+    case.concluded_at = rec.now
     rec.record(
         EventKind.CONCLUDED,
         from_state=old,
@@ -216,11 +234,53 @@ def conclude_case(
         reason=text,
         data={
             "decision": decision,
-            "date": local_date(now).isoformat(),
-            "on_time": case.promised_due is None or local_date(now) <= case.promised_due,
+            "date": local_date(rec.now).isoformat(),
+            "on_time": case.promised_due is None or local_date(rec.now) <= case.promised_due,
         },
     )
-    return rec.finish("state", "decision", "decision_text", "concluded_at")
+
+
+@transaction.atomic
+def conclude_on_the_spot(
+    case: Case,
+    *,
+    decision: str = Decision.APPROVED,
+    text: str,
+    comment: str = "",
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "",
+) -> Case:
+    """即办件当场办结: approve every step still open, in order, then conclude, in one call.
+
+    The steps, events, clock and roll-ups are those of complete_step for each open step followed by
+    conclude_case at the same moment (the same checks too: each step by its department, the conclusion by
+    the item's), but the case is locked, read and written once, so its version goes up by one. For an
+    immediate case (即办件) decided at the window while the applicant waits."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": [_("The decision is approved or denied.")]})
+    text = require_text(text, "text", _("The decision text is required."))
+    case = lock_case(case, expected_version)
+    steps = _LOCKED_STEPS.all(case.pk, using=router.db_for_write(Step))
+    if case.state != CaseState.ACCEPTED:
+        raise not_allowed(case, "conclude_on_the_spot")
+    open_steps = [s for s in steps if s.state != StepState.DONE]
+    for step in open_steps:
+        perms.require(by, perms.HANDLE_STEP, case, step=step)
+    perms.require(by, perms.CONCLUDE, case)
+    new_state = transition(case, Action.CONCLUDE)
+    rec = Recorder(case, by=by, now=now, source=source)
+    comment = (comment or "").strip()
+    for step in open_steps:
+        fields = [] if step.state == StepState.ACTIVE else begin_step(step, rec)
+        if fields:
+            step_started(step, rec)
+        _finish_step(step, outcome=StepOutcome.APPROVE, comment=comment, rec=rec, save=False)
+        step.save(update_fields=list(dict.fromkeys([*fields, *FINISH_FIELDS])))
+        _step_completed(step, rec)
+    _record_conclusion(case, rec, new_state=new_state, decision=decision, text=text)
+    return rec.finish(*CONCLUSION_FIELDS)
 
 
 @transaction.atomic
