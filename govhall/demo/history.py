@@ -71,7 +71,7 @@ class Cast:
     heads: dict[int, User]
 
 
-def _cast(halls: list[Hall], departments: list[Department]) -> Cast:
+def cast_for(halls: list[Hall], departments: list[Department]) -> Cast:
     """A clerk per hall and a head per department, made once (usernames hist-…, unusable passwords)."""
     clerks, heads = {}, {}
     for hall in halls:
@@ -91,7 +91,7 @@ def _cast(halls: list[Hall], departments: list[Department]) -> Cast:
     return Cast(clerks=clerks, heads=heads)
 
 
-def _person(rng: random.Random) -> dict:
+def person(rng: random.Random) -> dict:
     born = f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
     first17 = f"370181{born}{rng.randint(100, 999)}"
     return {
@@ -102,7 +102,7 @@ def _person(rng: random.Random) -> dict:
     }
 
 
-def _contact(rng: random.Random, name: str) -> dict:
+def contact_for(rng: random.Random, name: str) -> dict:
     return {"name": name, "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}", "address": ""}
 
 
@@ -133,7 +133,7 @@ def plan_history(
     halls = {h.pk: h for h in Hall.objects.order_by("pk")}
     centre = next(h for h in halls.values() if h.level == HallLevel.CENTRE)
     departments = list(Department.objects.order_by("pk"))
-    cast = _cast(list(halls.values()), departments)
+    cast = cast_for(list(halls.values()), departments)
     days = workdays_in(first, last)
     moments: list[tuple[datetime, str]] = []
     for kind, n in expected(scale).items():
@@ -143,8 +143,8 @@ def plan_history(
     moments.sort(key=lambda p: (p[0], p[1]))
     plan = []
     for now, kind in moments:
-        applicant = _person(rng)
-        one = Planned(now=now, kind=kind, applicant=applicant, contact=_contact(rng, applicant["name"]))
+        applicant = person(rng)
+        one = Planned(now=now, kind=kind, applicant=applicant, contact=contact_for(rng, applicant["name"]))
         if kind == CaseKind.CONSULTATION:
             one.department, one.hall = rng.choice(departments), centre
         else:
@@ -192,15 +192,36 @@ def generate_history(
 
 def _run(plan: list[Planned], cast: Cast, last: date, advanced: Callable[[int], object]) -> None:
     zone = ZoneInfo(settings.TIME_ZONE)
-    for start in range(0, len(plan), BATCH):
-        batch = plan[start : start + BATCH]
+    run_batches(
+        plan,
+        receive=lambda one: receive_planned(one, cast),
+        work=lambda one, case, steps: work_planned(one, case, steps, cast, last, zone),
+        advanced=advanced,
+    )
+
+
+def run_batches(
+    plan: list,
+    *,
+    receive: Callable[[object], object],
+    work: Callable[[object, object, list[Step]], object],
+    advanced: Callable[[int], object],
+    size: int = BATCH,
+) -> None:
+    """The plan in batches of `size`, each one transaction: first every receipt of the batch in the plan's
+    order (`receive(one)` returns the case, or None when there is nothing more to do), then the received
+    cases' steps read in one query, then `work(one, case, steps)` for each. `advanced(n)` after each batch
+    with the number of plan entries done. The living demo city (govhall.demo.living) runs its own plans
+    through it."""
+    for start in range(0, len(plan), size):
+        batch = plan[start : start + size]
         with transaction.atomic():
-            received = [(one, _receive(one, cast)) for one in batch]
-            steps = _steps_of([case.pk for _one, case in received if case is not None])
+            received = [(one, receive(one)) for one in batch]
+            steps = steps_of([case.pk for _one, case in received if case is not None])
             for one, case in received:
                 if case is not None:
-                    _work(one, case, steps.get(case.pk, []), cast, last, zone)
-        advanced(min(start + BATCH, len(plan)))
+                    work(one, case, steps.get(case.pk, []))
+        advanced(min(start + size, len(plan)))
 
 
 def partition_by_hall(plan: list[Planned], workers: int) -> list[list[Planned]]:
@@ -269,7 +290,7 @@ def _run_parallel(plan, cast, last, workers, progress) -> None:
         progress(len(plan), len(plan))
 
 
-def _receive(one: Planned, cast: Cast):
+def receive_planned(one: Planned, cast: Cast, *, window=None):
     """The window's part: a consultation answered on the spot (None), or a case received and accepted."""
     if one.kind == CaseKind.CONSULTATION:
         services.record_consultation(
@@ -288,7 +309,7 @@ def _receive(one: Planned, cast: Cast):
         contact=one.contact,
         materials=[m.pk for m in published.materials(one.item) if m.required],
         hall=one.hall,
-        window=None,
+        window=window,
         by=cast.clerks[one.hall.pk],
         now=one.now,
         decision="accept",
@@ -296,7 +317,7 @@ def _receive(one: Planned, cast: Cast):
     )
 
 
-def _steps_of(case_ids: list[int]) -> dict[int, list[Step]]:
+def steps_of(case_ids: list[int]) -> dict[int, list[Step]]:
     """The steps of the batch's cases (ids only: complete_step locks and reads them itself)."""
     out: dict[int, list[Step]] = {}
     rows = Step.objects.filter(case_id__in=case_ids).order_by("case_id", "position")
@@ -305,8 +326,9 @@ def _steps_of(case_ids: list[int]) -> dict[int, list[Step]]:
     return out
 
 
-def _work(one: Planned, case, steps: list[Step], cast: Cast, last: date, zone) -> None:
-    """The department's part: every step approved, then the conclusion, all within the promised limit."""
+def work_planned(one: Planned, case, steps: list[Step], cast: Cast, last: date, zone) -> datetime:
+    """The department's part: every step approved, then the conclusion, all within the promised limit.
+    Returns the moment of the conclusion."""
     now = one.now
     if one.kind == CaseKind.IMMEDIATE:
         when = [now + timedelta(minutes=2 + i) for i in range(len(steps) + 1)]
@@ -330,6 +352,7 @@ def _work(one: Planned, case, steps: list[Step], cast: Cast, last: date, zone) -
     # conclude_case locks and reads the case itself: the version in hand is not checked without
     # expected_version, so the case returned at receipt will do.
     services.conclude_case(case, decision="approved", text="准予许可。", by=head, now=when[-1])
+    return when[-1]
 
 
 def default_workers() -> int:
@@ -338,6 +361,27 @@ def default_workers() -> int:
     import os
 
     return 2 if connection.vendor == "postgresql" and (os.cpu_count() or 1) >= 2 else 1
+
+
+def progress_bar(out, *, tty: bool, unit: str = "cases", every: int = 2000) -> Callable[[int, int], None]:
+    """progress(done, total) writing a bar to `out` (a command's stdout): redrawn in place on a terminal,
+    otherwise a line at each multiple of `every` reached in steps of a batch, and at the end."""
+    import time as clock
+
+    started = clock.perf_counter()
+
+    def bar(done: int, total: int) -> None:
+        width = 40
+        filled = width * done // max(total, 1)
+        rate = done / max(clock.perf_counter() - started, 1e-9)
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {unit}, {rate:.0f}/s"
+        if tty:
+            out.write("\r" + line, ending="")
+            out.flush()
+        elif done == total or done % every < BATCH:
+            out.write(line)
+
+    return bar
 
 
 def run_command(command, *, scale: float, with_accounts: bool) -> None:
@@ -357,17 +401,7 @@ def run_command(command, *, scale: float, with_accounts: bool) -> None:
         out.write("demo city loaded")
     started = clock.perf_counter()
     tty = sys.stdout.isatty()
-
-    def bar(done: int, total: int) -> None:
-        width = 40
-        filled = width * done // max(total, 1)
-        rate = done / max(clock.perf_counter() - started, 1e-9)
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} cases, {rate:.0f}/s"
-        if tty:
-            out.write("\r" + line, ending="")
-            out.flush()
-        elif done == total or done % 2000 < 200:
-            out.write(line)
+    bar = progress_bar(out, tty=tty)
 
     # With DEBUG on (development) Django would keep and format each of the ~1.2 million statements of a
     # full run for connection.queries: about a tenth of the run's CPU, for a log nobody reads here.
