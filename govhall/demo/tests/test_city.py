@@ -243,7 +243,7 @@ def run(*args: str) -> str:
 
 
 def test_command_prints_the_counts_and_the_accounts():
-    out = run()
+    out = run("--empty")  # the city without its cases (the living city: test_living.py)
     assert "269 (196 approval, 73 non-approval)" in out
     assert "legal 4802 → promised 2518 working days (−47.6 %)" in out
     assert "35 resident" in out
@@ -252,14 +252,14 @@ def test_command_prints_the_counts_and_the_accounts():
 
 
 def test_command_once_does_nothing_when_loaded():
-    run("--once")
+    run("--once", "--empty")
     assert run("--once").strip() == "demo city already loaded"
     assert Hall.objects.filter(level=HallLevel.CENTRE).count() == 1
     assert ServiceItem.objects.count() == 269
 
 
 def test_command_without_once_refuses_a_second_load():
-    run()
+    run("--empty")
     with pytest.raises(CommandError, match="demo city already loaded"):
         run()
     assert ServiceItem.objects.count() == 269

@@ -1,0 +1,109 @@
+"""Loading the living city for a module of tests: the services commit (their after-commit hooks, the
+supervision flags, run as in `make run`), so the database is dropped and migrated again before each
+load and after the module (case events are append-only: a flush cannot remove them on SQLite). Each load
+collects everything the tests check, so the tests only read dictionaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Max
+from django.test import Client
+from django.utils import timezone
+
+from govhall.cases import services
+from govhall.cases.models import Case, CaseEvent
+from govhall.core.models import User
+from govhall.demo.living import MONTHS, SEED, figures
+from govhall.demo.living.clock import months_back
+from govhall.demo.rebuild import drop_and_migrate
+from govhall.lanes.models import LaneEvent
+from govhall.stats import rollup
+from govhall.supervision import queries as board
+from govhall.supervision.models import Alert, CardEvent, Notification, OrderEvent
+from govhall.workdays import calendar as workdays
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZONE)
+
+
+def fresh_load(now: datetime, *, seed: int = SEED, scale: float | None = None) -> dict:
+    """An empty migrated database and `govhall demo --now … --seed …` as `make run` runs it (the city, its
+    accounts, the living city); the figures and what the tests check."""
+    drop_and_migrate(check=False)
+    options = ["--now", now.isoformat(), "--seed", str(seed)]
+    if scale is not None:
+        options += ["--scale", str(scale)]
+    out = StringIO()
+    call_command("demo", *options, stdout=out)
+    result = figures.summary(now=now, first=months_back(timezone.localdate(now), MONTHS))
+    result["first"] = months_back(timezone.localdate(now), MONTHS)
+    result["output"] = out.getvalue()
+    result["check"] = rollup.check()
+    with transaction.atomic():
+        # What the periodic case sweeps would do at `now`: nothing, if the demo left nothing undone.
+        result["left_to_sweep"] = {
+            "converted": services.convert_unfinished_immediate(now=now),
+            "deemed": services.deem_overdue_receipts(now=now),
+        }
+        transaction.set_rollback(True)
+    # The last action (case, lane, card, order events) and the last reminder (the sweep at now sends some).
+    result["latest"] = _latest(
+        CaseEvent.objects.aggregate(m=Max("at"))["m"],
+        LaneEvent.objects.aggregate(m=Max("at"))["m"],
+        CardEvent.objects.exclude(by=None).aggregate(m=Max("at"))["m"],
+        OrderEvent.objects.exclude(by=None).aggregate(m=Max("at"))["m"],
+    )
+    result["latest_reminder"] = _latest(
+        Alert.objects.aggregate(m=Max("at"))["m"], Notification.objects.aggregate(m=Max("created_at"))["m"]
+    )
+    worked = CaseEvent.objects.exclude(by=None).values_list("at", flat=True)
+    result["days_worked_off"] = sorted(d for d in _days(worked) if not workdays.is_workday(d))
+    supervisor = User.objects.get(username="supervisor")
+    rows = board.board_counts(board.visible_steps(supervisor), now, by="department")
+    result["board"] = board.totals(rows)
+    result["fingerprint"] = list(
+        Case.objects.order_by("pk").values_list(
+            "number", "kind", "state", "item__code", "received_at", "promised_due", "version"
+        )
+    )
+    result["pages"] = _pages()
+    return result
+
+
+def _latest(*moments):
+    return max(m for m in moments if m is not None)
+
+
+def _days(moments) -> set:
+    return {timezone.localdate(m) for m in moments}
+
+
+# The first page of each role and what it must show (a marker of the work on it).
+PAGES = {
+    "clerk": "/cases/",
+    "agency": "/cases/",
+    "handler": "/cases/queue/",
+    "head": "/cases/extensions/",
+    "supervisor": "/supervision/",
+    "leader": "/stats/",
+}
+
+
+def _pages() -> dict:
+    """Status and size of each role's first page (signed in through the test client)."""
+    out = {}
+    for username, url in PAGES.items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        home = client.get("/")
+        page = client.get(url)
+        out[username] = {"home": home.status_code, "status": page.status_code, "body": page.content.decode()}
+    return out
