@@ -10,4 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Connects the calendar_revised receiver (due dates counted again after a calendar change) in every
         # process, not only in the task consumer.
-        from govhall.cases import tasks  # noqa: F401
+        from govhall.cases import (
+            tasks,  # noqa: F401
+            worklist,  # noqa: F401  (the tiles on the first page)
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import (
     ApplicantKind,
+    CaseKind,
     CaseState,
     Decision,
     DeliveryMethod,
@@ -41,6 +42,9 @@ class SearchForm(forms.Form):
     item = forms.CharField(label=_("Item code"), required=False)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *CaseState.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *CaseKind.choices]
     )
     date_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Received until"), required=False, widget=DATE_INPUT)

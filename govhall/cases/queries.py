@@ -70,6 +70,7 @@ def find_cases(
     q: str = "",
     item=None,
     state: str | None = None,
+    kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[Case]:
@@ -83,6 +84,8 @@ def find_cases(
         cases = cases.filter(item__code=code) if code else cases.filter(item_id=item)
     if state:
         cases = cases.filter(state=state)
+    if kind:
+        cases = cases.filter(kind=kind)
     if date_from:
         cases = cases.filter(received_on__gte=date_from)
     if date_to:

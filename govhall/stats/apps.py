@@ -8,4 +8,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from govhall.stats import receivers  # noqa: F401  (connects to cases' case_recorded)
+        from govhall.stats import (
+            receivers,  # noqa: F401  (connects to cases' case_recorded)
+            worklist,  # noqa: F401  (the tiles on the first page)
+        )
