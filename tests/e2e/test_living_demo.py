@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import Page, expect
 
 from govhall.demo.city import DEMO_ACCOUNTS
@@ -30,12 +31,17 @@ WORK = {
 @pytest.fixture
 def living_city(transactional_db):
     """The demo exactly as `make run` loads it (the real clock); the tables are dropped afterwards (case
-    events are append-only, so the usual flush cannot remove them)."""
+    events are append-only, so the usual flush cannot remove them).
+
+    The browser fixtures run the test in another context, where Django opens a connection of its own;
+    pytest-django closes only its own, and on PostgreSQL the one left open kept the test database from
+    being dropped at the end of the run. So this context's connections are closed here."""
     try:
         call_command("demo", "--once", verbosity=0)
         yield {account.username: account for account in DEMO_ACCOUNTS}
     finally:
         drop_and_migrate(check=False)
+        connections.close_all()
 
 
 def count(page: Page, key: str) -> int:
@@ -43,7 +49,7 @@ def count(page: Page, key: str) -> int:
     return int(re.sub(r"\D", "", text) or 0)
 
 
-def test_every_role_finds_work_on_its_first_page(page: Page, site, living_city):
+def test_every_role_finds_work_on_its_first_page(living_city, page: Page, site):
     for username, account in living_city.items():
         site.login(username, account.password)
         expect(page.locator("h1")).to_contain_text("欢迎您")

@@ -10,7 +10,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Max
 from django.test import Client
 from django.utils import timezone
@@ -28,6 +28,14 @@ from govhall.supervision.models import Alert, CardEvent, Notification, OrderEven
 from govhall.workdays import calendar as workdays
 
 ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def wipe() -> None:
+    """Drop and migrate again after a module's loads, then close this process's connections: a connection
+    left open here outlived the test run on PostgreSQL (idle after the migrations' last query) and kept
+    pytest-django from dropping the test database at the end ("being accessed by other users")."""
+    drop_and_migrate(check=False)
+    connections.close_all()
 
 
 def at(text: str) -> datetime:

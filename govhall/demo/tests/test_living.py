@@ -14,8 +14,7 @@ from django.core.management import call_command
 
 from govhall.demo.history import expected
 from govhall.demo.living.recent import SCALE
-from govhall.demo.rebuild import drop_and_migrate
-from govhall.demo.tests.living import at, fresh_load
+from govhall.demo.tests.living import at, fresh_load, wipe
 
 THURSDAY = at("2026-12-03T15:00")
 
@@ -26,7 +25,7 @@ def city(django_db_setup, django_db_blocker) -> dict:
         try:
             yield fresh_load(THURSDAY)
         finally:
-            drop_and_migrate(check=False)
+            wipe()
 
 
 def test_three_months_in_the_seeds_proportions(city):

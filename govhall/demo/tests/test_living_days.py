@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from govhall.demo.rebuild import drop_and_migrate
-from govhall.demo.tests.living import at, fresh_load
+from govhall.demo.tests.living import at, fresh_load, wipe
 from govhall.supervision import lights
 
 SCALE = 0.01
@@ -31,7 +30,7 @@ def loads(django_db_setup, django_db_blocker) -> dict:
             out["again"] = fresh_load(DAYS["national-day-sunday"], scale=SCALE)
             yield out
         finally:
-            drop_and_migrate(check=False)
+            wipe()
 
 
 @pytest.fixture(params=sorted(DAYS))
