@@ -26,13 +26,16 @@ def supervision_tiles(user, now: datetime) -> list[Tile]:
     is_head = user.role == Role.DEPT_HEAD and bool(user.department_id)
     if not (queries.sees_all(user) or is_head):
         return []
-    counts = queries.totals(queries.board_counts(queries.visible_steps(user), now, by="department"))
+    # One total over the steps the user watches (no grouping, no department names: the board does that).
+    counts = lights.counts(queries.visible_steps(user), now, by=None)
     tiles = [
-        Tile("red", _("Overdue steps"), counts.red, _url("supervision:steps", light=lights.RED), "red"),
+        Tile(
+            "red", _("Overdue steps"), counts[lights.RED], _url("supervision:steps", light=lights.RED), "red"
+        ),
         Tile(
             "yellow",
             _("Steps due soon"),
-            counts.yellow,
+            counts[lights.YELLOW],
             _url("supervision:steps", light=lights.YELLOW),
             "yellow",
         ),
