@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "govhall.supervision",
     "govhall.lanes",
     "govhall.stats",
+    # The online service hall, above cases and lanes.
+    "govhall.portal",
     # The demo city and its generated history, above every other app (no app imports it).
     "govhall.demo",
 ]

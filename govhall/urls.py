@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("govhall.lanes.api_urls")),
     path("", include("govhall.supervision.api_urls")),
     path("", include("govhall.stats.api_urls")),
+    path("portal/", include("govhall.portal.api_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("lanes/", include("govhall.lanes.urls")),
     path("supervision/", include("govhall.supervision.urls")),
     path("stats/", include("govhall.stats.urls")),
+    path("portal/", include("govhall.portal.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
