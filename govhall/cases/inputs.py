@@ -28,12 +28,14 @@ class Contact:
 
 @dataclass(frozen=True)
 class MaterialIn:
-    """A catalogue material handed in: `material` is the catalogue Material id."""
+    """A catalogue material handed in: `material` is the catalogue Material id. `licence` (an electronic
+    licence id of the applicant) stands in for the document where the material accepts one (免提交)."""
 
     material: int
     originals: int = 0
     copies: int = 0
     note: str = ""
+    licence: int | None = None
 
 
 def coerce(cls: type[T], value: Any) -> T:

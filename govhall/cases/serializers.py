@@ -172,6 +172,7 @@ class CaseMaterialSerializer(serializers.ModelSerializer):
             "requested",
             "received_at",
             "note",
+            "licence",
         ]
         read_only_fields = fields
 
@@ -410,6 +411,12 @@ class MaterialInSerializer(InputSerializer):
     originals = serializers.IntegerField(required=False, default=0, min_value=0)
     copies = serializers.IntegerField(required=False, default=0, min_value=0)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+    licence = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of the applicant's valid electronic licence that stands in for this material (免提交)",
+    )
 
 
 def _text(**kwargs) -> serializers.CharField:

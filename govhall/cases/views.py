@@ -343,7 +343,7 @@ def _case_queryset(user):
         visible_cases(user)
         .select_related("item", "item__department", "hall", "window", "agency_hall", "received_by")
         .prefetch_related(
-            Prefetch("materials", queryset=CaseMaterial.objects.select_related("material")),
+            Prefetch("materials", queryset=CaseMaterial.objects.select_related("material", "licence")),
             Prefetch("steps", queryset=Step.objects.select_related("department", "finished_by")),
             Prefetch("events", queryset=CaseEvent.objects.select_related("by").order_by("seq")),
             "suspensions",

@@ -13,8 +13,23 @@ from django.views.decorators.http import require_POST
 
 from govhall.catalog import admin_views
 from govhall.catalog.forms import ProcessStepFormSet
-from govhall.catalog.models import Department, FormTemplate, Hall, Material, ProcessStep, ServiceItem, Window
+from govhall.catalog.models import (
+    Department,
+    FormTemplate,
+    Hall,
+    LicenceType,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    Window,
+)
 from govhall.catalog.services import publish_item, revise_item, withdraw_item
+
+
+@admin.register(LicenceType)
+class LicenceTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "validity_years"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(Department)
@@ -59,7 +74,7 @@ class _DraftOnlyInline:
 class MaterialInline(_DraftOnlyInline, admin.TabularInline):
     model = Material
     extra = 0
-    fields = ["position", "name", "originals", "copies", "required", "notes"]
+    fields = ["position", "name", "originals", "copies", "required", "notes", "licence_type"]
 
 
 class ProcessStepInline(_DraftOnlyInline, admin.TabularInline):
@@ -124,6 +139,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                     "online",
                     "halls",
                     "contact_phone",
+                    "issues_licence",
                 ]
             },
         ),

@@ -129,6 +129,26 @@ class Window(models.Model):
         return f"{self.hall.name} {self.number} {self.name}"
 
 
+class LicenceType(models.Model):
+    """A kind of licence or certificate (证照) that items issue as their result and other items ask for as a
+    material. With it, a concluded case records an electronic licence (电子证照) of the holder, and an item
+    that needs such a licence takes it from the applicant's valid licences instead of an upload (免提交)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    validity_years = models.PositiveIntegerField(
+        _("valid for (years)"), default=0, help_text=_("0: valid until revoked")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("licence type")
+        verbose_name_plural = _("licence types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ItemType(models.TextChoices):
     LICENCE = "licence", _("Administrative licence")
     CONFIRMATION = "confirmation", _("Administrative confirmation")
@@ -192,6 +212,17 @@ class ServiceItem(models.Model):
         Hall, verbose_name=_("halls where handled"), blank=True, related_name="items"
     )
     contact_phone = models.CharField(_("enquiry phone"), max_length=30, blank=True)
+    issues_licence = models.ForeignKey(
+        LicenceType,
+        verbose_name=_("licence issued"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issuing_items",
+        help_text=_(
+            "An approved case of this item records an electronic licence of this type for the holder"
+        ),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,6 +309,15 @@ class Material(models.Model):
     copies = models.PositiveIntegerField(_("copies"), default=1)
     required = models.BooleanField(_("required"), default=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    licence_type = models.ForeignKey(
+        LicenceType,
+        verbose_name=_("electronic licence accepted"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The applicant's valid electronic licence of this type stands in for the paper (免提交)"),
+    )
 
     class Meta:
         ordering = ["item", "position", "id"]

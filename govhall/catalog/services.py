@@ -156,6 +156,7 @@ def revise_item(item: ServiceItem, *, by: User | None, now: datetime) -> Service
             copies=m.copies,
             required=m.required,
             notes=m.notes,
+            licence_type_id=m.licence_type_id,
         )
         for m in materials
     )

@@ -18,6 +18,7 @@ from govhall.cases.models.case import (
 )
 from govhall.cases.models.documents import CaseDocument
 from govhall.cases.models.events import CaseEvent, EventKind, EventsAreAppendOnly
+from govhall.cases.models.licences import Licence
 from govhall.cases.models.work import (
     ExtensionRequest,
     ExtensionState,
@@ -47,6 +48,7 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionState",
     "IdType",
+    "Licence",
     "MaterialHandover",
     "Step",
     "StepOutcome",

@@ -208,6 +208,15 @@ class CaseMaterial(models.Model):
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    licence = models.ForeignKey(
+        "cases.Licence",
+        verbose_name=_("electronic licence given"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The applicant's electronic licence that stands in for this material (免提交)"),
+    )
 
     class Meta:
         ordering = ["case", "material__position", "material_id"]

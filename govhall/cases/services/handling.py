@@ -37,6 +37,7 @@ from govhall.cases.services.common import (
     start_step,
     step_started,
 )
+from govhall.cases.services.licences import record_licence
 from govhall.cases.states import (
     Action,
     ExtensionAction,
@@ -238,6 +239,7 @@ def _record_conclusion(case: Case, rec: Recorder, *, new_state: str, decision: s
             "on_time": case.promised_due is None or local_date(rec.now) <= case.promised_due,
         },
     )
+    record_licence(case, today=local_date(rec.now))
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ from govhall.cases.services.common import (
     require_text,
     step_started,
 )
+from govhall.cases.services.licences import require_licences
 from govhall.cases.states import Action, transition
 from govhall.cases.validators import (
     credit_code_error,
@@ -216,6 +217,14 @@ def _receive(
     given = _material_rows(item, materials, known=[m.pk for m in catalogue])
 
     is_org = applicant.kind == ApplicantKind.ORGANISATION
+    by_licence = [(m, given[m.pk].licence) for m in catalogue if m.pk in given and given[m.pk].licence]
+    if by_licence:
+        holder = (
+            normalize_credit_code(applicant.credit_code)
+            if is_org
+            else normalize_id_number(applicant.id_number)
+        )
+        require_licences(by_licence, holder_id=holder, on=today)
     # Built in memory and inserted once by rec.write(), with its clock and version already set. The number
     # is taken just before (_take_number): from then on the hall's counter row stays locked until commit.
     case = Case(
@@ -252,6 +261,7 @@ def _receive(
                 copies=entry.copies if entry else 0,
                 note=entry.note if entry else "",
                 received_at=now if entry else None,
+                licence_id=entry.licence if entry else None,
             )
         )
     missing = [r.material.name for r in rows if r.material.required and not r.received]
