@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "SuspensionKindEnum": "govhall.cases.models.SuspensionKind",
         "DecisionEnum": "govhall.cases.models.Decision",
         "DeliveryMethodEnum": "govhall.cases.models.DeliveryMethod",
+        "ApplicantKindEnum": "govhall.cases.models.ApplicantKind",
         "CardKindEnum": "govhall.supervision.models.cards.CardKind",
     },
 }
