@@ -223,6 +223,49 @@ GOVHALL_SMS_BACKEND = env_str("GOVHALL_SMS_BACKEND", "govhall.supervision.notify
 GOVHALL_SMS_URL = env_str("GOVHALL_SMS_URL", "")
 GOVHALL_SMS_KEY = env_str("GOVHALL_SMS_KEY", "")
 GOVHALL_SMS_TIMEOUT = env_int("GOVHALL_SMS_TIMEOUT", 10, minimum=1)
+# Citizen sign-in (docs/citizen-sign-in.md): the text-message code, and a province's unified login.
+GOVHALL_PORTAL_SMS_SIGNIN = env_bool("GOVHALL_PORTAL_SMS_SIGNIN", True)
+GOVHALL_PORTAL_CODE_MINUTES = env_int("GOVHALL_PORTAL_CODE_MINUTES", 5, minimum=1)
+GOVHALL_PORTAL_CODE_ATTEMPTS = env_int("GOVHALL_PORTAL_CODE_ATTEMPTS", 5, minimum=1)
+# A province's unified login (统一身份认证) over OpenID Connect, through mozilla-django-oidc: on when a client
+# id and either the issuer (endpoints from its discovery document) or all four endpoints are set.
+GOVHALL_OIDC_ISSUER = env_str("GOVHALL_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("GOVHALL_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("GOVHALL_OIDC_CLIENT_SECRET", "")
+_OIDC_ENDPOINTS = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "GOVHALL_OIDC_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT": "GOVHALL_OIDC_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT": "GOVHALL_OIDC_USERINFO_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT": "GOVHALL_OIDC_JWKS_ENDPOINT",
+}
+for _setting, _variable in _OIDC_ENDPOINTS.items():
+    if env_str(_variable, ""):
+        globals()[_setting] = env_str(_variable)
+GOVHALL_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if (
+    GOVHALL_OIDC_ENABLED
+    and not GOVHALL_OIDC_ISSUER
+    and not all(env_str(variable, "") for variable in _OIDC_ENDPOINTS.values())
+):
+    raise ConfigError(
+        "GOVHALL_OIDC_CLIENT_ID is set: also set GOVHALL_OIDC_ISSUER, or all of "
+        + ", ".join(_OIDC_ENDPOINTS.values())
+    )
+OIDC_RP_SIGN_ALGO = env_str("GOVHALL_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("GOVHALL_OIDC_SCOPES", "openid profile phone")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("GOVHALL_OIDC_TIMEOUT", 10, minimum=1)
+# Claims that carry the real name, the ID number and the mobile number (providers name them differently).
+GOVHALL_OIDC_CLAIM_NAME = env_str("GOVHALL_OIDC_CLAIM_NAME", "name")
+GOVHALL_OIDC_CLAIM_ID_NUMBER = env_str("GOVHALL_OIDC_CLAIM_ID_NUMBER", "id_number")
+GOVHALL_OIDC_CLAIM_PHONE = env_str("GOVHALL_OIDC_CLAIM_PHONE", "phone_number")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/portal/login/?failed=1"
+OIDC_AUTHENTICATE_CLASS = "govhall.portal.oidc.UnifiedLoginRequestView"
+OIDC_BACKEND = "govhall.portal.oidc.UnifiedLoginBackend"
+if GOVHALL_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, OIDC_BACKEND]
+
 GOVHALL_DELIVERY_ATTEMPTS = env_int("GOVHALL_DELIVERY_ATTEMPTS", 8, minimum=1)
 GOVHALL_CARD_REPLY_DAYS = env_int("GOVHALL_CARD_REPLY_DAYS", 3, minimum=1)
 GOVHALL_SWEEP_MINUTES = env_int("GOVHALL_SWEEP_MINUTES", 1, minimum=1)

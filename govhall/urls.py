@@ -39,6 +39,8 @@ urlpatterns = [
     path("supervision/", include("govhall.supervision.urls")),
     path("stats/", include("govhall.stats.urls")),
     path("portal/", include("govhall.portal.urls")),
+    # The unified login's redirect and callback (off unless GOVHALL_OIDC_CLIENT_ID is set).
+    path("portal/oidc/", include("mozilla_django_oidc.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,6 +5,7 @@ the 404-for-others rule lives in one place."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from govhall.portal.models import Application, Company, CompanyMember
 
@@ -29,3 +30,38 @@ def applications_of(user) -> QuerySet[Application]:
     mine = Q(owner=user, company__isnull=True)
     companies = Q(company__in=companies_of(user))
     return Application.objects.filter(mine | companies)
+
+
+def company_of(user, pk) -> Company:
+    """A company the account acts for, or 404: others' companies do not exist for it."""
+    company = companies_of(user).filter(pk=pk).distinct().first()
+    if company is None:
+        raise Http404("No such company")
+    return company
+
+
+ACTING_AS_KEY = "portal_acting_as"
+
+
+def acting_as(request) -> Company | None:
+    """Whom the signed-in account acts as now: None for itself, or one of its companies.
+
+    Read from the session and checked again on every call, so that a revoked authorisation ends at once.
+    """
+    pk = request.session.get(ACTING_AS_KEY)
+    if pk is None:
+        return None
+    company = companies_of(request.user).filter(pk=pk).distinct().first()
+    if company is None:
+        request.session.pop(ACTING_AS_KEY, None)
+    return company
+
+
+def choose_acting_as(request, company: Company | None) -> None:
+    """Act as `company` (one the account may act for) or, with None, as the account itself."""
+    if company is None:
+        request.session.pop(ACTING_AS_KEY, None)
+    elif may_act_for(request.user, company):
+        request.session[ACTING_AS_KEY] = company.pk
+    else:
+        raise Http404("No such company")

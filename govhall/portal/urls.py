@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal import views, views_licences
+from govhall.portal import views, views_accounts, views_licences
 
 app_name = "portal"
 
@@ -8,4 +8,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("licences/", views_licences.licence_list, name="licences"),
     path("licences/<str:number>.pdf", views_licences.licence_pdf, name="licence-pdf"),
+    path("login/", views_accounts.sign_in, name="login"),
+    path("logout/", views_accounts.sign_out, name="logout"),
+    path("account/", views_accounts.account, name="account"),
+    path("account/acting-as/", views_accounts.act_as, name="act-as"),
+    path("account/companies/new/", views_accounts.company_new, name="company-new"),
+    path("account/companies/<int:pk>/", views_accounts.company, name="company"),
+    path(
+        "account/companies/<int:pk>/members/<int:member_pk>/revoke/",
+        views_accounts.member_revoke,
+        name="member-revoke",
+    ),
 ]

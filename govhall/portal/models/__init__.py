@@ -2,5 +2,14 @@
 
 from govhall.portal.models.accounts import Company, CompanyMember, MemberRole, Profile
 from govhall.portal.models.applications import Application, ApplicationState
+from govhall.portal.models.signin import SignInCode
 
-__all__ = ["Application", "ApplicationState", "Company", "CompanyMember", "MemberRole", "Profile"]
+__all__ = [
+    "Application",
+    "ApplicationState",
+    "Company",
+    "CompanyMember",
+    "MemberRole",
+    "Profile",
+    "SignInCode",
+]

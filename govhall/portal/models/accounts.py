@@ -29,6 +29,8 @@ class Profile(models.Model):
         help_text=_("When the name and a valid ID number were recorded (or confirmed by the unified login)"),
     )
     created_at = models.DateTimeField(_("created at"))
+    # Raised by every change, so that a write from a stale page or client answers 409 instead of overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("citizen profile")

@@ -1,6 +1,7 @@
 """Text-message backends. GOVHALL_SMS_BACKEND names the class; a backend raises SmsError on failure.
 
 - ConsoleBackend (default): writes the message to the log, for development and demonstrations.
+- MemoryBackend: keeps every message in `MemoryBackend.outbox` (tests read codes from it).
 - HttpBackend: POSTs JSON {"to": phone, "text": text} to GOVHALL_SMS_URL with the header
   `Authorization: Bearer GOVHALL_SMS_KEY`; any 2xx answer is success. Most SMS gateways of Chinese
   carriers and clouds accept such a request through a small adapter of the operator's choosing.
@@ -31,6 +32,15 @@ class BaseBackend:
 class ConsoleBackend(BaseBackend):
     def send(self, phone: str, text: str) -> None:
         log.info("SMS to %s: %s", phone, text)
+
+
+class MemoryBackend(BaseBackend):
+    """For tests, like Django's locmem mail backend: the messages of the whole process, oldest first."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        MemoryBackend.outbox.append((phone, text))
 
 
 class HttpBackend(BaseBackend):
