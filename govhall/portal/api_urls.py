@@ -2,11 +2,25 @@
 
 from django.urls import path
 
+from govhall.portal import api_accounts as accounts
 from govhall.portal import api_licences
 
 app_name = "portal-api"
 
 urlpatterns = [
+    path("sign-in/code/", accounts.RequestCodeView.as_view(), name="sign-in-code"),
+    path("sign-in/", accounts.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", accounts.SignOutView.as_view(), name="sign-out"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("companies/", accounts.CompaniesView.as_view(), name="companies"),
+    path("companies/<int:pk>/", accounts.CompanyView.as_view(), name="company"),
+    path("companies/<int:pk>/members/", accounts.MembersView.as_view(), name="members"),
+    path(
+        "companies/<int:pk>/members/<int:member_pk>/revoke/",
+        accounts.RevokeView.as_view(),
+        name="member-revoke",
+    ),
+    path("acting-as/", accounts.ActingAsView.as_view(), name="acting-as"),
     path("licences/", api_licences.LicenceListView.as_view(), name="licences"),
     path("licences/<str:number>/pdf/", api_licences.LicencePdfView.as_view(), name="licence-pdf"),
 ]
