@@ -81,11 +81,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             status = 429
         except ValidationError as exc:
             form.add_error(None, exc)
-            status = 400
             if "phone" in exc.message_dict:
                 stage = "phone"
-    elif request.method == "POST":
-        status = 400
     context = {
         "form": form,
         "stage": stage,
@@ -144,12 +141,9 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('portal:account')}?saved=1")
         except ValidationError as exc:
             form.add_error(None, exc)
-            status = 400
         except profiles.StaleVersion as exc:
             form.add_error(None, str(exc))
             status = 409
-    elif request.method == "POST":
-        status = 400
     context = _account_context(request, form=form, saved=bool(request.GET.get("saved")))
     return render(request, "portal/account.html", context, status=status)
 
@@ -165,7 +159,6 @@ def company_new(request: HttpRequest) -> HttpResponse:
             return redirect("portal:company", pk=company.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
-            status = 400
     return render(request, "portal/company_new.html", {"form": form}, status=status)
 
 
@@ -182,7 +175,6 @@ def company(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("portal:company", pk=company.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
-            status = 400
     members = (
         company.members.filter(is_active=True).select_related("user", "user__profile").order_by("role", "pk")
     )

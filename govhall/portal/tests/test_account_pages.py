@@ -36,7 +36,7 @@ def test_sign_up_with_a_code_then_the_account_page(client, sms_outbox):
 def test_the_sign_in_page_names_the_field_and_the_rule(client, sms_outbox):
     response = client.post("/portal/login/", {"phone": "0531-83312345", "action": "send"})
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert 'href="#id_phone"' in html and "enter an 11-digit mobile number" in html
     client.post("/portal/login/", {"phone": "13800138000", "action": "send"})
     response = client.post("/portal/login/", {"phone": "13800138000", "action": "send"})
@@ -82,7 +82,7 @@ def test_real_name_with_the_id_check_digit(client, sms_outbox, id_number, expect
         assert "张三" in client.get("/portal/account/").content.decode()
     else:
         html = response.content.decode()
-        assert response.status_code == 400 and expected in html and 'href="#id_id_number"' in html
+        assert response.status_code == 200 and expected in html and 'href="#id_id_number"' in html
 
 
 def test_a_stale_profile_form_answers_409_and_keeps_the_newer_data(client, sms_outbox):
@@ -110,7 +110,7 @@ def test_registering_a_company_checks_the_code_and_the_representative(
     data = {"name": "泉山示范有限公司", "credit_code": CREDIT_CODE, "legal_representative": "张三", **fields}
     response = client.post("/portal/account/companies/new/", data)
     html = response.content.decode()
-    assert response.status_code == 400 and expected in html and f'href="#id_{field}"' in html
+    assert response.status_code == 200 and expected in html and f'href="#id_{field}"' in html
     assert not Company.objects.exists()
 
 
@@ -130,7 +130,7 @@ def test_company_staff_see_the_company_until_revoked_and_others_never(sms_outbox
     assert staff.get(url).status_code == 404
 
     response = boss.post(url, {"phone": "13600136000"})
-    assert response.status_code == 400 and "No account has this mobile number" in response.content.decode()
+    assert response.status_code == 200 and "No account has this mobile number" in response.content.decode()
     assert boss.post(url, {"phone": "139 0013 9000"}).status_code == 302
     assert staff.get(url).status_code == 200
     assert stranger.get(url).status_code == 404
