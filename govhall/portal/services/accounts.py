@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -85,12 +85,25 @@ def _retry_at(rule: ThrottleRule, *, phone: str, ip: str | None, now: datetime) 
     return times[len(times) - rule.limit] + rule.window
 
 
+def _count_alone(number: str, ip: str | None) -> None:
+    """Two requests for one number (or from one address) count the sent codes one after the other, so both
+    cannot pass a limit that only one of them may. PostgreSQL: transaction-level advisory locks, the number's
+    always before the address's (no lock cycle); SQLite runs one writing transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in (f"govhall-sms-phone:{number}", f"govhall-sms-ip:{ip}" if ip else None):
+            if key:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
 def request_code(*, phone: str, ip: str | None, now: datetime) -> CodeSent:
     """Send a new sign-in code to `phone`, unless the number or the address asked too often."""
     number = mobile_number(phone)
     code = f"{secrets.randbelow(10**6):06d}"
     minutes = settings.GOVHALL_PORTAL_CODE_MINUTES
     with transaction.atomic():
+        _count_alone(number, ip)
         waits = [
             (rule, at) for rule in THROTTLE_RULES if (at := _retry_at(rule, phone=number, ip=ip, now=now))
         ]

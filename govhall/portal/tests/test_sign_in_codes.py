@@ -178,3 +178,62 @@ def test_the_throttle_message_says_when_to_try_again(sms_outbox):
     assert caught.value.message_dict == {
         "phone": ["Too many codes requested for this number: try again at 09:01:00 (in 45 s)."]
     }
+
+
+def _waiting_advisory_locks() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_for_one_number_at_once_count_one_after_the_other(sms_outbox):
+    """The second request waits for the first one's transaction and then sees its code: throttled. Without
+    the lock both would count zero earlier codes and both would be sent."""
+    import threading
+
+    from django.db import connection, transaction
+
+    first_inside = threading.Event()
+    release_first = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                request_code(phone=PHONE, ip=IP, now=T0)
+                first_inside.set()
+                if not release_first.wait(60):
+                    outcome["first"] = "never released"
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            request_code(phone=PHONE, ip="198.51.100.9", now=T0 + timedelta(seconds=1))
+            outcome["second"] = "sent"
+        except TooManyRequests as error:
+            outcome["second"] = error
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_inside.wait(60), "the first request never got its code written"
+    two = threading.Thread(target=second)
+    two.start()
+    # Wait (on the database's own account) until the second request is blocked on the first one's lock.
+    for _attempt in range(600):
+        if _waiting_advisory_locks() or not two.is_alive():
+            break
+        two.join(0.1)
+    blocked = two.is_alive()
+    release_first.set()
+    one.join(60)
+    two.join(60)
+    assert blocked, f"the second request did not wait for the first: {outcome}"
+    assert isinstance(outcome.get("second"), TooManyRequests), outcome
+    assert SignInCode.objects.filter(phone=PHONE).count() == 1
