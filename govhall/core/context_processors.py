@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from govhall.core.display import elder_mode
 from govhall.core.navigation import navigation_for
 
 
@@ -8,6 +9,7 @@ def site(request):
         "centre_name": settings.GOVHALL_CENTRE_NAME,
         "complaint_phone": settings.GOVHALL_COMPLAINT_PHONE,
         "demo_mode": settings.DEMO_MODE,
+        "elder_mode": elder_mode(request),
     }
 
 
