@@ -15,6 +15,7 @@ LIBRARIES = {
     # folder: (npm package, file, licence files, how the file states its version)
     "htmx": ("htmx.org", "htmx.min.js", ["LICENSE"], r'version:"([\d.]+)"'),
     "echarts": ("echarts", "echarts.min.js", ["LICENSE", "NOTICE", "LICENSE-d3"], r'\.version="([\d.]+)"'),
+    "axe-core": ("axe-core", "axe.min.js", ["LICENSE", "LICENSE-3RD-PARTY.txt"], r"/\*! axe v([\d.]+)"),
 }
 
 
@@ -40,3 +41,11 @@ def test_vendored_file_matches_the_readme(folder):
 def test_pinned_major_versions():
     assert readme_row("htmx")[2].startswith("2.0.")
     assert readme_row("echarts")[2].startswith("5.")
+    assert readme_row("axe-core")[2].startswith("4.10.")
+
+
+def test_no_page_loads_the_accessibility_checker():
+    """axe-core is injected by the browser tests only; a page that loaded it would ship 550 kB for nothing."""
+    templates = Path(__file__).resolve().parent.parent / "govhall"
+    loading = [str(p) for p in templates.rglob("*.html") if "axe.min.js" in p.read_text(encoding="utf-8")]
+    assert loading == []

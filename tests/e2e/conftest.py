@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("GOVHALL_SCREENSHOTS", "/tmp"))
+# axe-core, vendored for the tests only (no page loads it): see docs/accessibility.md.
+AXE_JS = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: what the issue asks of the citizen pages.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_FAILING = {"serious", "critical"}
 
 # A loaded 2-core CI machine renders Swagger UI and ReDoc in a few seconds; 5 s (the default) is tight.
 expect.set_options(timeout=15_000)
@@ -111,3 +116,50 @@ def site(page, live_server, external_requests, console_errors):
             return path
 
     return Site()
+
+
+def axe_violations(page, *, include: str | None = None, disable: tuple[str, ...] = ()) -> list[dict]:
+    """The serious and critical WCAG 2.x A/AA violations on the page as it is now (axe-core in the page)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "rules": {rule: {"enabled": False} for rule in disable},
+        "resultTypes": ["violations"],
+    }
+    results = page.evaluate(
+        "([include, options]) => axe.run(include ? {include: [include]} : document, options)",
+        [include, options],
+    )
+    return [v for v in results["violations"] if v["impact"] in AXE_FAILING]
+
+
+def describe_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{url}: {len(violations)} serious or critical accessibility violation(s)"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}"
+        )
+        for node in violation["nodes"][:10]:
+            lines.append(
+                f"    at {' > '.join(map(str, node['target']))}: {node['failureSummary'].splitlines()[-1]}"
+            )
+        if len(violation["nodes"]) > 10:
+            lines.append(f"    … and {len(violation['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe():
+    """`axe(page)` checks the page as it is now with axe-core and fails the test listing every serious or
+    critical WCAG 2.x A/AA violation: its rule, where (CSS target) and the help URL.
+
+    axe(page, include="main") checks a part only; axe(page, disable=("rule-id",)) skips a rule (say why).
+    """
+
+    def check(page, *, include: str | None = None, disable: tuple[str, ...] = ()) -> None:
+        violations = axe_violations(page, include=include, disable=disable)
+        if violations:
+            pytest.fail(describe_violations(page.url, violations), pytrace=False)
+
+    return check
