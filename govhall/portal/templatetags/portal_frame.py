@@ -1,0 +1,58 @@
+"""The portal's frame: its main links, by URL name, leaving out any page that does not exist (yet).
+
+{% load portal_frame %}{% portal_links as links %}   list of {key, label, url, active}
+{% portal_sign_in_url as url %}                       the citizens' sign-in, else the staff one
+
+Each link names the URL names it may have, first match wins: the pages are written by several people
+at once, and a deployment may leave one out (a public-only site without accounts, say).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from govhall.core.models import Role
+
+register = template.Library()
+
+PORTAL_LINKS = (
+    ("guides", _("Service guides"), ("portal:guides", "portal:search")),
+    ("applications", _("My applications"), ("portal:applications", "portal:my-applications", "portal:my")),
+    ("consultation", _("Online consultation"), ("portal:consultations", "portal:consultation", "portal:ask")),
+    ("progress", _("Look up a case"), ("portal:progress", "cases:progress")),
+)
+SIGN_IN = ("portal:login", "portal:sign-in", "portal:signin", "login")
+
+
+def first_url(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def links_for(path: str, user, links=PORTAL_LINKS) -> list[dict]:
+    found = []
+    for key, label, names in links:
+        url = first_url(names)
+        if url is not None:
+            found.append({"key": key, "label": label, "url": url, "active": path.startswith(url)})
+    if user is not None and user.is_authenticated and user.role != Role.APPLICANT:
+        # Staff who look at the public pages keep a way back to their work, and nothing more.
+        found.append({"key": "staff", "label": _("Staff home"), "url": reverse("home"), "active": False})
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def portal_links(context) -> list[dict]:
+    request = context.get("request")
+    return links_for(request.path if request else "", getattr(request, "user", None))
+
+
+@register.simple_tag
+def portal_sign_in_url() -> str:
+    return first_url(SIGN_IN) or ""
