@@ -12,6 +12,15 @@ from govhall.portal.templatetags.portal_frame import links_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(db):
+    """A visitor who never touched the language switch: the frame speaks Chinese (the portal's conftest
+    gives other tests an English browser)."""
+    from django.test import Client
+
+    return Client()
+
+
 def test_a_visitor_sees_the_hall_and_its_links_but_no_staff_navigation(client, settings):
     html = client.get("/portal/").content.decode()
     assert settings.GOVHALL_CENTRE_NAME in html
