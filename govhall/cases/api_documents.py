@@ -55,6 +55,9 @@ class AttachSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, help_text="Id of the case's material row"
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    result = serializers.BooleanField(
+        required=False, default=False, help_text="The electronic result the applicant downloads online"
+    )
     version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
 
 
@@ -83,6 +86,7 @@ class DocumentListView(CaseAPIView):
             file=d.get("file"),
             material=d["material"],
             note=d["note"],
+            result=d["result"],
             by=request.user,
             now=timezone.now(),
             expected_version=expected_version(request, d),

@@ -10,8 +10,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from govhall.cases.models import (
     Case,
+    CaseDocument,
+    CaseEvent,
     CaseState,
     Consultation,
+    Decision,
+    EventKind,
     ExtensionRequest,
     ExtensionState,
     Step,
@@ -159,3 +163,17 @@ def queue_for(user, *, now: datetime) -> list[QueueEntry]:
         )
         for s in steps
     ]
+
+
+def result_document(case: Case) -> CaseDocument | None:
+    """The electronic result of a case concluded with approval: the last document attached as the result
+    (services.add_document(result=True)); None before the conclusion, for a denial, or without one."""
+    if case.state not in (CaseState.CONCLUDED, CaseState.DELIVERED) or case.decision != Decision.APPROVED:
+        return None
+    marked = (
+        CaseEvent.objects.filter(case=case, kind=EventKind.DOCUMENT_ADDED, data__result=True)
+        .order_by("-seq")
+        .values_list("data__document", flat=True)
+        .first()
+    )
+    return CaseDocument.objects.filter(case=case, pk=marked).first() if marked else None

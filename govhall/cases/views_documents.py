@@ -32,6 +32,9 @@ class DocumentForm(VersionForm):
         label=gettext_lazy("Material"), coerce=int, required=False, empty_value=None
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+    result = forms.BooleanField(
+        label=gettext_lazy("Electronic result for the applicant to download"), required=False
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +76,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
             file=d["file"],
             material=d["material"],
             note=d["note"],
+            result=d["result"],
             by=request.user,
             now=timezone.now(),
             expected_version=d["version"],

@@ -99,13 +99,17 @@ def add_document(
     file: File | None,
     material: int | None = None,
     note: str = "",
+    result: bool = False,
     by,
     now: datetime,
     expected_version: int | None,
     source: str = "",
 ) -> CaseDocument:
     """Store `file` and list it on the case (one event, one version step). Who may: anyone who works on
-    the case (the hall's clerks, the departments with a step or the item); supervisors only read."""
+    the case (the hall's clerks, the departments with a step or the item); supervisors only read.
+
+    `result`: the file is the electronic result (电子结果文书) the applicant downloads from the online hall
+    once the case is concluded with approval (queries.result_document); it is marked in the event."""
     kind = check_file(file)
     note = (note or "").strip()
     if len(note) > 300:
@@ -149,6 +153,7 @@ def add_document(
                     "size": document.size,
                     "sha256": document.sha256,
                     **({"material": case_material.material_id} if case_material else {}),
+                    **({"result": True} if result else {}),
                 },
                 reason=note,
             )
