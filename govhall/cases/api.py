@@ -12,11 +12,12 @@ HTTP semantics (also in docs/workbench.md):
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +44,6 @@ from govhall.cases.models import (
     Step,
     StepState,
 )
-from govhall.cases.notices import progress_for
 from govhall.cases.permissions import SEE_ALL_ROLES
 from govhall.cases.queries import extension_requests_for, find_cases, queue_steps, visible_cases
 from govhall.cases.serializers import (
@@ -58,7 +58,6 @@ from govhall.cases.serializers import (
     ExtensionRequestSerializer,
     ExtensionSerializer,
     NoteSerializer,
-    ProgressSerializer,
     QueueEntrySerializer,
     ReasonSerializer,
     ReceiveSerializer,
@@ -68,7 +67,6 @@ from govhall.cases.serializers import (
     SuspendSerializer,
     VersionedSerializer,
 )
-from govhall.cases.throttling import ProgressThrottle
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
 from govhall.core.models import Role
 from govhall.core.prepared import Prepared
@@ -408,42 +406,17 @@ class DecideExtensionView(CaseAPIView):
         return response
 
 
-class ProgressQuerySerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40)
-    code = serializers.CharField(max_length=8, help_text="The verification code printed on every notice")
-
-
-class ProgressView(APIView):
-    """Public progress query (办件查询): the case number and its verification code give the state and
-    the key dates, nothing personal. A wrong pair and an unknown number look the same (404)."""
+@extend_schema(exclude=True)
+class ProgressMovedView(APIView):
+    """The public progress query moved to /api/v1/portal/progress/: a permanent redirect, query and all
+    (clients and printed links of the old address keep working)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ProgressThrottle]
 
-    @extend_schema(
-        parameters=[ProgressQuerySerializer],
-        responses={200: ProgressSerializer, 404: OpenApiResponse(description="No such number and code")},
-        summary="Public progress query",
-    )
-    def get(self, request: Request) -> Response:
-        query = ProgressQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        progress = progress_for(query.validated_data["number"], query.validated_data["code"])
-        if progress is None and apps.is_installed("govhall.lanes"):  # a fast-lane number (hook: lanes)
-            from govhall.lanes.progress import progress_for as lane_progress_for
-
-            lane = lane_progress_for(query.validated_data["number"], query.validated_data["code"])
-            if lane is not None:
-                return Response(lane)
-        if progress is None:
-            return Response({"detail": _("No case with this number and verification code.")}, status=404)
-        return Response(ProgressSerializer(progress).data)
-
-
-@extend_schema(exclude=True)
-class ProgressNoSlashView(ProgressView):
-    """/api/v1/progress without the slash, as the issue spells it; documented once, with the slash."""
+    def get(self, request: Request) -> HttpResponsePermanentRedirect:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(reverse("portal-api:progress") + (f"?{query}" if query else ""))
 
 
 # --- actions on a case -------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ urlpatterns = [
     path("queue/", api.QueueView.as_view(), name="queue"),
     path("extension-requests/", api.ExtensionListView.as_view(), name="extension-list"),
     path("extension-requests/<int:pk>/decide/", api.DecideExtensionView.as_view(), name="extension-decide"),
-    path("progress/", api.ProgressView.as_view(), name="progress"),
-    # Also without the slash, so that clients need not follow a redirect.
-    path("progress", api.ProgressNoSlashView.as_view(), name="progress-no-slash"),
+    # The public progress query moved to the portal (/api/v1/portal/progress/): old links redirect.
+    path("progress/", api.ProgressMovedView.as_view(), name="progress"),
+    path("progress", api.ProgressMovedView.as_view(), name="progress-no-slash"),
 ]

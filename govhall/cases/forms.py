@@ -208,8 +208,3 @@ class NoteForm(VersionForm):
 
 class AnswerForm(VersionForm):
     answer = forms.CharField(label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ProgressForm(forms.Form):
-    number = forms.CharField(label=_("Case number"), max_length=40)
-    code = forms.CharField(label=_("Verification code"), max_length=8)

@@ -1,7 +1,8 @@
 """What the applicant receives in writing, and what the public progress query shows.
 
 Notices (书面通知) are read from the case and its events; nothing here writes. Each notice carries the
-case number and the verification code, with which the applicant follows the case at /cases/progress/.
+case number and the verification code, with which the applicant follows the case at the online hall's
+progress query (/portal/progress/; the old /cases/progress/ redirects there).
 
 - acceptance (受理通知书): applicant, item, acceptance date, promised date, authority, complaint phone;
 - rejection (不予受理通知书): the reason and the right to reconsideration (60 days) or a lawsuit (6 months);
@@ -143,15 +144,31 @@ def notice_context(case: Case, kind: str) -> dict:
 # --- public progress query -----------------------------------------------------------------------------
 
 
-def progress_for(number: str, code: str) -> dict | None:
-    """State and key dates of the case with this number, if `code` is its verification code."""
-    number = (number or "").strip().upper()
+def proves(case: Case, code: str) -> bool:
+    """Whether `code` is the case's verification code, or the last six characters of the applicant's ID
+    number (of the credit code for an organisation): what a caller must know to see the progress."""
     code = (code or "").strip().upper()
-    if not number or not code:
+    if not code:
+        return False
+    if constant_time_compare(case.verification_code, code):
+        return True
+    ident = (case.id_number or case.credit_code or "").strip().upper()
+    return len(code) == 6 and len(ident) >= 6 and constant_time_compare(ident[-6:], code)
+
+
+def progress_for(number: str, code: str) -> dict | None:
+    """State and key dates of the case with this number, if `code` proves the caller knows it (proves())."""
+    number = (number or "").strip().upper()
+    if not number:
         return None
     case = Case.objects.select_related("item").filter(number=number).first()
-    if case is None or not constant_time_compare(case.verification_code, code):
+    if case is None or not proves(case, code):
         return None
+    return case_progress(case)
+
+
+def case_progress(case: Case) -> dict:
+    """The public view of a case's progress: state and dates, the masked name, no staff."""
     step = case.steps.filter(state=StepState.ACTIVE).order_by("position").first()
     return {
         "number": case.number,

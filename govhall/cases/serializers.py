@@ -359,23 +359,6 @@ class QueueEntrySerializer(serializers.Serializer):
     )
 
 
-class ProgressSerializer(serializers.Serializer):
-    """What the public progress query shows: state and dates, nothing personal unmasked."""
-
-    number = serializers.CharField()
-    item_name = serializers.CharField(allow_null=True)
-    applicant = serializers.CharField(help_text="The applicant's name, masked")
-    state = serializers.CharField()
-    state_label = serializers.CharField()
-    received_on = serializers.DateField()
-    acceptance_date = serializers.DateField(allow_null=True)
-    promised_due = serializers.DateField(allow_null=True)
-    due_provisional = serializers.BooleanField()
-    current_step = serializers.CharField(allow_null=True)
-    concluded_on = serializers.DateField(allow_null=True)
-    delivered_on = serializers.DateField(allow_null=True)
-
-
 # --- actions ---------------------------------------------------------------------------------------
 
 

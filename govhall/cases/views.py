@@ -8,12 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +31,6 @@ from govhall.cases.forms import (
     ExtensionForm,
     IntakeForm,
     NoteForm,
-    ProgressForm,
     ReasonForm,
     SearchForm,
     StepForm,
@@ -64,7 +62,6 @@ from govhall.cases.queries import (
 )
 from govhall.cases.serializers import sees_personal_data
 from govhall.cases.services.handling import extension_max_days
-from govhall.cases.throttling import page_wait
 from govhall.catalog.models import ItemStatus, ServiceItem, Window
 from govhall.core.models import Role
 from govhall.workdays import calendar as workdays
@@ -569,36 +566,13 @@ def notice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
     context = notices.notice_context(case, kind)
     context["id_number"] = mask_id(case.id_number)
-    context["progress_url"] = request.build_absolute_uri(reverse("cases:progress"))
+    context["progress_url"] = request.build_absolute_uri(reverse("portal:progress"))
     return render(request, "cases/notice.html", context)
 
 
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
-    form = ProgressForm(request.GET or None)
-    result = None
-    searched = False
-    if form.is_valid():
-        wait = page_wait(request)
-        if wait is not None:
-            form.add_error(
-                None,
-                _("Too many queries from your address: please try again in %(n)s seconds.") % {"n": wait},
-            )
-            response = render(request, "cases/progress.html", {"form": form, "searched": False}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
-        searched = True
-        result = notices.progress_for(form.cleaned_data["number"], form.cleaned_data["code"])
-        if result is None and apps.is_installed("govhall.lanes"):  # a fast-lane number (hook: lanes)
-            from govhall.lanes.progress import progress_for as lane_progress_for
-
-            lane = lane_progress_for(form.cleaned_data["number"], form.cleaned_data["code"])
-            if lane is not None:
-                return render(
-                    request, "lanes/progress.html", {"form": form, "result": lane, "searched": True}
-                )
-    status = 404 if searched and result is None else 200
-    return render(
-        request, "cases/progress.html", {"form": form, "result": result, "searched": searched}, status=status
-    )
+def progress_moved(request: HttpRequest) -> HttpResponse:
+    """The progress query lives in the online hall now (portal:progress). Printed notices and QR codes
+    carry this address, so it answers for ever with a permanent redirect, query string and all."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(reverse("portal:progress") + (f"?{query}" if query else ""))

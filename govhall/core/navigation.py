@@ -87,11 +87,12 @@ _CASES = Link(
     roles=CASE_WORKERS | {Role.SUPERVISOR, Role.LEADER},
     description=_("Find a case by its number, the applicant, an ID number or a phone number."),
 )
-# The public progress query (govhall/cases/views.py): for everyone who is not working the cases.
+# The public progress query (the online hall's, govhall/portal/views_progress.py): for everyone who is not
+# working the cases.
 _PROGRESS = Link(
     "progress",
     _("Progress query"),
-    (Target("cases:progress"),),
+    (Target("portal:progress"),),
     roles=frozenset({Role.APPLICANT, Role.OPERATOR}),
     anonymous=True,
     description=_(

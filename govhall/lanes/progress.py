@@ -1,6 +1,6 @@
 """The public progress query for a lane case (办件查询): the lane number and its verification code give
-the lane's state, its dates and, stage by stage, each item's state, nothing personal. The cases app's
-progress page and API call `progress_for` when the number is not a case number (a small hook there)."""
+the lane's state, its dates and, stage by stage, each item's state, nothing personal. The portal's
+progress query (govhall.portal.progress) calls `progress_for` when the number is not a case number."""
 
 from __future__ import annotations
 
@@ -20,16 +20,33 @@ STATUS_LABELS = {
 }
 
 
-def progress_for(number: str, code: str) -> dict | None:
-    """The lane case with this number, if `code` is its verification code; else None (as for cases, an
-    unknown number and a wrong code look the same)."""
-    number = (number or "").strip().upper()
+def proves(lane_case: LaneCase, code: str) -> bool:
+    """Whether `code` is the lane case's verification code or the last six characters of the applicant's ID
+    number or credit code (as on the unified form)."""
     code = (code or "").strip().upper()
-    if not number or not code:
+    if not code:
+        return False
+    if constant_time_compare(lane_case.verification_code, code):
+        return True
+    form = lane_case.form_data or {}
+    ident = str(form.get("id_number") or form.get("credit_code") or "").strip().upper()
+    return len(code) == 6 and len(ident) >= 6 and constant_time_compare(ident[-6:], code)
+
+
+def progress_for(number: str, code: str) -> dict | None:
+    """The lane case with this number, if `code` is its verification code (or the ID's last six); else
+    None (as for cases, an unknown number and a wrong code look the same)."""
+    number = (number or "").strip().upper()
+    if not number:
         return None
     lane_case = LaneCase.objects.select_related("lane").filter(number=number).first()
-    if lane_case is None or not constant_time_compare(lane_case.verification_code, code):
+    if lane_case is None or not proves(lane_case, code):
         return None
+    return lane_progress(lane_case)
+
+
+def lane_progress(lane_case: LaneCase) -> dict:
+    """The lane case's state, dates and stages, nothing personal but the masked name."""
     links = list(
         LaneItemCase.objects.filter(lane_case=lane_case)
         .select_related("case", "case__item", "case__item__department", "run")

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_licences
+from govhall.portal import api_licences, api_progress
 
 app_name = "portal-api"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("acting-as/", accounts.ActingAsView.as_view(), name="acting-as"),
     path("licences/", api_licences.LicenceListView.as_view(), name="licences"),
     path("licences/<str:number>/pdf/", api_licences.LicencePdfView.as_view(), name="licence-pdf"),
+    # 办件查询 (public)
+    path("progress/", api_progress.ProgressView.as_view(), name="progress"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal import views, views_accounts, views_licences
+from govhall.portal import views, views_accounts, views_licences, views_progress
 
 app_name = "portal"
 
@@ -19,4 +19,6 @@ urlpatterns = [
         views_accounts.member_revoke,
         name="member-revoke",
     ),
+    # 办件查询 (public)
+    path("progress/", views_progress.progress, name="progress"),
 ]

@@ -125,35 +125,3 @@ def test_clerk_files_and_accepts_handler_approves_and_concludes(page: Page, site
     site.screenshot("notice-conclusion")
     case.refresh_from_db()
     assert case.state == CaseState.CONCLUDED
-
-
-def test_the_public_progress_query_in_the_browser(page: Page, site, demo_city):
-    from govhall.cases import services
-    from govhall.catalog.models import ServiceItem
-    from govhall.core.models import User
-
-    clerk = User.objects.get(username="clerk")
-    item = ServiceItem.objects.get(name="企业变更登记", status="published")
-    case = services.receive_case(
-        item=item,
-        applicant={
-            "kind": "organisation",
-            "name": "泉山市明水食品有限公司",
-            "credit_code": CREDIT_CODE,
-            "legal_representative": "赵明路",
-        },
-        contact={"phone": "13912345678"},
-        materials=list(item.materials.filter(required=True).values_list("pk", flat=True)),
-        hall=clerk.hall,
-        window=None,
-        by=clerk,
-        now=timezone.now(),
-    )
-    site.open("/cases/progress/")
-    expect(page.locator("h1")).to_have_text("办件进度查询")
-    page.fill("input[name=number]", case.number)
-    page.fill("input[name=code]", case.verification_code)
-    page.click("[data-test=progress-form] button[type=submit]")
-    expect(page.locator("[data-test=progress-state]")).to_have_text("已收件")
-    expect(page.locator("body")).not_to_contain_text("13912345678")
-    site.screenshot("progress")

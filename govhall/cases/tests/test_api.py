@@ -382,25 +382,6 @@ def test_agency_cases_send_and_receive_materials(world):
     assert api(world.users["other_agency_clerk"]).get(url).status_code == 404
 
 
-def test_the_public_progress_query_needs_number_and_code(world):
-    case = accepted(world)
-    row = Case.objects.get(pk=case["id"])
-    client = api()
-    response = client.get("/api/v1/progress", {"number": row.number, "code": row.verification_code.lower()})
-    assert response.status_code == 200
-    body = response.json()
-    assert body["state"] == CaseState.ACCEPTED and body["current_step"] == "审查"
-    assert body["applicant"] == "张*"
-    assert (
-        PERSON.id_number not in response.content.decode() and CONTACT.phone not in response.content.decode()
-    )
-    assert client.get("/api/v1/progress/", {"number": row.number, "code": "WRONG1"}).status_code == 404
-    assert (
-        client.get("/api/v1/progress/", {"number": "nope", "code": row.verification_code}).status_code == 404
-    )
-    assert client.get("/api/v1/progress/", {"number": row.number}).status_code == 400
-
-
 def test_an_organisation_needs_a_valid_credit_code(world):
     body = receive_body(
         world,
@@ -421,7 +402,7 @@ def test_the_schema_of_the_cases_api_validates(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--file", str(out))
     text = out.read_text()
-    for path in ("/api/v1/cases/", "/api/v1/cases/{id}/accept/", "/api/v1/queue/", "/api/v1/progress/"):
+    for path in ("/api/v1/cases/", "/api/v1/cases/{id}/accept/", "/api/v1/queue/"):
         assert path + ":" in text
 
 

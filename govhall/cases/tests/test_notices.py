@@ -40,7 +40,7 @@ def test_acceptance_notice_has_dates_authority_and_complaint_phone(world, now, s
         "2026年3月9日",  # promised: 5 working days
         world.department.name,
         settings.GOVHALL_COMPLAINT_PHONE,
-        "/cases/progress/",
+        "/portal/progress/",  # the online hall's progress query (by URL name)
     )
     assert PERSON.id_number not in html  # masked on paper too
 

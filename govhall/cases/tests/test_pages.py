@@ -291,18 +291,6 @@ def test_suspension_extension_and_the_heads_decision_page(world, now):
     assert "延期办理告知书" in head.get(f"/cases/{case.pk}/").content.decode()
 
 
-def test_the_public_progress_page(world, now):
-    case = world.accepted(now)
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert client.get("/cases/progress/").status_code == 200
-    response = client.get("/cases/progress/", {"number": case.number, "code": case.verification_code})
-    html = response.content.decode()
-    assert response.status_code == 200 and "受理" in html and "张*" in html
-    assert PERSON.id_number not in html and CONTACT.phone not in html
-    response = client.get("/cases/progress/", {"number": case.number, "code": "XXXXXX"})
-    assert response.status_code == 404 and 'data-test="progress-none"' in response.content.decode()
-
-
 def test_pages_speak_english_on_request(world, now):
     world.accepted(now)
     client = client_for(world.users["clerk"])

@@ -76,7 +76,7 @@ class LaneCase(models.Model):
     stopped_reason = models.TextField(_("why the lane stopped"), blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    # The public progress query (/cases/progress/) takes the lane number with this code, like a case's.
+    # The public progress query (/portal/progress/) takes the lane number with this code, like a case's.
     verification_code = models.CharField(
         _("verification code"), max_length=8, default=new_lane_verification_code
     )

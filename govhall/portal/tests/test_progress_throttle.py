@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from govhall.cases.throttling import ProgressThrottle
+from govhall.portal.throttling import ProgressThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def small_budget(monkeypatch):
     cache.clear()
 
 
-def query(client, number="QS-NONE", code="XXXXXX", path="/cases/progress/"):
+def query(client, number="QS-NONE", code="XXXXXX", path="/portal/progress/"):
     return client.get(path, {"number": number, "code": code})
 
 
@@ -32,14 +32,14 @@ def test_the_page_refuses_the_query_over_the_budget_and_says_when_to_retry(clien
     assert 'data-test="progress-throttled"' in refused.content.decode()
     assert 'data-test="progress-result"' not in refused.content.decode()
     # An empty form is not a query and is not counted.
-    assert client.get("/cases/progress/").status_code == 200
+    assert client.get("/portal/progress/").status_code == 200
 
 
 def test_page_and_api_share_one_budget(client):
     assert query(client).status_code == 404
-    assert query(client, path="/api/v1/progress/").status_code == 404
+    assert query(client, path="/api/v1/portal/progress/").status_code == 404
     assert query(client).status_code == 404
-    assert query(client, path="/api/v1/progress/").status_code == 429
+    assert query(client, path="/api/v1/portal/progress/").status_code == 429
     assert query(client).status_code == 429
 
 
@@ -47,7 +47,7 @@ def test_another_address_has_its_own_budget(client):
     for _ in range(3):
         query(client)
     assert query(client).status_code == 429
-    other = client.get("/cases/progress/", {"number": "X", "code": "Y"}, REMOTE_ADDR="10.0.0.9")
+    other = client.get("/portal/progress/", {"number": "X", "code": "Y"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 404
 
 

@@ -1,4 +1,4 @@
-"""One budget of public progress queries per client address, shared by the page and the API.
+"""One budget of public progress queries (办件查询) per client address, shared by the page and the API.
 
 The verification code is short (it is typed from a printed notice), so guessing it must be slow: at most
 `ProgressThrottle.rate` queries a minute per address, counted in Django's cache (per process with the
