@@ -3,7 +3,7 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_licences, api_progress
+from govhall.portal import api_licences, api_mine, api_progress
 
 app_name = "portal-api"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("acting-as/", accounts.ActingAsView.as_view(), name="acting-as"),
     path("licences/", api_licences.LicenceListView.as_view(), name="licences"),
     path("licences/<str:number>/pdf/", api_licences.LicencePdfView.as_view(), name="licence-pdf"),
-    # 办件查询 (public)
+    # 办件查询 (public) and 我的办件 (signed in)
     path("progress/", api_progress.ProgressView.as_view(), name="progress"),
+    path("my/", api_mine.MyListView.as_view(), name="my"),
+    path("my/cases/<str:number>/", api_mine.MyCaseView.as_view(), name="my-case"),
+    path("my/cases/<str:number>/notices/<slug:kind>/", api_mine.MyNoticeView.as_view(), name="my-notice"),
+    path("my/cases/<str:number>/result/", api_mine.MyResultView.as_view(), name="my-result"),
+    path("my/inbox/", api_mine.InboxView.as_view(), name="my-inbox"),
+    path("my/inbox/<int:pk>/read/", api_mine.InboxReadView.as_view(), name="my-inbox-read"),
 ]

@@ -10,3 +10,6 @@ class PortalConfig(AppConfig):
     name = "govhall.portal"
     label = "portal"
     verbose_name = _("Online service hall")
+
+    def ready(self) -> None:
+        from govhall.portal import receivers  # noqa: F401  (connects to cases' case_changed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal import views, views_accounts, views_licences, views_progress
+from govhall.portal import views, views_accounts, views_licences, views_mine, views_progress
 
 app_name = "portal"
 
@@ -19,6 +19,12 @@ urlpatterns = [
         views_accounts.member_revoke,
         name="member-revoke",
     ),
-    # 办件查询 (public)
+    # 办件查询 (public) and 我的办件 (signed in)
     path("progress/", views_progress.progress, name="progress"),
+    path("my/", views_mine.my_list, name="my"),
+    path("my/inbox/", views_mine.my_inbox, name="my-inbox"),
+    path("my/cases/<str:number>/", views_mine.my_case, name="my-case"),
+    path("my/cases/<str:number>/notices/<slug:kind>/", views_mine.my_notice, name="my-notice"),
+    path("my/cases/<str:number>/notices/<slug:kind>/pdf/", views_mine.my_notice_pdf, name="my-notice-pdf"),
+    path("my/cases/<str:number>/result/", views_mine.my_result, name="my-result"),
 ]

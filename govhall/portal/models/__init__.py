@@ -2,6 +2,7 @@
 
 from govhall.portal.models.accounts import Company, CompanyMember, MemberRole, Profile
 from govhall.portal.models.applications import Application, ApplicationState
+from govhall.portal.models.notices import InboxMessage, TextMessage, TextState
 from govhall.portal.models.signin import SignInCode
 
 __all__ = [
@@ -9,7 +10,10 @@ __all__ = [
     "ApplicationState",
     "Company",
     "CompanyMember",
+    "InboxMessage",
     "MemberRole",
     "Profile",
     "SignInCode",
+    "TextMessage",
+    "TextState",
 ]
