@@ -58,26 +58,18 @@ def _events_of_call(case: Case, kinds: list[str]) -> list[CaseEvent]:
 def followers(case: Case) -> list[User]:
     """The accounts that see this case in 我的办件: the online applicant (or the company's active staff),
     the person with the same recorded real-name ID number, the active staff of the company with its code."""
+    active = CompanyMember.objects.filter(is_active=True)
     who = Q()
-    application = Application.objects.filter(case=case).select_related("company").first()
-    if application is not None:
-        who |= Q(pk=application.owner_id) if application.company_id is None else Q()
-        if application.company_id is not None:
-            who |= Q(
-                company_memberships__company_id=application.company_id, company_memberships__is_active=True
-            )
+    application = Application.objects.filter(case=case).first()
+    if application is not None and application.company_id is None:
+        who |= Q(pk=application.owner_id)
+    elif application is not None:
+        who |= Q(pk__in=active.filter(company_id=application.company_id).values("user_id"))
     if case.id_number and case.applicant_kind == "person":
-        who |= Q(
-            pk__in=Profile.objects.filter(id_number=case.id_number.upper(), verified_at__isnull=False).values(
-                "user_id"
-            )
-        )
+        real_name = Profile.objects.filter(id_number=case.id_number.upper(), verified_at__isnull=False)
+        who |= Q(pk__in=real_name.values("user_id"))
     if case.credit_code:
-        who |= Q(
-            pk__in=CompanyMember.objects.filter(company__credit_code=case.credit_code, is_active=True).values(
-                "user_id"
-            )
-        )
+        who |= Q(pk__in=active.filter(company__credit_code=case.credit_code).values("user_id"))
     if not who:
         return []
     return list(User.objects.filter(who, is_active=True).distinct().order_by("pk"))
