@@ -7,7 +7,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -17,7 +22,8 @@ from rest_framework.views import APIView
 from govhall.cases import notices
 from govhall.cases.notice_pdf import PDF_TYPE, notice_pdf
 from govhall.cases.queries import mask_id
-from govhall.portal import inbox, mine, notify
+from govhall.lanes.progress import lane_progress
+from govhall.portal import inbox, mine, notify, plain
 
 NOT_FOUND = OpenApiResponse(description="No such case of this account (also: another's)")
 
@@ -25,7 +31,7 @@ NOT_FOUND = OpenApiResponse(description="No such case of this account (also: ano
 # --- 我的办件 -------------------------------------------------------------------------------------------
 
 
-class RowSerializer(serializers.Serializer):
+class MyRowSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["draft", "case", "lane"])
     number = serializers.CharField(help_text="Empty for a draft")
     subject = serializers.CharField(help_text="The service item or fast lane")
@@ -36,10 +42,9 @@ class RowSerializer(serializers.Serializer):
     application_id = serializers.IntegerField(allow_null=True)
 
     def to_representation(self, row):
-        data = super().to_representation(
-            {**row.__dict__, "date": row.date.date() if hasattr(row.date, "date") else row.date}
-        )
-        return data
+        # A draft's date is the moment it was last saved: the list gives the day.
+        day = row.date.date() if hasattr(row.date, "date") else row.date
+        return super().to_representation({**row.__dict__, "date": day})
 
 
 class NoticeLinkSerializer(serializers.Serializer):
@@ -49,14 +54,14 @@ class NoticeLinkSerializer(serializers.Serializer):
     pdf = serializers.CharField(help_text="API address of the notice as PDF")
 
 
-class TimelineSerializer(serializers.Serializer):
+class MyTimelineSerializer(serializers.Serializer):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
     text = serializers.CharField()
     detail = serializers.CharField()
 
 
-class MaterialSerializer(serializers.Serializer):
+class MyMaterialSerializer(serializers.Serializer):
     name = serializers.CharField(source="material.name")
     received = serializers.BooleanField()
     requested = serializers.BooleanField(help_text="Listed in the one-time notice")
@@ -75,8 +80,8 @@ class MyCaseSerializer(serializers.Serializer):
     delivery_label = serializers.CharField()
     delivery_address = serializers.CharField()
     result_document = serializers.SerializerMethodField(help_text="API address of the electronic result")
-    timeline = TimelineSerializer(many=True)
-    materials = MaterialSerializer(many=True)
+    timeline = MyTimelineSerializer(many=True)
+    materials = MyMaterialSerializer(many=True)
     notices = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -98,7 +103,7 @@ class MyCaseSerializer(serializers.Serializer):
         ]
 
 
-class InboxSerializer(serializers.Serializer):
+class MyInboxSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.CharField(source="case.number", allow_null=True, default=None)
     kind = serializers.CharField()
@@ -110,17 +115,53 @@ class InboxSerializer(serializers.Serializer):
 class MyListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=RowSerializer(many=True), summary="My applications: drafts, cases, fast lanes")
+    @extend_schema(responses=MyRowSerializer(many=True), summary="My applications: drafts, cases, fast lanes")
     def get(self, request: Request) -> Response:
-        return Response(RowSerializer(mine.my_rows(request.user), many=True).data)
+        return Response(MyRowSerializer(mine.my_rows(request.user), many=True).data)
+
+
+class MyLaneCaseSerializer(serializers.Serializer):
+    kind = serializers.CharField(default="lane")
+    number = serializers.CharField()
+    lane = serializers.CharField()
+    state = serializers.CharField(help_text="The plain state (portal.plain)")
+    state_label = serializers.CharField()
+    next_step = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    stages = serializers.ListField(child=serializers.DictField(), help_text="As in the progress query")
 
 
 class MyCaseView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: MyCaseSerializer, 404: NOT_FOUND}, summary="One of my cases")
+    @extend_schema(
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="MyCaseOrLane",
+                serializers=[MyCaseSerializer, MyLaneCaseSerializer],
+                resource_type_field_name=None,
+            ),
+            404: NOT_FOUND,
+        },
+        summary="One of my cases (or fast-lane cases)",
+    )
     def get(self, request: Request, number: str) -> Response:
-        return Response(MyCaseSerializer(mine.case_view(request.user, number)).data)
+        try:
+            return Response(MyCaseSerializer(mine.case_view(request.user, number)).data)
+        except Http404:
+            lane_case = mine.find_lane_case(request.user, number)
+        shown = plain.lane_state(lane_case.state)
+        progress = lane_progress(lane_case)
+        data = {
+            "number": lane_case.number,
+            "lane": lane_case.lane.name,
+            "state": shown.key,
+            "state_label": str(shown.label),
+            "next_step": str(shown.next_step),
+            "due_date": lane_case.due_date,
+            "stages": progress["stages"],
+        }
+        return Response(MyLaneCaseSerializer(data).data)
 
 
 class MyNoticeView(APIView):
@@ -161,9 +202,9 @@ class MyResultView(APIView):
 class InboxView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=InboxSerializer(many=True), summary="My messages, newest first (at most 200)")
+    @extend_schema(responses=MyInboxSerializer(many=True), summary="My messages, newest first (at most 200)")
     def get(self, request: Request) -> Response:
-        return Response(InboxSerializer(inbox.messages_of(request.user)[:200], many=True).data)
+        return Response(MyInboxSerializer(inbox.messages_of(request.user)[:200], many=True).data)
 
 
 class InboxReadView(APIView):

@@ -60,7 +60,7 @@ def lane_cases_of(user) -> QuerySet[LaneCase]:
     return LaneCase.objects.filter(mine).distinct()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Row:
     """One line of 我的办件: a draft, a case or a fast-lane case."""
 
@@ -73,6 +73,7 @@ class Row:
     date: date | datetime | None
     application_id: int | None = None
     online: bool = False
+    url: str | None = None  # set by the page (the API has its own addresses)
 
 
 def my_rows(user) -> list[Row]:

@@ -30,10 +30,9 @@ def my_list(request: HttpRequest) -> HttpResponse:
     rows = mine.my_rows(request.user)
     for row in rows:
         if row.kind == "draft":
-            row_url = url_or_none("portal:apply", row.application_id)
+            row.url = url_or_none("portal:apply", row.application_id)
         else:
-            row_url = reverse("portal:my-case", args=[row.number])
-        object.__setattr__(row, "url", row_url)
+            row.url = reverse("portal:my-case", args=[row.number])
     unread = inbox.unread_count(request.user)
     return render(request, "portal/my_list.html", {"rows": rows, "unread": unread})
 

@@ -143,4 +143,6 @@ def test_a_lane_case_shows_in_the_list_and_its_page(lane_world, now):
     assert ("lane", lane_case.number) in [(r["kind"], r["number"]) for r in rows]
     page = signed_in(person).get(f"/portal/my/cases/{lane_case.number}/")
     assert page.status_code == 200 and page.content.decode().count('data-test="progress-item"') == 2
-    assert signed_in(applicant("nobody")).get(f"/portal/my/cases/{lane_case.number}/").status_code == 404
+    body = api_for(person).get(f"/api/v1/portal/my/cases/{lane_case.number}/").json()
+    assert (body["kind"], body["state"], len(body["stages"])) == ("lane", "in_progress", 2)
+    assert pages_and_api(applicant("nobody"), lane_case.number) == (404, 404)
