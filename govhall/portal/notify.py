@@ -40,6 +40,9 @@ TOLD = frozenset(
         "delivered",
     }
 )
+# A change recorded longer ago than this is not told: the news would be stale, and a backfill (the demo's
+# generated half-year, an import) must not text thousands of people about last spring.
+STALE_AFTER = timedelta(days=1)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
@@ -92,14 +95,15 @@ def message_text(case: Case, event: CaseEvent) -> str:
 
 def tell_case_change(case_id: int, kinds: list[str], *, now: datetime) -> int:
     """Write the inbox messages and texts for the events of one case service call; returns the number of
-    events told. Idempotent: an event already told is not told again."""
+    events told. Idempotent: an event already told is not told again; one older than STALE_AFTER is not
+    told at all."""
     if not TOLD.intersection(kinds):
         return 0
     with transaction.atomic():
         case = Case.objects.select_related("item").filter(pk=case_id).first()
         if case is None or case.kind == "consultation":
             return 0
-        events = [e for e in _events_of_call(case, kinds) if e.kind in TOLD]
+        events = [e for e in _events_of_call(case, kinds) if e.kind in TOLD and e.at >= now - STALE_AFTER]
         if not events:
             return 0
         people = followers(case)

@@ -4,9 +4,12 @@ case's phone when no account follows a window case."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from govhall.cases import services
@@ -26,6 +29,13 @@ def submitted(owner, world, case, now, data=None) -> Application:
         owner=owner, item=world.item, state=ApplicationState.SUBMITTED, case=case, data=data or {},
         created_at=now, updated_at=now, submitted_at=now,
     )  # fmt: skip
+
+
+@pytest.fixture
+def now():
+    """The case services run at the real time here: the portal hears of them after the commit, at the edge,
+    where it reads the clock (and leaves stale news untold)."""
+    return timezone.localtime().replace(microsecond=0)
 
 
 @pytest.fixture
@@ -69,7 +79,7 @@ def act(world, now, committed, what):
             by=handler,
             now=now,
         )
-        return committed(services.resume_case, case, by=handler, now=at("2026-03-04 09:00"))
+        return committed(services.resume_case, case, by=handler, now=now + timedelta(minutes=1))
     if what == "conclude_deliver":
         while (step := case.steps.filter(state="active").first()) is not None:
             committed(services.complete_step, step, by=handler, now=now)
@@ -196,3 +206,12 @@ def test_the_delivery_chosen_at_application_is_shown_with_the_address(world, now
     body = client.get(f"/api/v1/portal/my/cases/{case.number}/").json()
     assert (body["delivery_method"], body["delivery_address"]) == ("mail", "泉山市龙山大道9号")
     assert body["result_document"] is None
+
+
+def test_a_change_recorded_long_ago_is_not_told(world, zhang, texts):
+    """The demo's generated half-year, an import: old news texts nobody."""
+    long_ago = at("2026-03-02 09:00")
+    case = services.accept_case(world.receive(long_ago), by=world.users["clerk"], now=long_ago)
+    assert tell_case_change(case.pk, ["accepted"], now=at("2026-03-03 09:01")) == 0
+    assert tell_case_change(case.pk, ["accepted"], now=at("2026-03-03 09:00")) == 1
+    assert InboxMessage.objects.filter(recipient=zhang).count() == 1
