@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_event_kind_at_index'),
-        ('portal', '0001_initial'),
+        ('portal', '0002_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
