@@ -84,7 +84,16 @@ def external_links(html: str) -> list[str]:
     return [u for u in parser.urls if re.match(r"^\s*(?:https?:)?//", u, re.IGNORECASE)]
 
 
-PAGES = ["/", "/accounts/login/", "/admin/login/", "/api/docs/", "/api/redoc/"]
+# The public lands in the online service hall; every portal page a visitor reaches without signing in.
+PAGES = [
+    "/portal/",
+    "/portal/progress/",
+    "/portal/login/",
+    "/accounts/login/",
+    "/admin/login/",
+    "/api/docs/",
+    "/api/redoc/",
+]
 
 
 @pytest.mark.django_db
