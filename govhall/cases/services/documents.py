@@ -11,86 +11,22 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from govhall.cases import permissions as perms
 from govhall.cases.models import Case, CaseDocument, CaseMaterial, EventKind
 from govhall.cases.services.common import Recorder, lock_case, require
 
+# The file checks live in core so that the catalogue's forms and samples are checked the same way.
+from govhall.core.files import ALLOWED_EXTENSIONS, FILE_TYPES, FileType, check_file, max_bytes, sniff
 
-@dataclass(frozen=True)
-class FileType:
-    extensions: tuple[str, ...]
-    content_type: str
-    magic: tuple[bytes, ...]
-
-
-# The kinds of document a case file takes: scans (PDF, JPEG, PNG) and OFD, China's electronic document
-# format (GB/T 33190, a ZIP container).
-FILE_TYPES = (
-    FileType((".pdf",), "application/pdf", (b"%PDF-",)),
-    FileType((".jpg", ".jpeg"), "image/jpeg", (b"\xff\xd8\xff",)),
-    FileType((".png",), "image/png", (b"\x89PNG\r\n\x1a\n",)),
-    FileType((".ofd",), "application/ofd", (b"PK\x03\x04",)),
-)
-ALLOWED_EXTENSIONS = tuple(ext for t in FILE_TYPES for ext in t.extensions)
-
-
-def max_bytes() -> int:
-    return settings.GOVHALL_MAX_UPLOAD_BYTES
-
-
-def sniff(upload: File) -> FileType:
-    """The file's type from its name and its first bytes; ValidationError on `file` otherwise."""
-    name = os.path.basename(upload.name or "")
-    ext = os.path.splitext(name)[1].lower()
-    kind = next((t for t in FILE_TYPES if ext in t.extensions), None)
-    allowed = "、".join(ALLOWED_EXTENSIONS)
-    if kind is None:
-        raise ValidationError(
-            {"file": [_("Only these file types are accepted: %(types)s.") % {"types": allowed}]}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in kind.magic):
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file's content is not %(ext)s: its name and its content must agree.")
-                    % {"ext": ext.lstrip(".").upper()}
-                ]
-            }
-        )
-    return kind
-
-
-def check_file(upload: File | None) -> FileType:
-    """Presence, size and type of an uploaded file, each with its own message on `file`."""
-    if upload is None:
-        raise ValidationError({"file": [_("Choose a file to upload.")]})
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    if size > max_bytes():
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is %(size)s; at most %(max)s is accepted.")
-                    % {"size": filesizeformat(size), "max": filesizeformat(max_bytes())}
-                ]
-            }
-        )
-    return sniff(upload)
+__all__ = ["ALLOWED_EXTENSIONS", "FILE_TYPES", "FileType", "add_document", "check_file", "max_bytes", "sniff"]
 
 
 def add_document(
