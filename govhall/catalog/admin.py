@@ -21,6 +21,10 @@ from govhall.catalog.models import (
     Material,
     ProcessStep,
     ServiceItem,
+    SituationQuestion,
+    Synonym,
+    Theme,
+    ThemeItem,
     Window,
 )
 from govhall.catalog.services import publish_item, revise_item, withdraw_item
@@ -74,7 +78,23 @@ class _DraftOnlyInline:
 class MaterialInline(_DraftOnlyInline, admin.TabularInline):
     model = Material
     extra = 0
-    fields = ["position", "name", "originals", "copies", "required", "notes", "licence_type"]
+    fields = [
+        "position",
+        "name",
+        "originals",
+        "copies",
+        "required",
+        "medium",
+        "applies_when",
+        "notes",
+        "licence_type",
+    ]
+
+
+class SituationInline(_DraftOnlyInline, admin.TabularInline):
+    model = SituationQuestion
+    extra = 0
+    fields = ["position", "key", "text", "options"]
 
 
 class ProcessStepInline(_DraftOnlyInline, admin.TabularInline):
@@ -87,7 +107,18 @@ class ProcessStepInline(_DraftOnlyInline, admin.TabularInline):
 class FormTemplateInline(_DraftOnlyInline, admin.TabularInline):
     model = FormTemplate
     extra = 0
-    fields = ["name", "file"]
+    fields = ["name", "kind", "material", "file"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._item = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the materials of this version: the catalogue holds thousands of them.
+        if db_field.name == "material":
+            item = getattr(self, "_item", None)
+            kwargs["queryset"] = Material.objects.filter(item=item) if item else Material.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ServiceItem)
@@ -118,7 +149,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         "created_at",
         "created_by",
     ]
-    inlines = [MaterialInline, ProcessStepInline, FormTemplateInline]
+    inlines = [SituationInline, MaterialInline, ProcessStepInline, FormTemplateInline]
     actions = ["publish_selected", "revise_selected"]
     change_form_template = "admin/catalog/serviceitem/change_form.html"
     change_list_template = "admin/catalog/serviceitem/change_list.html"
@@ -140,6 +171,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                     "halls",
                     "contact_phone",
                     "issues_licence",
+                    ("delivery_window", "delivery_post", "delivery_electronic"),
                 ]
             },
         ),
@@ -225,3 +257,28 @@ class ServiceItemAdmin(admin.ModelAdmin):
     )
     def revise_selected(self, request, queryset):
         self._run(request, queryset, revise_item)
+
+
+class ThemeItemInline(admin.TabularInline):
+    model = ThemeItem
+    extra = 1
+    fields = ["position", "code"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    """Themes of the public guides (个人办事, 法人办事, life events); items by code, so new versions stay."""
+
+    list_display = ["name", "kind", "position"]
+    list_filter = ["kind"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    inlines = [ThemeItemInline]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words the public types that the catalogue does not use: the portal's search expands them."""
+
+    list_display = ["term", "words"]
+    search_fields = ["term", "words"]

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govhall.catalog.pinyin import pinyin_initials
+from govhall.catalog.pinyin import pinyin_full, pinyin_initials
 
 
 class Department(models.Model):
@@ -186,6 +186,12 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class DeliveryOption(models.TextChoices):
+    WINDOW = "window", _("Pick-up at a window")
+    POST = "post", _("By post")
+    ELECTRONIC = "electronic", _("Electronic result document")
+
+
 class ServiceItem(models.Model):
     """One version of a service item, with the fields of an implementation list (实施清单)."""
 
@@ -196,6 +202,8 @@ class ServiceItem(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     pinyin_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, db_index=True)
+    # Filled on save like the initials, so search never runs pypinyin over the catalogue.
+    pinyin = models.CharField(_("pinyin"), max_length=1000, blank=True)
     item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices)
     is_approval = models.BooleanField(_("administrative approval item"), default=True)
     department = models.ForeignKey(
@@ -219,10 +227,11 @@ class ServiceItem(models.Model):
         null=True,
         blank=True,
         related_name="issuing_items",
-        help_text=_(
-            "An approved case of this item records an electronic licence of this type for the holder"
-        ),
+        help_text=_("An approved case of this item records the holder's electronic licence of this type"),
     )
+    delivery_window = models.BooleanField(_("result picked up at the window"), default=True)
+    delivery_post = models.BooleanField(_("result sent by post"), default=False)
+    delivery_electronic = models.BooleanField(_("electronic result"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -268,12 +277,13 @@ class ServiceItem(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.pinyin_initials = pinyin_initials(self.name)
+        self.pinyin = pinyin_full(self.name)
         if (
             "update_fields" in kwargs
             and kwargs["update_fields"] is not None
             and "name" in kwargs["update_fields"]
         ):
-            kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin_initials"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin_initials", "pinyin"}
         super().save(*args, **kwargs)
 
     def get_constraints(self):
@@ -283,6 +293,16 @@ class ServiceItem(models.Model):
             (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
             for model, constraints in super().get_constraints()
         ]
+
+    @property
+    def delivery_options(self) -> list[str]:
+        """The ways the result reaches the applicant, as DeliveryOption values."""
+        flags = (
+            (self.delivery_window, DeliveryOption.WINDOW),
+            (self.delivery_post, DeliveryOption.POST),
+            (self.delivery_electronic, DeliveryOption.ELECTRONIC),
+        )
+        return [option for on, option in flags if on]
 
     @property
     def is_editable(self) -> bool:
@@ -297,6 +317,12 @@ class ServiceItem(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+
+
+class MaterialMedium(models.TextChoices):
+    PAPER = "paper", _("Paper")
+    ELECTRONIC = "electronic", _("Electronic")
+    BOTH = "both", _("Paper or electronic")
 
 
 class Material(models.Model):
@@ -317,6 +343,18 @@ class Material(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The applicant's valid electronic licence of this type stands in for the paper (免提交)"),
+    )
+    medium = models.CharField(
+        _("paper or electronic"), max_length=20, choices=MaterialMedium.choices, default=MaterialMedium.PAPER
+    )
+    applies_when = models.CharField(
+        _("applies when"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Empty: always. Otherwise the situation answers that need it, e.g. "
+            "“applicant_type=company; agent=yes” (several options of one question: “a,b”)."
+        ),
     )
 
     class Meta:
@@ -345,12 +383,41 @@ class ProcessStep(models.Model):
         return self.name
 
 
+class FormKind(models.TextChoices):
+    BLANK = "blank", _("Blank form")
+    SAMPLE = "sample", _("Filled sample")
+
+
+def validate_form_file(value) -> None:
+    """A newly uploaded form is checked by type and size like a case document; stored files are not reread."""
+    from govhall.core.files import FORM_FILE_TYPES, check_file
+
+    if getattr(value, "_committed", True):
+        return
+    try:
+        check_file(value.file, FORM_FILE_TYPES)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict["file"]) from exc
+
+
 class FormTemplate(models.Model):
+    """A blank form or a filled sample (表格下载), of the item or of one of its materials."""
+
     item = models.ForeignKey(
         ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="forms"
     )
     name = models.CharField(_("name"), max_length=200)
-    file = models.FileField(_("file"), upload_to="forms/%Y/")
+    file = models.FileField(_("file"), upload_to="forms/%Y/", validators=[validate_form_file])
+    kind = models.CharField(_("kind"), max_length=10, choices=FormKind.choices, default=FormKind.BLANK)
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("material"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forms",
+        help_text=_("The material this form or sample is for; empty: the whole item"),
+    )
 
     class Meta:
         ordering = ["item", "name"]
@@ -359,3 +426,13 @@ class FormTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Themes, synonyms and situations: what the public guides need beside the implementation list.
+from govhall.catalog.guide_models import (  # noqa: E402, F401
+    SituationQuestion,
+    Synonym,
+    Theme,
+    ThemeItem,
+    ThemeKind,
+)

@@ -13,3 +13,11 @@ def pinyin_initials(text: str) -> str:
 
     parts = lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
+
+
+def pinyin_full(text: str) -> str:
+    """The whole pinyin without tones or spaces (国税 → guoshui), lowercase, Latin letters and digits only."""
+    from pypinyin import Style, lazy_pinyin
+
+    parts = lazy_pinyin(text or "", style=Style.NORMAL, errors="default")
+    return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())

@@ -23,8 +23,10 @@ from govhall.catalog.models import (
     Material,
     ProcessStep,
     ServiceItem,
+    SituationQuestion,
 )
 from govhall.catalog.rules import step_sum_errors
+from govhall.catalog.situations import situation_errors
 
 if TYPE_CHECKING:
     from govhall.catalog.xlsx.importer import ImportPlan
@@ -61,6 +63,12 @@ def validate_item(item: ServiceItem, *, step_limits: Iterable[int | None] | None
         promised_limit=item.promised_limit, step_limits=list(step_limits)
     ).items():
         errors.setdefault(field, []).extend(messages)
+    if item.pk:
+        for field, messages in situation_errors(
+            questions=item.situations.values_list("key", "options"),
+            conditions=item.materials.exclude(applies_when="").values_list("applies_when", flat=True),
+        ).items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
@@ -110,7 +118,7 @@ def withdraw_item(item: ServiceItem, *, by: User | None, now: datetime) -> Servi
 
 @transaction.atomic
 def revise_item(item: ServiceItem, *, by: User | None, now: datetime) -> ServiceItem:
-    """Copy a published version with its materials, steps, halls and forms to a new draft (version + 1).
+    """Copy a published version with its materials, steps, halls, situations and forms to a new draft.
 
     The copied version is not touched. A code has at most one draft at a time, so two editors cannot
     prepare competing next versions.
@@ -134,6 +142,7 @@ def revise_item(item: ServiceItem, *, by: User | None, now: datetime) -> Service
     materials = list(item.materials.all())
     steps = list(item.steps.all())
     forms = list(item.forms.all())
+    situations = list(item.situations.all())
 
     new = ServiceItem.objects.get(pk=item.pk)
     new.pk = None
@@ -147,7 +156,7 @@ def revise_item(item: ServiceItem, *, by: User | None, now: datetime) -> Service
     new.created_by = by
     new.save()
     new.halls.set(halls)
-    Material.objects.bulk_create(
+    copied = Material.objects.bulk_create(
         Material(
             item=new,
             position=m.position,
@@ -157,14 +166,30 @@ def revise_item(item: ServiceItem, *, by: User | None, now: datetime) -> Service
             required=m.required,
             notes=m.notes,
             licence_type_id=m.licence_type_id,
+            medium=m.medium,
+            applies_when=m.applies_when,
         )
         for m in materials
     )
+    new_material = {old.pk: copy for old, copy in zip(materials, copied, strict=True)}
     ProcessStep.objects.bulk_create(
         ProcessStep(item=new, position=s.position, name=s.name, limit_days=s.limit_days) for s in steps
     )
     # The new version refers to the same stored file; a changed form is uploaded to the draft.
-    FormTemplate.objects.bulk_create(FormTemplate(item=new, name=f.name, file=f.file.name) for f in forms)
+    SituationQuestion.objects.bulk_create(
+        SituationQuestion(item=new, position=q.position, key=q.key, text=q.text, options=q.options)
+        for q in situations
+    )
+    FormTemplate.objects.bulk_create(
+        FormTemplate(
+            item=new,
+            name=f.name,
+            file=f.file.name,
+            kind=f.kind,
+            material=new_material.get(f.material_id),
+        )
+        for f in forms
+    )
     return new
 
 

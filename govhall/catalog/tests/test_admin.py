@@ -79,6 +79,8 @@ def _form_data(item, **overrides):
         "steps-INITIAL_FORMS": 0,
         "forms-TOTAL_FORMS": 0,
         "forms-INITIAL_FORMS": 0,
+        "situations-TOTAL_FORMS": 0,
+        "situations-INITIAL_FORMS": 0,
     }
     data.update(overrides)
     return data

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from govhall.catalog.models import Department, Hall, ItemStatus, Material, ProcessStep, ServiceItem, Window
+from govhall.catalog.models import (
+    Department,
+    Hall,
+    ItemStatus,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    SituationQuestion,
+    Window,
+)
 from govhall.catalog.services import relink_windows
 from govhall.catalog.xlsx.format import (
     DEPARTMENTS,
@@ -13,6 +22,7 @@ from govhall.catalog.xlsx.format import (
     ITEM_CONTENT,
     ITEMS,
     MATERIAL_CONTENT,
+    SITUATION_CONTENT,
     STEP_CONTENT,
     WINDOWS,
 )
@@ -116,11 +126,15 @@ def _write_content(
     # Only drafts and new versions get here: no case refers to their materials yet.
     item.materials.all().delete()
     item.steps.all().delete()
+    item.situations.all().delete()
     Material.objects.bulk_create(
         Material(item=item, **{a: m[a] for a in MATERIAL_CONTENT}) for m in row.materials
     )
     ProcessStep.objects.bulk_create(
         ProcessStep(item=item, **{a: s[a] for a in STEP_CONTENT}) for s in row.steps
+    )
+    SituationQuestion.objects.bulk_create(
+        SituationQuestion(item=item, **{a: q[a] for a in SITUATION_CONTENT}) for q in row.situations
     )
 
 

@@ -12,8 +12,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from govhall.catalog.models import Department, Hall, Material, ProcessStep, ServiceItem, Window
-from govhall.catalog.xlsx.format import DEPARTMENTS, HALLS, ITEMS, MATERIALS, SHEETS, STEPS, WINDOWS, Sheet
+from govhall.catalog.models import (
+    Department,
+    Hall,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    SituationQuestion,
+    Window,
+)
+from govhall.catalog.xlsx.format import (
+    DEPARTMENTS,
+    HALLS,
+    ITEMS,
+    MATERIALS,
+    SHEETS,
+    SITUATIONS,
+    STEPS,
+    WINDOWS,
+    Sheet,
+)
 
 Row = dict[str, Any]
 
@@ -96,6 +114,19 @@ def step_rows() -> list[Row]:
     ]
 
 
+def situation_rows() -> list[Row]:
+    return [
+        {
+            "item": q.item.code,
+            "version": q.item.version,
+            **{a: getattr(q, a) for a in SITUATIONS.columns if a not in {"item", "version"}},
+        }
+        for q in SituationQuestion.objects.select_related("item").order_by(
+            "item__code", "item__version", "position", "id"
+        )
+    ]
+
+
 ROWS = {
     DEPARTMENTS.title: department_rows,
     HALLS.title: hall_rows,
@@ -103,6 +134,7 @@ ROWS = {
     ITEMS.title: item_rows,
     MATERIALS.title: material_rows,
     STEPS.title: step_rows,
+    SITUATIONS.title: situation_rows,
 }
 
 

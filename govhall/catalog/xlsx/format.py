@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from govhall.catalog.models import CaseKind, HallLevel, ItemStatus, ItemType
+from govhall.catalog.models import CaseKind, HallLevel, ItemStatus, ItemType, MaterialMedium
 
 YES, NO = "是", "否"
 TRUE_WORDS = {YES, "y", "yes", "true", "1", "t"}
@@ -42,6 +42,11 @@ STATUS_LABELS = {
     ItemStatus.WITHDRAWN: "已撤回",
 }
 REQUIRED_LABELS = {True: "必要", False: "非必要"}
+MEDIUM_LABELS = {
+    MaterialMedium.PAPER: "纸质",
+    MaterialMedium.ELECTRONIC: "电子",
+    MaterialMedium.BOTH: "纸质或电子",
+}
 
 
 class CellError(ValueError):
@@ -200,6 +205,9 @@ ITEMS = Sheet(
         "online": Column("可网上申请", kind="bool", default=False),
         "halls": Column("办理大厅编码", kind="codes", default=()),
         "contact_phone": Column("咨询电话", max_length=30, optional_column=True),
+        "delivery_window": Column("窗口领取", kind="bool", default=True, optional_column=True),
+        "delivery_post": Column("邮寄送达", kind="bool", default=False, optional_column=True),
+        "delivery_electronic": Column("电子送达", kind="bool", default=False, optional_column=True),
     },
 )
 MATERIALS = Sheet(
@@ -213,6 +221,10 @@ MATERIALS = Sheet(
         "copies": Column("复印件", kind="int", default=0),
         "required": Column("必要/非必要", kind="enum", labels=REQUIRED_LABELS, default=True),
         "notes": Column("备注", max_length=300),
+        "medium": Column(
+            "载体", kind="enum", labels=MEDIUM_LABELS, default=MaterialMedium.PAPER, optional_column=True
+        ),
+        "applies_when": Column("适用情形", max_length=300, optional_column=True),
     },
 )
 STEPS = Sheet(
@@ -225,9 +237,24 @@ STEPS = Sheet(
         "limit_days": Column("时限", kind="int", default=0),
     },
 )
-SHEETS = (DEPARTMENTS, HALLS, WINDOWS, ITEMS, MATERIALS, STEPS)
+# 情形引导: one row per question; its options as "key:label; key:label". A workbook without the sheet
+# (written before situations existed) reads as having no questions.
+SITUATIONS = Sheet(
+    "情形",
+    {
+        "item": Column("事项编码", required=True),
+        "version": Column("版本", kind="int", default=None, optional_column=True),
+        "position": Column("序号", kind="int", required=True),
+        "key": Column("问题编码", required=True, max_length=40),
+        "text": Column("问题", required=True, max_length=200),
+        "options": Column("选项", required=True, max_length=500),
+    },
+)
+SHEETS = (DEPARTMENTS, HALLS, WINDOWS, ITEMS, MATERIALS, STEPS, SITUATIONS)
+OPTIONAL_SHEETS = frozenset({SITUATIONS.title})
 
 # Fields of an item version compared to decide whether a row changes it (version and status aside).
 ITEM_CONTENT = tuple(a for a in ITEMS.columns if a not in {"code", "version", "status"})
-MATERIAL_CONTENT = ("position", "name", "originals", "copies", "required", "notes")
+MATERIAL_CONTENT = ("position", "name", "originals", "copies", "required", "notes", "medium", "applies_when")
 STEP_CONTENT = ("position", "name", "limit_days")
+SITUATION_CONTENT = ("position", "key", "text", "options")

@@ -14,8 +14,10 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from govhall.catalog.guide_models import parse_options
 from govhall.catalog.models import ALLOWED_TRANSITIONS, ItemStatus
 from govhall.catalog.rules import hall_errors, item_limit_errors, step_sum_errors
+from govhall.catalog.situations import condition_errors
 from govhall.catalog.xlsx import export
 from govhall.catalog.xlsx.format import (
     DEPARTMENTS,
@@ -24,7 +26,10 @@ from govhall.catalog.xlsx.format import (
     ITEMS,
     MATERIAL_CONTENT,
     MATERIALS,
+    OPTIONAL_SHEETS,
     SHEETS,
+    SITUATION_CONTENT,
+    SITUATIONS,
     STATUS_LABELS,
     STEP_CONTENT,
     STEPS,
@@ -65,6 +70,7 @@ class FileRow:
     content_changed: bool = False
     materials: list[FileRow] = field(default_factory=list)
     steps: list[FileRow] = field(default_factory=list)
+    situations: list[FileRow] = field(default_factory=list)
 
     def __getitem__(self, attr: str) -> Any:
         return self.values[attr]
@@ -134,6 +140,8 @@ def plan_import(source: IO[bytes] | str) -> ImportPlan:
 
 def _read_sheet(plan: ImportPlan, workbook, sheet: Sheet) -> list[FileRow]:
     if sheet.title not in workbook.sheetnames:
+        if sheet.title in OPTIONAL_SHEETS:
+            return []
         plan.errors.append(ImportProblem(sheet.title, None, None, _("The sheet is missing.")))
         return []
     rows = workbook[sheet.title].iter_rows(values_only=True)
@@ -297,18 +305,22 @@ class _Checker:
         self.item_codes = {code for code, _v in db} | {r["code"] for r in rows if r.ok("code")}
 
     def _db_children(self) -> dict[tuple[str, int], dict[str, list]]:
-        children: dict[tuple[str, int], dict[str, list]] = defaultdict(lambda: {"materials": [], "steps": []})
+        children: dict[tuple[str, int], dict[str, list]] = defaultdict(
+            lambda: {"materials": [], "steps": [], "situations": []}
+        )
         for m in export.material_rows():
             children[(m["item"], m["version"])]["materials"].append(tuple(m[a] for a in MATERIAL_CONTENT))
         for s in export.step_rows():
             children[(s["item"], s["version"])]["steps"].append(tuple(s[a] for a in STEP_CONTENT))
+        for q in export.situation_rows():
+            children[(q["item"], q["version"])]["situations"].append(tuple(q[a] for a in SITUATION_CONTENT))
         return children
 
     def _attach_children(self, by_key: dict) -> None:
         versions_of: dict[str, list] = defaultdict(list)
         for code, version in by_key:
             versions_of[code].append(version)
-        for sheet, kind in ((MATERIALS, "materials"), (STEPS, "steps")):
+        for sheet, kind in ((MATERIALS, "materials"), (STEPS, "steps"), (SITUATIONS, "situations")):
             rows = self.rows[sheet.title]
             for row in rows:
                 if not row.ok("item", "version"):
@@ -350,7 +362,7 @@ class _Checker:
                         )
                     seen[key] = row
         for item_row in by_key.values():
-            for kind in ("materials", "steps"):
+            for kind in ("materials", "steps", "situations"):
                 getattr(item_row, kind).sort(key=lambda r: (r["position"] or 0, r.number))
 
     def _check_item(self, row: FileRow) -> None:
@@ -373,6 +385,30 @@ class _Checker:
             ).values():
                 for message in messages:
                     self.error(STEPS, row.steps[0], "limit_days", message)
+        self._check_situations(row)
+
+    def _check_situations(self, row: FileRow) -> None:
+        """Each question's options read, keys unique in the item, each material's condition names them."""
+        known: dict[str, list[str]] = {}
+        for question in row.situations:
+            if not question.ok("key", "options"):
+                continue
+            if question["key"] in known:
+                self.error(
+                    SITUATIONS,
+                    question,
+                    "key",
+                    _("The question key “%(key)s” appears twice.") % {"key": question["key"]},
+                )
+            try:
+                known[question["key"]] = [k for k, _label in parse_options(question["options"])]
+            except ValueError as exc:
+                self.error(SITUATIONS, question, "options", str(exc))
+                known[question["key"]] = []
+        for material in row.materials:
+            if material.ok("applies_when") and material["applies_when"]:
+                for message in condition_errors(material["applies_when"], known):
+                    self.error(MATERIALS, material, "applies_when", message)
 
     @staticmethod
     def _content(row: FileRow) -> tuple:
@@ -380,6 +416,7 @@ class _Checker:
             tuple(row[a] for a in ITEM_CONTENT),
             [tuple(m[a] for a in MATERIAL_CONTENT) for m in row.materials],
             [tuple(s[a] for a in STEP_CONTENT) for s in row.steps],
+            [tuple(q[a] for a in SITUATION_CONTENT) for q in row.situations],
         )
 
     def _resolve_version(self, row: FileRow, db: dict, db_children: dict, latest: dict[str, int]) -> None:
@@ -388,11 +425,12 @@ class _Checker:
         content = self._content(row)
 
         def db_content(version: int) -> tuple:
-            children = db_children.get((code, version), {"materials": [], "steps": []})
+            children = db_children.get((code, version), {"materials": [], "steps": [], "situations": []})
             return (
                 tuple(db[(code, version)][a] for a in ITEM_CONTENT),
                 children["materials"],
                 children["steps"],
+                children["situations"],
             )
 
         version = row["version"]
