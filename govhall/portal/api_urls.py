@@ -3,7 +3,7 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_licences, api_mine, api_progress
+from govhall.portal import api_guides, api_licences, api_mine, api_progress
 
 app_name = "portal-api"
 
@@ -31,4 +31,7 @@ urlpatterns = [
     path("my/cases/<str:number>/result/", api_mine.MyResultView.as_view(), name="my-result"),
     path("my/inbox/", api_mine.InboxView.as_view(), name="my-inbox"),
     path("my/inbox/<int:pk>/read/", api_mine.InboxReadView.as_view(), name="my-inbox-read"),
+    path("items/", api_guides.item_search, name="items"),
+    path("items/<str:code>/", api_guides.item_guide, name="item"),
+    path("themes/", api_guides.themes, name="themes"),
 ]

@@ -27,4 +27,9 @@ urlpatterns = [
     path("my/cases/<str:number>/notices/<slug:kind>/", views_mine.my_notice, name="my-notice"),
     path("my/cases/<str:number>/notices/<slug:kind>/pdf/", views_mine.my_notice_pdf, name="my-notice-pdf"),
     path("my/cases/<str:number>/result/", views_mine.my_result, name="my-result"),
+    path("search/", views.search, name="search"),
+    path("items/<str:code>/", views.guide, name="guide"),
+    path("items/<str:code>/v<int:version>/", views.guide, name="guide_version"),
+    path("lanes/<slug:code>/", views.lane, name="lane"),
+    path("forms/<int:pk>/", views.form_file, name="form_file"),
 ]
