@@ -24,8 +24,10 @@ def nav_keys(html: str) -> list[str]:
 
 
 def test_anonymous_home_welcomes_and_offers_the_login(client):
-    html = client.get("/").content.decode()
-    assert "欢迎访问泉山市政务服务中心" in html
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/portal/", "the public lands in the portal"
+    html = client.get("/portal/").content.decode()
+    assert "网上办事大厅" in html
     assert "工作人员登录" in html
     assert nav_keys(html) == ["home", "progress"], "nothing behind a login is offered to visitors"
     assert 'data-landing="progress"' in html, "the progress query is on the welcome page"
@@ -83,12 +85,14 @@ def test_a_clerk_without_admin_rights_gets_no_admin_link(client, make_user):
 
 def test_an_applicant_sees_no_staff_links(client, make_user):
     client.force_login(make_user(Role.APPLICANT))
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
+    assert 'data-test="portal-home"' in html, "an applicant lands in the online service hall"
     assert nav_keys(html) == ["home", "progress"]
+    assert "工作人员登录" not in html and "/admin/" not in html
 
 
 # What each role finds on its first page: cards of work it can do, and no "being built" excuse. The
-# operator's and the applicant's pages also say plainly what is not built yet.
+# operator's page also says plainly what is not built yet; an applicant lands in the portal.
 @pytest.mark.parametrize(
     ("role", "cards", "note"),
     [
@@ -100,12 +104,12 @@ def test_an_applicant_sees_no_staff_links(client, make_user):
         (Role.OPERATOR, ["progress"], "12345 热线工作台尚未上线"),
         (Role.LEADER, ["stats", "supervision", "cases", "api"], None),
         (Role.ADMIN, ["users", "items", "departments", "halls", "calendar", "api"], None),
-        (Role.APPLICANT, ["progress"], "网上申请、办事指南和预约将随网上办事大厅上线"),
+        (Role.APPLICANT, ["progress"], None),
     ],
 )
 def test_every_role_finds_work_and_no_under_construction_card(client, make_user, role, cards, note):
     client.force_login(make_user(role))
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()  # an applicant: the portal's home
     assert re.findall(r'data-landing="([\w-]+)"', html) == cards
     assert "正在建设中" not in html
     assert ("data-role-note" in html) == (note is not None)
@@ -129,8 +133,11 @@ def test_every_label_and_description_of_the_pages_is_in_chinese():
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_every_role_has_a_home_page(client, make_user, role):
     client.force_login(make_user(role))
-    html = client.get("/").content.decode()
-    assert "您可以办理的工作" in html
+    html = client.get("/", follow=True).content.decode()
+    if role == Role.APPLICANT:
+        assert 'data-test="portal-home"' in html, "an applicant's home is the online service hall"
+    else:
+        assert "您可以办理的工作" in html
     assert f'<span class="role-badge">{Role(role).label}</span>' in html
 
 
@@ -226,8 +233,8 @@ def test_names_are_written_as_people_write_them(make_user, last, first, shown):
 
 
 def test_the_language_switch_names_each_language_in_itself(client):
-    html = client.get("/").content.decode()
+    html = client.get("/portal/").content.decode()
     assert 'data-test="language-en">English</button>' in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get("/").content.decode()
+    html = client.get("/portal/").content.decode()
     assert 'data-test="language-zh-hans">简体中文</button>' in html

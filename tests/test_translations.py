@@ -66,7 +66,7 @@ def test_compiled_catalogue_is_up_to_date(po_path):
 
 @pytest.mark.django_db
 def test_pages_speak_chinese_by_default(client):
-    html = client.get("/").content.decode()
+    html = client.get("/portal/").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "登录" in html
     assert "Log in" not in html
@@ -75,7 +75,7 @@ def test_pages_speak_chinese_by_default(client):
 @pytest.mark.django_db
 def test_pages_speak_chinese_even_when_the_browser_asks_for_english(client):
     """Accept-Language comes from the operating system; the hall's pages stay Chinese until switched."""
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = client.get("/portal/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "登录" in html
 
@@ -83,7 +83,7 @@ def test_pages_speak_chinese_even_when_the_browser_asks_for_english(client):
 @pytest.mark.django_db
 def test_pages_speak_english_once_the_user_chose_it(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get("/").content.decode()
+    html = client.get("/portal/").content.decode()
     assert '<html lang="en">' in html
     assert "Log in" in html
     assert "登录" not in html

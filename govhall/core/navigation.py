@@ -233,9 +233,10 @@ ROLE_NOTES: dict[str, str | Promise] = {
         "dispatching them to departments, callbacks and the knowledge base will be here. Until then, "
         "answer callers who ask how their application stands with the progress query."
     ),
+    # Shown only where the portal is not installed: otherwise an applicant's home is the portal.
     Role.APPLICANT: _(
-        "Online application, service guides and appointments come with the online service hall, which "
-        "is not built yet. Until then, apply at a window of the centre or of your township hall."
+        "Service guides, forms to download and the search for every service are in the online service "
+        "hall; follow your applications with the progress query."
     ),
 }
 
