@@ -13,7 +13,7 @@ from govhall.cases.tests.factories import PERSON, UserFactory, World, make_world
 from govhall.core.models import Role
 from govhall.lanes.tests.conftest import lane_world  # noqa: F401  (a fixture, used by the lane tests)
 from govhall.portal.models import Company, CompanyMember, Profile
-from govhall.portal.tests.guide_fixtures import Guides, _fresh_index, guides  # noqa: F401  (fixtures)
+from govhall.portal.tests.guide_fixtures import Guides, build_guides, guides  # noqa: F401  (fixtures)
 from govhall.portal.tests.sms import RecordingBackend
 from govhall.supervision.notify.sms import MemoryBackend
 

@@ -1,5 +1,5 @@
-"""Fixtures of the public guides' tests: a small catalogue with situations, themes and synonyms, and a fresh
-search index for every test. Imported by the portal tests' conftest."""
+"""Fixtures of the public guides' tests: a small catalogue with situations, themes and synonyms. Imported by
+the portal tests' conftest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from govhall.catalog import search
 from govhall.catalog.models import (
     HallLevel,
     ServiceItem,
@@ -25,7 +24,6 @@ from govhall.catalog.tests.factories import (
     ServiceItemFactory,
     WindowFactory,
 )
-from govhall.portal import queries
 
 
 @dataclass
@@ -38,17 +36,13 @@ class Guides:
     township: object
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    search.forget()
-    queries.forget_use_counts()
-    yield
-    search.forget()
-    queries.forget_use_counts()
-
-
 @pytest.fixture
 def guides(db) -> Guides:
+    return build_guides()
+
+
+def build_guides() -> Guides:
+    """Four published items, a theme, a synonym, a township hall, and situations on 公司设立登记."""
     tax_office = DepartmentFactory(code="SWJ", name="税务局", phone="0531-12366")
     market = DepartmentFactory(code="SCJ", name="市场监督管理局", phone="0531-83310000")
     civil = DepartmentFactory(code="MZJ", name="民政局")
