@@ -25,7 +25,9 @@ def nav_keys(html: str) -> list[str]:
 
 def test_anonymous_home_welcomes_and_offers_the_login(client):
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == "/portal/", "the public lands in the portal"
+    assert response.status_code == 302 and response["Location"] == "/portal/", (
+        "the public lands in the portal"
+    )
     html = client.get("/portal/").content.decode()
     assert "网上办事大厅" in html
     assert "工作人员登录" in html
