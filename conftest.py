@@ -51,6 +51,20 @@ def _forget_published_items():
 
 
 @pytest.fixture(autouse=True)
+def _forget_public_pages():
+    """The portal keeps the search index, the use counts and rendered public pages per process; a
+    rolled-back test's catalogue must not reach the next test."""
+    from govhall.catalog import search
+    from govhall.portal import page_cache, queries
+
+    for forget in (search.forget, queries.forget_use_counts, page_cache.forget):
+        forget()
+    yield
+    for forget in (search.forget, queries.forget_use_counts, page_cache.forget):
+        forget()
+
+
+@pytest.fixture(autouse=True)
 def _forget_threshold_rules():
     """The case services keep the threshold rules per process (supervision.lights.RULES); a rolled-back
     test's rules must not reach the next test."""

@@ -13,3 +13,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.portal import receivers  # noqa: F401  (connects to cases' case_changed)
+        from govhall.portal import page_cache
+
+        page_cache._connect()

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from govhall.portal import queries
+from govhall.portal.page_cache import public_page
 
 
 def _int(value: str | None) -> int | None:
@@ -22,6 +23,7 @@ def _int(value: str | None) -> int | None:
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", queries.home())
 
@@ -49,6 +51,7 @@ def _apply_url(code: str) -> str | None:
 
 
 @require_GET
+@public_page
 def guide(request: HttpRequest, code: str, version: int | None = None) -> HttpResponse:
     answers = {k[2:]: v for k, v in request.GET.items() if k.startswith("s-") and v}
     context = queries.guide(code, version=version, answers=answers if "situation" in request.GET else None)
@@ -57,6 +60,7 @@ def guide(request: HttpRequest, code: str, version: int | None = None) -> HttpRe
 
 
 @require_GET
+@public_page
 def lane(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/lane.html", queries.lane_guide(code))
 

@@ -131,3 +131,42 @@ def test_the_lane_guide_lists_stages_items_and_form_fields(client, guides):
     for text in ["企业开办快车道", "并联审批", "公司设立登记", "国税税务登记", "企业名称"]:
         assert text in html, text
     assert "企业开办快车道" in page(client, reverse("portal:home"))
+
+
+def test_a_stored_guide_gives_each_visitor_their_own_working_csrf_token(guides):
+    from django.test import Client
+
+    from govhall.portal import page_cache
+
+    page_cache.forget()
+    url = reverse("portal:guide", args=["SC001"])
+    first = Client(enforce_csrf_checks=True)
+    first.get(url)
+    second = Client(enforce_csrf_checks=True)
+    html = second.get(url).content.decode()  # served from the store
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert "csrftoken" in second.cookies
+    response = second.post("/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert "Service guide" in second.get(url).content.decode()  # English: a page of its own
+
+
+def test_a_stored_guide_is_dropped_when_the_catalogue_changes(client, guides):
+    from govhall.portal import page_cache
+
+    page_cache.forget()
+    url = reverse("portal:guide", args=["SC001"])
+    assert "0531-83310000" in page(client, url)
+    department = guides.company.department
+    department.phone = "0531-99999999"
+    department.save()
+    assert "0531-99999999" in page(client, url)
+
+
+def test_signed_in_users_get_their_own_page(client, guides):
+    from govhall.core.models import Role, User
+
+    url = reverse("portal:guide", args=["SC001"])
+    page(client, url)
+    client.force_login(User.objects.create_user("citizen", role=Role.APPLICANT))
+    assert 'data-test="logout"' in page(client, url)
