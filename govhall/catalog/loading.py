@@ -33,7 +33,7 @@ from govhall.catalog.models import (
     ServiceItem,
     Window,
 )
-from govhall.catalog.pinyin import pinyin_initials
+from govhall.catalog.pinyin import pinyin_full, pinyin_initials
 from govhall.catalog.rules import hall_errors, item_limit_errors, step_sum_errors
 from govhall.catalog.specs import DepartmentSpec, HallSpec, ItemSpec, WindowSpec
 
@@ -292,6 +292,7 @@ def _write(
             published_by=by,
             name=s.name,
             pinyin_initials=pinyin_initials(s.name),  # bulk_create skips ServiceItem.save
+            pinyin=pinyin_full(s.name),
             item_type=s.item_type,
             is_approval=s.is_approval,
             department=department_of[s.department_code],

@@ -52,6 +52,12 @@ class Snapshot:
     entries: list[Entry]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     themes: dict[int, frozenset[str]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)  # lowercase names, parallel to entries
+    latin: list[str] = field(default_factory=list)  # "initials pinyin code", parallel to entries
+
+    def __post_init__(self) -> None:
+        self.names = [e.lname for e in self.entries]
+        self.latin = [f"{e.initials} {e.pinyin} {e.code.lower()}" for e in self.entries]
 
 
 def _token() -> tuple:
@@ -131,15 +137,20 @@ INDEX = CatalogueIndex()
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
-def _match(entry: Entry, token: str, synonyms: Mapping[str, tuple[str, ...]]) -> int | None:
-    if token in entry.lname:
-        return NAME
-    if token.isascii() and (token in entry.initials or token in entry.pinyin or token in entry.code.lower()):
-        return PINYIN
-    words = synonyms.get(token)
-    if words and any(w in entry.lname for w in words):
-        return SYNONYM
-    return None
+def _matches(snap: Snapshot, token: str) -> dict[int, int]:
+    """Index of each entry the token matches → how (NAME, PINYIN, SYNONYM); the best way wins.
+
+    Comprehensions over parallel lists of strings: one pass per token and way, no call per entry.
+    """
+    found: dict[int, int] = {}
+    words = snap.synonyms.get(token)
+    if words:
+        for word in words:
+            found.update((i, SYNONYM) for i, name in enumerate(snap.names) if word in name)
+    if token.isascii():
+        found.update((i, PINYIN) for i, text in enumerate(snap.latin) if token in text)
+    found.update((i, NAME) for i, name in enumerate(snap.names) if token in name)
+    return found
 
 
 def search(
@@ -157,23 +168,28 @@ def search(
     query = (query or "").strip().lower()
     # A synonym may contain a space ("business licence"): the whole query is tried as one term first.
     tokens = [query] if query in snap.synonyms else [t for t in _SPLIT.split(query) if t]
+    matched: dict[int, int] | None = None
+    for token in tokens:
+        found = _matches(snap, token)
+        if matched is None:
+            matched = found
+        else:
+            matched = {i: max(how, found[i]) for i, how in matched.items() if i in found}
+        if not matched:
+            return []
+    if matched is None:
+        matched = dict.fromkeys(range(len(snap.entries)), NAME)
     codes = snap.themes.get(theme, frozenset()) if theme is not None else None
     hits = []
-    for entry in snap.entries:
+    for i, how in matched.items():
+        entry = snap.entries[i]
         if department is not None and entry.department_id != department:
             continue
         if codes is not None and entry.code not in codes:
             continue
         if hall is not None and hall not in entry.hall_ids:
             continue
-        worst = NAME
-        for token in tokens:
-            found = _match(entry, token, snap.synonyms)
-            if found is None:
-                break
-            worst = max(worst, found)
-        else:
-            hits.append(Hit(entry, worst, use.get(entry.code, 0)))
+        hits.append(Hit(entry, how, use.get(entry.code, 0)))
     hits.sort(key=lambda h: (h.entry.lname != query, -h.use, h.match, len(h.entry.name), h.entry.code))
     return hits
 

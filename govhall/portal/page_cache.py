@@ -9,9 +9,10 @@ responses that set a cookie for a cookie-less request, which every first visit i
 Only anonymous GETs without a query string and without pending messages are served from here. A page
 is dropped when the catalogue index's token changes (an item published, revised or withdrawn, checked at
 most every GOVHALL_CATALOGUE_CHECK_SECONDS), when this process saves anything in the catalogue, and
-after GOVHALL_PORTAL_PAGE_SECONDS (60) in any case, so a hall's new address or opening hours saved in
-another process shows within a minute. At most GOVHALL_PORTAL_PAGE_CACHE_SIZE pages (1,000, about 30 MB)
-are kept, the least recently used dropped first.
+after GOVHALL_PORTAL_PAGE_SECONDS (300) in any case, so a hall's new address or opening hours saved in
+another process shows within five minutes (a shorter time costs a render per page per worker each time:
+with 60 s the bench spent a whole phase re-rendering its 100 guides). At most
+GOVHALL_PORTAL_PAGE_CACHE_SIZE pages (1,000, about 30 MB) are kept, the least recently used dropped first.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _size() -> int:
 
 
 def _seconds() -> float:
-    return float(getattr(settings, "GOVHALL_PORTAL_PAGE_SECONDS", 60))
+    return float(getattr(settings, "GOVHALL_PORTAL_PAGE_SECONDS", 300))
 
 
 def _cacheable(request: HttpRequest) -> bool:
