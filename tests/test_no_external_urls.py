@@ -87,6 +87,7 @@ def external_links(html: str) -> list[str]:
 # The public lands in the online service hall; every portal page a visitor reaches without signing in.
 PAGES = [
     "/portal/",
+    "/portal/search/?q=登记",
     "/portal/progress/",
     "/portal/login/",
     "/accounts/login/",
