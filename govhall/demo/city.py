@@ -133,6 +133,9 @@ def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     from govhall.demo.lanes import load_demo_lanes  # the three fast lanes, built from the items above
 
     lanes = load_demo_lanes(now=now, by=admin)
+    from govhall.demo.guides import load_demo_guides  # themes, synonyms, situations of the public guides
+
+    load_demo_guides()
 
     counts = catalog_summary()
     counts.update(
