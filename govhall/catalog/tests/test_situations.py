@@ -141,3 +141,34 @@ def test_a_bad_situation_row_is_refused_and_nothing_is_written(item, now, tmp_pa
         SituationQuestion.objects.count(),
         Material.objects.count(),
     ) == before
+
+
+def test_situations_are_edited_with_the_item_and_themes_and_synonyms_in_the_admin(admin_client, item):
+    from django.urls import reverse
+
+    from govhall.catalog.models import Synonym, Theme
+
+    draft = revise_item(item, by=None, now=item.published_at)
+    html = admin_client.get(reverse("admin:catalog_serviceitem_change", args=[draft.pk])).content.decode()
+    assert 'name="situations-TOTAL_FORMS"' in html and "申请人类型" in html
+    response = admin_client.post(
+        reverse("admin:catalog_synonym_add"), {"term": "开公司", "words": "设立登记"}
+    )
+    assert response.status_code == 302 and Synonym.objects.get(term="开公司").word_list == ["设立登记"]
+    response = admin_client.post(
+        reverse("admin:catalog_theme_add"),
+        {
+            "kind": "life_event",
+            "name": "开办企业",
+            "position": 1,
+            "description": "",
+            "items-TOTAL_FORMS": 2,
+            "items-INITIAL_FORMS": 0,
+            "items-0-position": 1,
+            "items-0-code": "SC001",
+            "items-1-position": 2,
+            "items-1-code": "NOPE",
+        },
+    )
+    assert response.status_code == 200, "an unknown item code is refused"
+    assert not Theme.objects.exists()
