@@ -12,7 +12,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Online service hall")
 
     def ready(self) -> None:
-        from govhall.portal import receivers  # noqa: F401  (connects to cases' case_changed)
-        from govhall.portal import page_cache
+        from govhall.portal import (
+            page_cache,
+            receivers,  # noqa: F401  (connects to cases' case_changed)
+        )
 
         page_cache._connect()

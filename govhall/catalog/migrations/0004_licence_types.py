@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='serviceitem',
             name='issues_licence',
-            field=models.ForeignKey(blank=True, help_text='An approved case of this item records an electronic licence of this type for the holder', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issuing_items', to='catalog.licencetype', verbose_name='licence issued'),
+            field=models.ForeignKey(blank=True, help_text="An approved case of this item records the holder's electronic licence of this type", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issuing_items', to='catalog.licencetype', verbose_name='licence issued'),
         ),
     ]

@@ -17,7 +17,7 @@ def fill_pinyin(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_item_created_at_from_services"),
+        ("catalog", "0004_licence_types"),
     ]
 
     operations = [
