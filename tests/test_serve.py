@@ -91,7 +91,9 @@ class Served:
 
     def answers(self) -> bool:
         try:
-            return self.get("/") == 200
+            # A page that needs no tables: the server under test runs on an empty database (the public home
+            # at / redirects to the portal, which reads the catalogue).
+            return self.get("/accounts/login/") == 200
         except OSError:
             return False
 
