@@ -270,6 +270,13 @@ GOVHALL_DELIVERY_ATTEMPTS = env_int("GOVHALL_DELIVERY_ATTEMPTS", 8, minimum=1)
 GOVHALL_CARD_REPLY_DAYS = env_int("GOVHALL_CARD_REPLY_DAYS", 3, minimum=1)
 GOVHALL_SWEEP_MINUTES = env_int("GOVHALL_SWEEP_MINUTES", 1, minimum=1)
 
+# Consultations (咨询件, docs/cases.md "Consultations"): the answer is due within this many working days of
+# the question; a general question (about no item) goes to the department with this code, and an online
+# question without an item hall to the hall with this code (empty: the first city-centre hall).
+GOVHALL_CONSULTATION_ANSWER_DAYS = env_int("GOVHALL_CONSULTATION_ANSWER_DAYS", 5, minimum=1)
+GOVHALL_CONSULTATION_DEPARTMENT = env_str("GOVHALL_CONSULTATION_DEPARTMENT", "")
+GOVHALL_CONSULTATION_HALL = env_str("GOVHALL_CONSULTATION_HALL", "")
+
 # What the header shows; a deployment sets its own centre.
 GOVHALL_CENTRE_NAME = env_str("GOVHALL_CENTRE_NAME", "泉山市政务服务中心")
 GOVHALL_COMPLAINT_PHONE = env_str("GOVHALL_COMPLAINT_PHONE", "0531-83312345")

@@ -8,7 +8,8 @@ Boundaries:
   (a case without steps — an immediate case decided at the window — may also be concluded by the
   hall's clerks);
 - decide an extension: only the head of the item's department;
-- consultations: registered by clerks, answered by the department (or the clerk on the spot);
+- consultations: registered by clerks (or asked online), answered by the department (or the clerk on
+  the spot), published on the item's guide page only by the department;
 - documents: attached by the case's intake clerks and by the departments of its item or its steps;
 - supervisors, leaders, administrators see everything and change nothing; operators and applicants
   have no back-office access to cases.
@@ -30,6 +31,7 @@ DECIDE_EXTENSION = "decide_extension"
 SEND_MATERIALS = "send_materials"
 RECEIVE_MATERIALS = "receive_materials"
 ANSWER_CONSULTATION = "answer_consultation"
+PUBLISH_CONSULTATION = "publish_consultation"  # on the item's guide page: the department's staff decide
 DOCUMENTS = "documents"  # attach a document
 VIEW = "view"
 
@@ -101,6 +103,8 @@ def can(user, action: str, case, *, step=None, department_id=None) -> bool:
         return user.role == Role.AGENCY_CLERK and is_intake_clerk(user, case)
     if action == RECEIVE_MATERIALS:
         return user.role == Role.CLERK and user.hall_id == case.hall_id
+    if action == PUBLISH_CONSULTATION:
+        return _of_department(user, department_id)
     if action == DOCUMENTS:
         if is_intake_clerk(user, case) or _of_department(user, item_department_id(case)):
             return True
@@ -136,5 +140,6 @@ ACTION_LABELS = {
     SEND_MATERIALS: gettext_lazy("send the materials"),
     RECEIVE_MATERIALS: gettext_lazy("receive the materials"),
     ANSWER_CONSULTATION: gettext_lazy("answer the consultation"),
+    PUBLISH_CONSULTATION: gettext_lazy("publish the consultation"),
     DOCUMENTS: gettext_lazy("attach documents"),
 }

@@ -198,6 +198,33 @@ def stamp_case(case, *, rules: RuleBook | None = None) -> list[str]:
     return list(CASE_FIELDS)
 
 
+CONSULTATION_FIELDS = ("warn_at", "due_at", "alert_level")
+
+
+def stamp_consultation(consultation, *, limit: int, item_code: str | None, rules: RuleBook | None = None):
+    """Set a consultation's warn_at/due_at from its answer due date (`limit`: the working days it was
+    counted with); dark once answered. Returns the fields changed."""
+    if consultation.answered_at is not None or consultation.answer_due is None:
+        _reset_alerts(consultation, None, None)
+        return list(CONSULTATION_FIELDS)
+    rules = rules or current_rules()
+    threshold = rules.threshold(item_code=item_code, department_id=consultation.department_id)
+    warn_at, due_at = thresholds(consultation.answer_due, limit, threshold)
+    _reset_alerts(consultation, warn_at, due_at)
+    return list(CONSULTATION_FIELDS)
+
+
+# Consultations waiting for an answer carry a light (prefix "consultation__" from the case).
+CONSULTATION_LIT = Q(answered_at__isnull=True)
+NEVER_PAUSED = Q(pk__isnull=True)
+
+
+def annotate_consultations(rows: QuerySet, now: datetime, *, prefix: str = "") -> QuerySet:
+    """Consultations (or, with prefix "consultation__", their cases) with `.light` against the answer due."""
+    lit = Q(**{f"{prefix}answered_at__isnull": True})
+    return rows.annotate(light=light_expression(now, prefix=prefix, paused=NEVER_PAUSED, lit=lit))
+
+
 # --- SQL ------------------------------------------------------------------------------------------------
 
 

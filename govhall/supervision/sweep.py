@@ -59,6 +59,8 @@ class SweepResult:
     case_red: int = 0
     lane_yellow: int = 0
     lane_red: int = 0
+    consultation_yellow: int = 0
+    consultation_red: int = 0
     cards: int = 0
     late_card_replies: int = 0
     orders_escalated: int = 0
@@ -74,6 +76,8 @@ class SweepResult:
             + self.case_red
             + self.lane_yellow
             + self.lane_red
+            + self.consultation_yellow
+            + self.consultation_red
         )
 
 
@@ -488,7 +492,8 @@ def _overdue_orders(*, now: datetime, directory: Directory, result: SweepResult)
 
 
 def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
-    """One sweep at `now`: reminders for new yellow and red crossings of steps, cases and lane cases,
+    """One sweep at `now`: reminders for new yellow and red crossings of steps, cases, lane cases and
+    unanswered consultations,
     rule cards, late card replies, overdue supervision orders. Safe to run in several workers at once."""
     result = SweepResult()
     result.extra["reply_due"] = workdays.add_workdays(local_date(now), settings.GOVHALL_CARD_REPLY_DAYS)
@@ -500,6 +505,10 @@ def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
     _sweep_cases(1, now=now, directory=directory, result=result, batch=batch)
     _sweep_lanes(2, now=now, directory=directory, result=result, batch=batch)
     _sweep_lanes(1, now=now, directory=directory, result=result, batch=batch)
+    from govhall.supervision.consultations import sweep_consultations
+
+    result.consultation_red = sweep_consultations(2, now=now, directory=directory, batch=batch)
+    result.consultation_yellow = sweep_consultations(1, now=now, directory=directory, batch=batch)
     _late_card_replies(now=now, directory=directory, result=result)
     from govhall.supervision.flag_retry import retry_due
 

@@ -4,6 +4,8 @@ Models hold data and rules about their own row; every state change is a function
 """
 
 from govhall.cases.models.case import (
+    APPLICATION_CHANNELS,
+    CONSULTATION_CHANNELS,
     ApplicantKind,
     Case,
     CaseCounter,
@@ -31,6 +33,8 @@ from govhall.cases.models.work import (
 )
 
 __all__ = [
+    "APPLICATION_CHANNELS",
+    "CONSULTATION_CHANNELS",
     "ApplicantKind",
     "Case",
     "CaseCounter",

@@ -38,6 +38,15 @@ class Channel(models.TextChoices):
     WINDOW = "window", _("Window")
     AGENCY = "agency", _("Agency (township)")
     ONLINE = "online", _("Online")
+    # Consultations only (咨询件): a question taken by telephone, or at an outreach event (服务事项咨询赶大集,
+    # a stall on a market day) and entered afterwards by a clerk.
+    PHONE = "phone", _("Telephone")
+    OUTREACH = "outreach", _("Outreach event")
+
+
+# The channels through which a consultation may come; applications come only through the first three.
+CONSULTATION_CHANNELS = (Channel.ONLINE, Channel.PHONE, Channel.WINDOW, Channel.OUTREACH)
+APPLICATION_CHANNELS = (Channel.WINDOW, Channel.AGENCY, Channel.ONLINE)
 
 
 class ApplicantKind(models.TextChoices):
@@ -229,7 +238,8 @@ class CaseMaterial(models.Model):
 
 
 class Consultation(models.Model):
-    """The question and answer of a consultation case (咨询件)."""
+    """The question and answer of a consultation case (咨询件), its answer deadline and light, and the
+    edited question and answer the department may publish on the item's guide page."""
 
     case = models.OneToOneField(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="consultation"
@@ -251,13 +261,61 @@ class Consultation(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by (portal account)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations_asked",
+        help_text=_("Empty for an anonymous question or one taken by a clerk"),
+    )
+    # An outreach event (服务事项咨询赶大集): where and when the stall stood.
+    event_place = models.CharField(_("event place"), max_length=200, blank=True)
+    event_date = models.DateField(_("event date"), null=True, blank=True)
+
+    # The answer deadline in working days (GOVHALL_CONSULTATION_ANSWER_DAYS) and its light, stamped by
+    # govhall.supervision.lights.stamp_consultation; the sweep reminds the department on each crossing.
+    answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("red from"), null=True, blank=True)
+    alert_level = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+
+    # Published on the item's guide page: the department's edited text, without the asker's details.
+    public_question = models.TextField(_("published question"), blank=True)
+    public_answer = models.TextField(_("published answer"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(answered_at__isnull=True, alert_level__lt=2),
+                name="consultation_open_due",
+            ),
+            models.Index(
+                fields=["published_at"],
+                condition=Q(published_at__isnull=False),
+                name="consultation_published",
+            ),
+        ]
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
     def __str__(self) -> str:
         return self.case.number
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class CaseCounter(models.Model):

@@ -39,6 +39,8 @@ class EventKind(models.TextChoices):
     CONVERTED_TO_COMMITTED = "converted_to_committed", _("Immediate case became committed")
     CONSULTATION_REGISTERED = "consultation_registered", _("Consultation registered")
     CONSULTATION_ANSWERED = "consultation_answered", _("Consultation answered")
+    CONSULTATION_PUBLISHED = "consultation_published", _("Consultation published")
+    CONSULTATION_UNPUBLISHED = "consultation_unpublished", _("Consultation withdrawn from publication")
     MATERIALS_SENT = "materials_sent", _("Materials sent to the centre")
     MATERIALS_RECEIVED = "materials_received", _("Materials received at the centre")
     DOCUMENT_ADDED = "document_added", _("Document added")

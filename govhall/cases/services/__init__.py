@@ -6,11 +6,13 @@ caller last saw (StaleVersion when it moved on; None skips the check), `source` 
 from (channel, IP address or terminal) for the audit trail.
 """
 
-from govhall.cases.services.agency import (
+from govhall.cases.services.agency import receive_materials, send_materials
+from govhall.cases.services.consultation import (
     answer_consultation,
-    receive_materials,
+    publish_consultation,
     record_consultation,
-    send_materials,
+    record_outreach_questions,
+    unpublish_consultation,
 )
 from govhall.cases.services.documents import add_document
 from govhall.cases.services.handling import (
@@ -57,12 +59,14 @@ __all__ = [
     "deem_accepted_if_late",
     "deem_overdue_receipts",
     "deliver_result",
+    "publish_consultation",
     "receive_and_decide",
     "receive_case",
     "receive_materials",
     "recompute_clock",
     "recompute_clocks",
     "record_consultation",
+    "record_outreach_questions",
     "reject_case",
     "request_extension",
     "request_supplement",
@@ -71,5 +75,6 @@ __all__ = [
     "send_materials",
     "supplement_received",
     "suspend_case",
+    "unpublish_consultation",
     "withdraw_case",
 ]

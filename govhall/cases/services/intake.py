@@ -17,6 +17,7 @@ from govhall.cases import permissions as perms
 from govhall.cases.errors import CaseForbidden
 from govhall.cases.inputs import Applicant, Contact, MaterialIn, coerce
 from govhall.cases.models import (
+    APPLICATION_CHANNELS,
     ApplicantKind,
     Case,
     CaseEvent,
@@ -175,7 +176,7 @@ def _receive(
     applicant = coerce(Applicant, applicant)
     contact = coerce(Contact, contact)
     today = local_date(now)
-    if channel not in Channel.values:
+    if channel not in APPLICATION_CHANNELS:  # telephone and outreach events take consultations only
         raise ValidationError({"channel": [_("Unknown channel %(c)s.") % {"c": channel}]})
     # An online application (portal) arrives without a clerk; every other intake needs one of the hall.
     staffed = by is not None or channel != Channel.ONLINE
