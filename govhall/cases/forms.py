@@ -208,3 +208,39 @@ class NoteForm(VersionForm):
 
 class AnswerForm(VersionForm):
     answer = forms.CharField(label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublishForm(VersionForm):
+    """The department's edited question and answer for the item's guide page."""
+
+    question = forms.CharField(
+        label=_("Published question"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    answer = forms.CharField(
+        label=_("Published answer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OutreachForm(forms.Form):
+    """Questions taken at an outreach event, one per line: question | item code | phone | name | answer."""
+
+    event_place = forms.CharField(label=_("Event place"), max_length=200, required=False)
+    event_date = forms.DateField(
+        label=_("Event date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rows = forms.CharField(
+        label=_("Questions, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("question | item code | phone | name | answer — only the question is required."),
+    )
+
+    def parsed_rows(self) -> list[dict]:
+        keys = ("question", "item", "phone", "name", "answer")
+        rows = []
+        for line in (self.cleaned_data.get("rows") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            rows.append(dict(zip(keys, parts + [""] * (len(keys) - len(parts)), strict=False)))
+        return rows

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.cases import views, views_documents
+from govhall.cases import views, views_consult, views_documents
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("extensions/", views.extensions, name="extensions"),
     path("extensions/<int:pk>/decide/", views.decide_extension, name="decide-extension"),
     path("progress/", views.progress_moved, name="progress"),  # moved to portal:progress
+    path("consultations/", views_consult.queue, name="consultations"),
+    path("consultations/outreach/", views_consult.outreach, name="consultation-outreach"),
+    path("consultations/<int:pk>/", views_consult.detail, name="consultation"),
+    path("consultations/<int:pk>/<slug:name>/", views_consult.action, name="consultation-action"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/notices/<slug:kind>/", views.notice, name="notice"),
     path("<int:pk>/documents/", views_documents.attach, name="attach"),

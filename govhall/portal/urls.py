@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govhall.portal import views, views_accounts, views_licences, views_mine, views_progress
+from govhall.portal import views, views_accounts, views_consult, views_licences, views_mine, views_progress
 
 app_name = "portal"
 
@@ -32,4 +32,9 @@ urlpatterns = [
     path("items/<str:code>/v<int:version>/", views.guide, name="guide_version"),
     path("lanes/<slug:code>/", views.lane, name="lane"),
     path("forms/<int:pk>/", views.form_file, name="form_file"),
+    path("consult/", views_consult.ask, name="consult"),
+    path("consult/done/", views_consult.done, name="consult-done"),
+    path("consult/mine/", views_consult.mine, name="consult-mine"),
+    path("consult/lookup/", views_consult.lookup, name="consult-lookup"),
+    path("consult/<int:pk>/", views_consult.detail, name="consult-detail"),
 ]
