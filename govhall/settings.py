@@ -201,6 +201,8 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "govhall.cases.models.DeliveryMethod",
         "ApplicantKindEnum": "govhall.cases.models.ApplicantKind",
         "CardKindEnum": "govhall.supervision.models.cards.CardKind",
+        "ChannelEnum": "govhall.cases.models.Channel",
+        "StaffConsultationChannelEnum": "govhall.cases.serializers.STAFF_CONSULTATION_CHANNELS",
     },
 }
 

@@ -58,6 +58,7 @@ from govhall.cases.serializers import (
     ExtensionRequestSerializer,
     ExtensionSerializer,
     NoteSerializer,
+    PublishSerializer,
     QueueEntrySerializer,
     ReasonSerializer,
     ReceiveSerializer,
@@ -605,6 +606,20 @@ class AnswerView(CaseActionView):
         return services.answer_consultation(case, answer=d["answer"], **common)
 
 
+@action_schema(
+    PublishSerializer, "Publish a consultation's edited question and answer on the item's guide page"
+)
+class PublishView(CaseActionView):
+    def perform(self, case, d, **common):
+        return services.publish_consultation(case, question=d["question"], answer=d["answer"], **common)
+
+
+@action_schema(VersionedSerializer, "Take a published consultation off the item's guide page")
+class UnpublishView(CaseActionView):
+    def perform(self, case, d, **common):
+        return services.unpublish_consultation(case, **common)
+
+
 class ConsultationView(CaseAPIView):
     @extend_schema(
         request=ConsultationSerializer,
@@ -616,8 +631,8 @@ class ConsultationView(CaseAPIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         user = request.user
-        department = Department.objects.filter(code=d["department"]).first()
-        if department is None:
+        department = Department.objects.filter(code=d["department"]).first() if d["department"] else None
+        if d["department"] and department is None:
             raise serializers.ValidationError(
                 {"department": [_("No department with code %(code)s.") % {"code": d["department"]}]}
             )
@@ -639,7 +654,9 @@ class ConsultationView(CaseAPIView):
             contact={"name": d["contact_name"], "phone": d["phone"]},
             item=item,
             window=window,
-            channel=Channel.AGENCY if user.role == Role.AGENCY_CLERK else Channel.WINDOW,
+            channel=d["channel"] or (Channel.AGENCY if user.role == Role.AGENCY_CLERK else Channel.WINDOW),
+            event_place=d["event_place"],
+            event_date=d["event_date"],
             source=source_of(request),
         )
         return case_response(case, code=status.HTTP_201_CREATED, request=request)

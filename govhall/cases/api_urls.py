@@ -20,6 +20,8 @@ ACTIONS = {
     "send-materials": api.SendMaterialsView,
     "receive-materials": api.ReceiveMaterialsView,
     "answer": api.AnswerView,
+    "publish": api.PublishView,
+    "unpublish": api.UnpublishView,
 }
 
 urlpatterns = [

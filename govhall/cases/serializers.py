@@ -505,9 +505,35 @@ class AnswerSerializer(VersionedSerializer):
     answer = _text()
 
 
+# The channels through which a clerk registers a consultation (online questions come through the portal).
+STAFF_CONSULTATION_CHANNELS = [
+    (c.value, c.label) for c in (Channel.WINDOW, Channel.AGENCY, Channel.PHONE, Channel.OUTREACH)
+]
+
+
+class PublishSerializer(VersionedSerializer):
+    question = _text(help_text="The question as published: without the asker's details")
+    answer = _text(help_text="The answer as published: without the asker's details")
+
+
 class ConsultationSerializer(InputSerializer):
     question = _text()
-    department = serializers.CharField(help_text="Code of the department that answers")
+    department = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Code of the department that answers; empty: the item's (or, for a general question, "
+        "GOVHALL_CONSULTATION_DEPARTMENT)",
+    )
+    channel = serializers.ChoiceField(
+        choices=STAFF_CONSULTATION_CHANNELS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="How the question came; none: the window (an agency clerk: agency)",
+    )
+    event_place = _text(max_length=200, help_text="Outreach event: where the stall stood")
+    event_date = serializers.DateField(required=False, allow_null=True, default=None)
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
     answer = _text(help_text="Answered on the spot when given")
     applicant_name = _text(max_length=200)

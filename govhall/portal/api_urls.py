@@ -3,7 +3,7 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_guides, api_licences, api_mine, api_progress
+from govhall.portal import api_consult, api_guides, api_licences, api_mine, api_progress
 
 app_name = "portal-api"
 
@@ -34,4 +34,8 @@ urlpatterns = [
     path("items/", api_guides.item_search, name="items"),
     path("items/<str:code>/", api_guides.item_guide, name="item"),
     path("themes/", api_guides.themes, name="themes"),
+    path("consultations/", api_consult.ConsultationListView.as_view(), name="consultations"),
+    path("consultations/lookup/", api_consult.ConsultationLookupView.as_view(), name="consultation-lookup"),
+    path("consultations/published/", api_consult.PublishedView.as_view(), name="consultations-published"),
+    path("consultations/<int:pk>/", api_consult.ConsultationDetailView.as_view(), name="consultation"),
 ]
