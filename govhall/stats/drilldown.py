@@ -36,6 +36,8 @@ EVENTS: dict[str, tuple[tuple[str, ...], Q]] = {
     "on_time": ((E.CONCLUDED,), Q(day__lte=F("case__promised_due"))),
     "early": ((E.CONCLUDED,), Q(day__lt=F("case__promised_due"))),
     "late": ((E.CONCLUDED,), Q(day__gt=F("case__promised_due"))),
+    "online_decided": ((*ACCEPTING, E.REJECTED), Q(case__channel="online")),
+    "online_first_time": (ACCEPTING, Q(notice_before=False, case__channel="online")),
 }
 TIMED = frozenset({"timed_concluded", "on_time", "early", "late"})
 MEASURES = (*EVENTS, "open_overdue")
@@ -56,6 +58,8 @@ LABELS = {
     "early": _("Concluded early"),
     "late": _("Concluded late"),
     "open_overdue": _("Open and overdue at the end"),
+    "online_decided": _("Online applications decided at intake"),
+    "online_first_time": _("Online applications accepted without correction"),
 }
 
 

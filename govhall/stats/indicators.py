@@ -58,6 +58,8 @@ def figures(counts: Counter, durations: Counter, open_overdue: int) -> dict:
         "first_time": counts["first_time"],
         "extensions": counts["extensions"],
         "suspensions": counts["suspensions"],
+        "online_decided": counts["online_decided"],
+        "online_first_time": counts["online_first_time"],
         # rates and averages
         "on_time_rate": rate(counts["on_time"], timed + open_overdue),
         "on_time_rate_conventional": rate(counts["on_time"], timed),
@@ -70,6 +72,7 @@ def figures(counts: Counter, durations: Counter, open_overdue: int) -> dict:
         "supplement_rate": rate(counts["notices"], applications),
         "first_time_rate": rate(counts["first_time"], applications),
         "rejection_rate": rate(counts["rejected"], applications + counts["rejected"]),
+        "online_success_rate": rate(counts["online_first_time"], counts["online_decided"]),
     }
 
 

@@ -30,6 +30,8 @@ MEASURES = (
     "early",
     "used_days",
     "promised_days",
+    "online_decided",
+    "online_first_time",
 )
 KEYS = ("day", "department", "hall", "item", "channel", "kind")
 # The monthly roll-ups' key: no day and no item.
@@ -66,6 +68,10 @@ class Measures(models.Model):
     early = models.IntegerField(default=0, db_default=0)
     used_days = models.IntegerField(default=0, db_default=0)
     promised_days = models.IntegerField(default=0, db_default=0)
+    # Online applications decided at intake (accepted, deemed accepted or not accepted), and those accepted
+    # without any return for correction: the first-time success rate (一次性提交成功率).
+    online_decided = models.IntegerField(default=0, db_default=0)
+    online_first_time = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         abstract = True

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from govhall.cases.models import Case, CaseEvent, CaseKind, Consultation, EventKind
+from govhall.cases.models import Case, CaseEvent, CaseKind, Channel, Consultation, EventKind
 from govhall.stats.models import (
     KEYS,
     MEASURES,
@@ -106,6 +106,13 @@ def contributions(
     key = (day, facts.department, facts.hall, facts.item, facts.channel, facts.kind)
     fig = tally.figures[key]
     timed = facts.kind != CaseKind.CONSULTATION and facts.promised_due is not None
+    if facts.channel == Channel.ONLINE and facts.kind != CaseKind.CONSULTATION:
+        # The first-time success rate: decided at intake, and accepted without a return for correction.
+        if event_kind in ACCEPTING:
+            fig["online_decided"] += 1
+            fig["online_first_time"] += not notice_before
+        elif event_kind == EventKind.REJECTED:
+            fig["online_decided"] += 1
     if event_kind == EventKind.RECEIVED:
         fig["received"] += 1
     elif event_kind == EventKind.CONSULTATION_REGISTERED:

@@ -34,6 +34,9 @@ FIGURE_LABELS = {
     "used_to_promised": gettext_lazy("Used ÷ promised"),
     "supplement_rate": gettext_lazy("Supplement rate %"),
     "first_time_rate": gettext_lazy("First-time-complete rate %"),
+    "online_decided": gettext_lazy("Online applications decided at intake"),
+    "online_first_time": gettext_lazy("Online applications accepted without correction"),
+    "online_success_rate": gettext_lazy("First-time success rate % (online)"),
     "rejection_rate": gettext_lazy("Rejection rate %"),
     "cards_issued": gettext_lazy("Cards issued"),
     "cards_upheld": gettext_lazy("Cards upheld"),
@@ -51,6 +54,7 @@ RATES = frozenset(
         "first_time_rate",
         "rejection_rate",
         "orders_on_time_rate",
+        "online_success_rate",
     }
 )
 NUMBERS = frozenset({"avg_days_used", "p90_days_used", "used_to_promised"})
@@ -80,6 +84,9 @@ DRILL = {
     "supplement_rate": "notices",
     "first_time_rate": "first_time",
     "rejection_rate": "rejected",
+    "online_decided": "online_decided",
+    "online_first_time": "online_first_time",
+    "online_success_rate": "online_first_time",
 }
 # The columns of the dashboard's tables, in order.
 TABLE_FIGURES = (
@@ -94,6 +101,7 @@ TABLE_FIGURES = (
     "avg_days_used",
     "p90_days_used",
     "first_time_rate",
+    "online_success_rate",
     "supplement_rate",
     "extensions",
     "suspensions",
@@ -115,6 +123,9 @@ SUMMARY_FIGURES = (
     "p90_days_used",
     "used_to_promised",
     "first_time_rate",
+    "online_decided",
+    "online_first_time",
+    "online_success_rate",
     "supplement_rate",
     "rejection_rate",
     "extensions",
