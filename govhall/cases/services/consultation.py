@@ -288,7 +288,7 @@ def publish_consultation(
     the text still carries the asker's name, phone, ID number or address, or any phone number, ID number
     or e-mail address. Publishing again replaces the published text."""
     case = lock_case(case, expected_version)
-    consultation = Consultation.objects.select_for_update().select_related("asker").get(case=case)
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("asker").get(case=case)
     case.consultation = consultation
     perms.require(by, perms.PUBLISH_CONSULTATION, case, department_id=consultation.department_id)
     errors: dict[str, list[str]] = {}
