@@ -65,6 +65,8 @@ def choose_acting_as(request, company: Company | None) -> None:
         request.session[ACTING_AS_KEY] = company.pk
     else:
         raise Http404("No such company")
+
+
 def consultations_of(user) -> QuerySet:
     """The consultations (咨询件 cases) the account asked online; nobody else's."""
     from govhall.cases.models import Case, CaseKind

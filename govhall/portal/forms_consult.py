@@ -9,7 +9,6 @@ from govhall.cases.services.consultation import QUESTION_MAX
 
 
 class AskForm(forms.Form):
-    item = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
     question = forms.CharField(
         label=_("Your question"),
         max_length=QUESTION_MAX,

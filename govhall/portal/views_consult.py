@@ -39,7 +39,8 @@ def ask(request: HttpRequest) -> HttpResponse:
     item = consult.published_item(code or "")
     if code and item is None:
         raise Http404(_("No published item with this code."))
-    form = AskForm(request.POST or None, initial={"item": item.code if item else ""})
+    # The item travels in a hidden input; an error the service names "item" shows in the summary.
+    form = AskForm(request.POST or None)
     asker = _asker(request)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -20,7 +20,7 @@ PASSWORD = "consult-test-pw-1"
 @pytest.fixture
 def world(transactional_db, settings):
     settings.GOVHALL_SMS_BACKEND = "govhall.supervision.notify.sms.MemoryBackend"
-    MemoryBackend.sent = []
+    MemoryBackend.outbox.clear()
     world = make_world()
     head = world.users["head"]
     head.set_password(PASSWORD)
@@ -33,13 +33,14 @@ def fits_the_screen(page: Page) -> None:
     assert width <= PHONE["width"], f"the page scrolls sideways: {width} px"
 
 
-def test_ask_anonymously_answer_publish_and_look_up(page: Page, site, world):
+def test_ask_anonymously_answer_publish_and_look_up(page: Page, site, world, axe):
     page.set_viewport_size(PHONE)
 
     # The visitor asks about an item; forgetting the phone gives an error summary that links the field.
     site.open(f"/portal/consult/?item={world.item.code}")
     expect(page.locator("h1")).to_have_text("在线咨询")
     fits_the_screen(page)
+    axe(page)
     page.fill("#id_question", "办理食品经营许可需要多久？我叫王小明。")
     page.click("[data-test=ask]")
     summary = page.locator("[data-test=error-summary]")
@@ -47,6 +48,7 @@ def test_ask_anonymously_answer_publish_and_look_up(page: Page, site, world):
     summary.locator("a[href='#id_phone']").click()
     expect(page.locator("#id_phone")).to_be_focused()
     fits_the_screen(page)
+    axe(page)
     page.fill("#id_name", "王小明")
     page.fill("#id_phone", "13700001111")
     page.click("[data-test=ask]")
@@ -56,6 +58,7 @@ def test_ask_anonymously_answer_publish_and_look_up(page: Page, site, world):
     case = Case.objects.get(number=number)
     assert case.verification_code == code and case.channel == "online"
     fits_the_screen(page)
+    axe(page)
     site.screenshot("portal-consult-done")
 
     # The department head answers and publishes an edited text (the asker's name refused first).
@@ -81,6 +84,7 @@ def test_ask_anonymously_answer_publish_and_look_up(page: Page, site, world):
     page.click("[data-test=lookup]")
     expect(page.locator("[data-test=answer]")).to_contain_text("承诺5个工作日办结")
     fits_the_screen(page)
+    axe(page)
     site.screenshot("portal-consult-answer")
 
     # The published Q&A carries only the edited text.
@@ -92,4 +96,4 @@ def test_ask_anonymously_answer_publish_and_look_up(page: Page, site, world):
     ]
 
     # And the answer went out once by text message to the phone given.
-    assert [phone for phone, _text in MemoryBackend.sent] == ["13700001111"]
+    assert [phone for phone, _text in MemoryBackend.outbox] == ["13700001111"]

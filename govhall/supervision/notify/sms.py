@@ -75,13 +75,3 @@ class HttpBackend(BaseBackend):
 
 def get_backend() -> BaseBackend:
     return import_string(settings.GOVHALL_SMS_BACKEND)()
-
-
-class MemoryBackend(BaseBackend):
-    """Keeps the messages in `MemoryBackend.sent` (phone, text): for tests and the browser tests, which
-    select it with GOVHALL_SMS_BACKEND and read what a citizen would have received."""
-
-    sent: list[tuple[str, str]] = []
-
-    def send(self, phone: str, text: str) -> None:
-        MemoryBackend.sent.append((phone, text))

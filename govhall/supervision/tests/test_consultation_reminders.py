@@ -17,8 +17,8 @@ from govhall.supervision.tests.conftest import at
 @pytest.fixture
 def texts(settings):
     settings.GOVHALL_SMS_BACKEND = "govhall.supervision.notify.sms.MemoryBackend"
-    MemoryBackend.sent = []
-    return MemoryBackend.sent
+    MemoryBackend.outbox.clear()
+    return MemoryBackend.outbox
 
 
 def ask(world, now, **kwargs):
