@@ -17,9 +17,9 @@ from govhall.cases import services
 from govhall.cases.api import domain_error_response
 from govhall.cases.models import Case, Channel
 from govhall.cases.services.consultation import QUESTION_MAX
-from govhall.cases.throttling import ProgressThrottle
 from govhall.core.models import Role
 from govhall.portal import consult
+from govhall.portal.throttling import ProgressThrottle
 
 
 class AskSerializer(serializers.Serializer):

@@ -16,10 +16,10 @@ from govhall.cases import services
 from govhall.cases.errors import CaseForbidden
 from govhall.cases.forms import add_service_errors
 from govhall.cases.models import Channel
-from govhall.cases.throttling import page_wait
 from govhall.core.models import Role
 from govhall.portal import consult
 from govhall.portal.forms_consult import AskForm, LookupForm
+from govhall.portal.throttling import page_wait
 
 DONE_KEY = "portal_consult_done"
 

@@ -10,7 +10,6 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         # Flags from case events (rejection without reason, deemed acceptance, immediate → committed).
         from govhall.supervision import (
-            consultations,  # noqa: F401  (the answer reaches the asker)
             hooks,  # noqa: F401
             worklist,  # noqa: F401  (the tiles on the first page)
         )

@@ -23,7 +23,6 @@ class NotificationKind(models.TextChoices):
     ORDER_OVERDUE = "order_overdue", _("Supervision order overdue")
     CONSULTATION_YELLOW = "consultation_yellow", _("Consultation answer due soon")
     CONSULTATION_RED = "consultation_red", _("Consultation answer overdue")
-    CONSULTATION_ANSWERED = "consultation_answered", _("Your question was answered")
 
 
 class Notification(models.Model):
@@ -98,14 +97,8 @@ class Delivery(models.Model):
     sent by a Huey task; a failure is kept with its error and tried again later (backoff) until
     GOVHALL_DELIVERY_ATTEMPTS, then left as failed for an administrator to retry."""
 
-    # Empty for a text message to a phone number without an account (an anonymous asker).
     notification = models.ForeignKey(
-        Notification,
-        verbose_name=_("notification"),
-        on_delete=models.CASCADE,
-        related_name="deliveries",
-        null=True,
-        blank=True,
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=ChannelKind.choices)
     address = models.CharField(_("address"), max_length=254)

@@ -5,6 +5,6 @@
 another try. Nothing is sent inside the business transaction, and nothing is lost if a gateway is down.
 """
 
-from govhall.supervision.notify.outbox import Message, deliver_due, notify, post, retry_failed, text_phone
+from govhall.supervision.notify.outbox import Message, deliver_due, notify, post, retry_failed
 
-__all__ = ["Message", "deliver_due", "notify", "post", "retry_failed", "text_phone"]
+__all__ = ["Message", "deliver_due", "notify", "post", "retry_failed"]

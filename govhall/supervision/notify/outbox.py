@@ -100,25 +100,6 @@ def post(messages: list[Message], *, now: datetime) -> int:
     return len(rows)
 
 
-def text_phone(phone: str, text: str, *, now: datetime, notification_id: int | None = None) -> None:
-    """One text message to a phone number (a citizen, with or without an account), through the outbox:
-    written in the caller's transaction, sent by the same task with the same retries."""
-    if not phone:
-        return
-    Delivery.objects.create(
-        notification_id=notification_id,
-        channel=ChannelKind.SMS,
-        address=phone,
-        subject=_subject(text),
-        text=text,
-        state=DeliveryState.PENDING,
-        attempts=0,
-        next_try=now,
-        created_at=now,
-    )
-    transaction.on_commit(_kick)
-
-
 def _kick() -> None:
     from govhall.supervision.tasks import deliver_outbox
 

@@ -1,5 +1,5 @@
-"""Consultations under supervision: the department is reminded once per crossing of the answer deadline,
-and the answer reaches the asker once (inbox for an account, one text message to the phone given)."""
+"""Consultations under supervision: the light of an unanswered question, and the department reminded once
+per crossing of the answer deadline (the answer reaching the asker: portal/tests/test_consult_answer.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,9 @@ import pytest
 
 from govhall.cases import services
 from govhall.supervision.lights import annotate_consultations
-from govhall.supervision.models import Alert, Delivery, Notification
-from govhall.supervision.notify import deliver_due
-from govhall.supervision.notify.sms import MemoryBackend
+from govhall.supervision.models import Alert, Notification
 from govhall.supervision.sweep import sweep
 from govhall.supervision.tests.conftest import at
-
-
-@pytest.fixture
-def texts(settings):
-    settings.GOVHALL_SMS_BACKEND = "govhall.supervision.notify.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    return MemoryBackend.outbox
 
 
 def ask(world, now, **kwargs):
@@ -69,40 +60,3 @@ def test_an_answered_question_is_not_reminded(world):
         case, answer="见办事指南", by=world.users["handler"], now=at("2026-03-03 09:00")
     )
     assert sweep(now=at("2026-03-10 08:00")).crossings == 0
-
-
-def test_the_answer_reaches_a_signed_in_asker_in_the_inbox_and_by_text_once(world, texts):
-    applicant = world.users["applicant"]
-    case = ask(world, at("2026-03-02 09:00"), asker=applicant, contact={"phone": "13900002222"})
-    services.answer_consultation(
-        case, answer="请带申请书和营业执照。", by=world.users["handler"], now=at("2026-03-03 09:00")
-    )
-    assert inbox(applicant) == ["consultation_answered"]
-    assert "请带申请书和营业执照。" in Notification.objects.get(recipient=applicant).text
-    deliver_due(now=at("2026-03-03 09:01"))
-    deliver_due(now=at("2026-03-03 09:05"))
-    assert [phone for phone, _text in texts] == ["13900002222"]
-    assert case.number in texts[0][1] and case.verification_code in texts[0][1]
-
-
-def test_the_answer_reaches_an_anonymous_asker_by_text_only(world, texts):
-    case = ask(world, at("2026-03-02 09:00"))
-    services.answer_consultation(
-        case, answer="请带申请书。", by=world.users["handler"], now=at("2026-03-03 09:00")
-    )
-    assert not Notification.objects.filter(kind="consultation_answered").exists()
-    assert Delivery.objects.get().notification is None
-    deliver_due(now=at("2026-03-03 09:01"))
-    assert [phone for phone, _text in texts] == ["13700001111"]
-
-
-def test_an_answer_given_on_the_spot_sends_nothing(world, texts):
-    services.record_consultation(
-        question="几点下班？",
-        answer="17:00",
-        by=world.users["clerk"],
-        now=at("2026-03-02 11:00"),
-        contact={"phone": "13700001111"},
-        department=world.department,
-    )
-    assert not Delivery.objects.exists()
