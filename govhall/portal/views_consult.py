@@ -73,7 +73,7 @@ def done(request: HttpRequest) -> HttpResponse:
     pk = request.session.pop(DONE_KEY, None)
     case = consult.lookup_own_new(pk) if pk else None
     if case is None:
-        return redirect("portal:consult")
+        return redirect("portal:consultation")
     return render(request, "portal/consult/done.html", {"case": case})
 
 

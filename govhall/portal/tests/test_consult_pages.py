@@ -40,6 +40,7 @@ def ask_online(world, asker=None, phone="13700001111", question="食品经营许
 def test_an_anonymous_visitor_asks_about_an_item_and_gets_a_number_and_code(client, world):
     page = client.get(f"/portal/consult/?item={world.item.code}")
     assert page.status_code == 200 and world.department.name in page.content.decode()
+    assert 'data-nav="consultation"' in page.content.decode()  # in the portal's own links
     response = client.post(
         "/portal/consult/", {"item": world.item.code, "question": "要带什么材料？", "phone": "13700001111"}
     )
