@@ -107,6 +107,19 @@ def forget(*args, **kwargs) -> None:  # also a signal receiver
         _pages.clear()
 
 
+_PUBLISHED_FIELDS = frozenset({"public_question", "public_answer", "published_at", "published_by"})
+
+
+def _forget_if_published(sender, instance, update_fields=None, **kwargs) -> None:
+    """A consultation shows on its item's guide page once published: forget the pages when that changes,
+    not at every question asked or answered."""
+    if update_fields is None:
+        if getattr(instance, "published_at", None) is not None:
+            forget()
+    elif _PUBLISHED_FIELDS & set(update_fields):
+        forget()
+
+
 def _connect() -> None:
     # Any saved row of the catalogue or the lanes may show on a public page: drop them all (rare writes).
     from govhall.lanes.models import config
@@ -120,3 +133,9 @@ def _connect() -> None:
             m2m_changed.connect(
                 forget, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}", weak=False
             )
+    post_save.connect(
+        _forget_if_published,
+        sender=apps.get_model("cases", "Consultation"),
+        dispatch_uid="portal.page_cache.consultation",
+        weak=False,
+    )

@@ -3,8 +3,8 @@
 {% load portal_frame %}{% portal_links as links %}   list of {key, label, url, active}
 {% portal_sign_in_url as url %}                       the citizens' sign-in, else the staff one
 
-Each link names the URL names it may have, first match wins: the pages are written by several people
-at once, and a deployment may leave one out (a public-only site without accounts, say).
+Each link names the URL names it may have, first match wins; a link whose page is not installed is left
+out (a deployment may drop a part, a public-only site without accounts, say).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from govhall.core.models import Role
 register = template.Library()
 
 PORTAL_LINKS = (
-    ("guides", _("Service guides"), ("portal:guides", "portal:search")),
-    ("applications", _("My applications"), ("portal:applications", "portal:my-applications", "portal:my")),
-    ("consultation", _("Online consultation"), ("portal:consultations", "portal:consultation", "portal:ask")),
-    ("progress", _("Look up a case"), ("portal:progress", "cases:progress")),
+    ("guides", _("Service guides"), ("portal:search",)),
+    ("applications", _("My applications"), ("portal:my",)),
+    ("consultation", _("Online consultation"), ("portal:consultation",)),
+    ("progress", _("Look up a case"), ("portal:progress",)),
 )
-SIGN_IN = ("portal:login", "portal:sign-in", "portal:signin", "login")
+SIGN_IN = ("portal:login", "login")
 
 
 def first_url(names: tuple[str, ...]) -> str | None:

@@ -162,3 +162,25 @@ def test_a_clerk_records_outreach_questions_and_a_bad_row_writes_nothing(client,
         ("outreach", "answered"),
         ("outreach", "registered"),
     ]
+
+
+def test_a_published_answer_shows_at_once_on_the_kept_guide_page(client, world):
+    """Guide pages are kept rendered per process (page_cache); publishing or taking down an answer drops
+    them, while asking and answering (which change nothing public) do not."""
+    from govhall.portal import page_cache
+
+    guide = f"/portal/items/{world.item.code}/"
+    case = ask_online(world)
+    services.answer_consultation(
+        case, answer="5个工作日。", by=world.users["handler"], now=at("2026-03-03 09:00")
+    )
+    client.get(guide)  # the first visit also sets the CSRF cookie: such a response is not kept
+    assert "5个工作日。" not in client.get(guide).content.decode()
+    ask_online(world, question="另一个问题？")
+    assert page_cache._pages, "asking kept the rendered page"
+    services.publish_consultation(
+        case, question="要多久？", answer="5个工作日。", by=world.users["head"], now=at("2026-03-03 10:00")
+    )
+    assert "5个工作日。" in client.get(guide).content.decode()
+    services.unpublish_consultation(case, by=world.users["head"], now=at("2026-03-03 11:00"))
+    assert "5个工作日。" not in client.get(guide).content.decode()
