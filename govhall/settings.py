@@ -297,3 +297,9 @@ LOGGING = {
     # The Huey consumer adds its own handler to the "huey" logger; propagating too would print twice.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"propagate": False}},
 }
+
+# Online applications (portal, docs/portal-apply.md): a draft untouched this many days is removed, with a
+# reminder this many days before; pre-review (预审) of an online case has this step limit in working days.
+GOVHALL_DRAFT_KEEP_DAYS = env_int("GOVHALL_DRAFT_KEEP_DAYS", 30, minimum=1)
+GOVHALL_DRAFT_REMINDER_DAYS = env_int("GOVHALL_DRAFT_REMINDER_DAYS", 5, minimum=0)
+GOVHALL_PREREVIEW_DAYS = env_int("GOVHALL_PREREVIEW_DAYS", 1, minimum=0)

@@ -47,6 +47,8 @@ class Clock:
     deemed_accepted: bool
     provisional: bool
     calendar_version: int
+    # From when an online case waits for pre-review: its receipt, or the day a correction was complete.
+    review_from: date | None = None
 
 
 def _date(value: str | date | None) -> date | None:
@@ -115,6 +117,7 @@ def replay(events: Iterable[EventLike], *, calendar=None) -> Clock:
         deemed_accepted=deemed,
         provisional=provisional,
         calendar_version=cal.version,
+        review_from=completed_on or receipt,
     )
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from govhall.portal import notify
+from govhall.portal import notify, services
 
 
 @db_task()
@@ -19,3 +19,10 @@ def send_texts() -> dict:
 def retry_texts() -> dict:
     """Texts a gateway refused are tried again when their time comes."""
     return notify.send_due_texts(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="40", hour="*"))
+def sweep_old_drafts() -> tuple[int, int]:
+    """Hourly: remind the owners of drafts near removal, remove drafts kept too long without activity."""
+    result = services.sweep_drafts(now=timezone.now())
+    return result.reminded, result.removed

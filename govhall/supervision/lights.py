@@ -177,8 +177,28 @@ def stamp_step(step, *, case, restart: bool = False, rules: RuleBook | None = No
     return list(STEP_FIELDS)
 
 
+def prereview_due(received_on: date, *, calendar=None) -> date:
+    """The day by which an online case must be pre-reviewed (预审): GOVHALL_PREREVIEW_DAYS working days."""
+    cal = calendar or workdays.CACHE.snapshot()
+    return cal.add_workdays(received_on, int(getattr(settings, "GOVHALL_PREREVIEW_DAYS", 1)))
+
+
+def _stamp_prereview(case) -> list[str]:
+    """An online case waiting for pre-review carries the pre-review step's light: yellow on its due day
+    (with a short limit, whichever comes first: the rule's lead or the whole limit less a day), red after."""
+    cal = workdays.CACHE.snapshot()
+    due = prereview_due(getattr(case, "review_from", None) or case.received_on, calendar=cal)
+    limit = int(getattr(settings, "GOVHALL_PREREVIEW_DAYS", 1))
+    lead = min(default_threshold().lead(limit), max(limit - 1, 0))
+    warn_day = cal.add_workdays(due, -lead) if lead else due
+    _reset_alerts(case, start_of(warn_day), end_of(due))
+    return list(CASE_FIELDS)
+
+
 def stamp_case(case, *, rules: RuleBook | None = None) -> list[str]:
     """Set the case's warn_at/due_at from the promised due date; a withdrawn case's steps go dark."""
+    if case.state == "received" and getattr(case, "channel", "") == "online" and case.received_on:
+        return _stamp_prereview(case)
     if case.state not in LIT_CASE_STATES or case.promised_due is None or case.acceptance_date is None:
         _reset_alerts(case, None, None)
         if case.state == "withdrawn":
@@ -256,6 +276,8 @@ def light_expression(now: datetime, *, prefix: str = "", paused: Q | None = None
 STEP_LIT = Q(state="active")
 CASE_PAUSED = Q(state="suspended")
 CASE_LIT = Q(state__in=LIT_CASE_STATES)
+# Online cases waiting for pre-review (预审) carry the pre-review step's light (stamp_case).
+PREREVIEW_LIT = Q(state="received", channel="online")
 
 
 def annotate_steps(steps: QuerySet, now: datetime) -> QuerySet:
@@ -265,7 +287,12 @@ def annotate_steps(steps: QuerySet, now: datetime) -> QuerySet:
 
 def annotate_cases(cases: QuerySet, now: datetime) -> QuerySet:
     """Cases with `.light` (against the promised due date)."""
-    return cases.annotate(light=light_expression(now, paused=CASE_PAUSED, lit=CASE_LIT))
+    return cases.annotate(light=light_expression(now, paused=CASE_PAUSED, lit=CASE_LIT | PREREVIEW_LIT))
+
+
+def prereview_counts(cases: QuerySet, now: datetime, *, by: str | None = None):
+    """The lights of online cases waiting for pre-review, grouped by `by` (e.g. "item__department")."""
+    return counts(cases.filter(PREREVIEW_LIT), now, by=by, paused=CASE_PAUSED)
 
 
 def lit_steps(steps: QuerySet) -> QuerySet:

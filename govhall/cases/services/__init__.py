@@ -34,6 +34,7 @@ from govhall.cases.services.intake import (
     reject_case,
     request_supplement,
     supplement_received,
+    withdraw_by_applicant,
     withdraw_case,
 )
 from govhall.cases.services.sweeps import (
@@ -76,5 +77,6 @@ __all__ = [
     "supplement_received",
     "suspend_case",
     "unpublish_consultation",
+    "withdraw_by_applicant",
     "withdraw_case",
 ]

@@ -258,6 +258,7 @@ def store_clock(case: Case, events=None) -> case_clock.Clock:
     case.extension_days = result.extension_days
     case.calendar_version = result.calendar_version
     case.deemed_accepted = result.deemed_accepted
+    case.review_from = result.review_from  # not a column: the pre-review light's start (lights.stamp_case)
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -396,26 +396,37 @@ def request_supplement(
     now: datetime,
     expected_version: int | None = None,
     source: str = "",
+    comments: dict | None = None,
 ) -> Case:
-    """Issue the one-time notice (一次性告知): every missing material at once, within 5 working days."""
+    """Issue the one-time notice (一次性告知): every missing material at once, within 5 working days.
+    `comments`: what is wrong with each material (by catalogue id) or form field (by its name)."""
     case = lock_case(case, expected_version)
     require(by, perms.INTAKE, case)
     transition(case, Action.REQUEST_SUPPLEMENT)
     rec = Recorder(case, by=by, now=now, source=source)
     rows = {r.material_id: r for r in case.materials.select_related("material")}
     issued = rec.has(EventKind.SUPPLEMENT_REQUESTED)
-    for row in _record_notice(case, rec, rows, missing=missing, note=note, issued=issued):
-        row.save(update_fields=["requested"])
+    for row in _record_notice(case, rec, rows, missing=missing, note=note, issued=issued, comments=comments):
+        row.save(update_fields=["requested", "received"])
     return rec.finish("state", "supplement_note")
 
 
-def _record_notice(
-    case: Case, rec: Recorder, rows: dict, *, missing: Iterable[int], note: str, issued: bool
-) -> list[CaseMaterial]:
-    """The one-time notice's rules and its event, on the case in memory (rows: its materials by catalogue
-    id, with `material` loaded). Returns the rows newly marked `requested`, for the caller to save."""
-    new_state = transition(case, Action.REQUEST_SUPPLEMENT)
-    if issued:
+def changed_since_last_notice(events) -> set[int]:
+    """The materials (catalogue ids) handed in after the case's last one-time notice."""
+    changed: set[int] = set()
+    for event in events:
+        if event.kind == EventKind.SUPPLEMENT_REQUESTED:
+            changed = set()
+        elif event.kind == EventKind.SUPPLEMENT_RECEIVED:
+            changed.update(int(m) for m in (event.data or {}).get("materials", []))
+    return changed
+
+
+def _second_notice(case: Case, rec: Recorder, wanted: set[int], rows: dict):
+    """An online application corrected after a notice may be returned again, but only about materials
+    changed by that correction (no 挤牙膏: everything else had to be in the first notice). Returns the
+    day from which the 5 working days count: the day the correction was complete."""
+    if case.channel != Channel.ONLINE:
         raise ValidationError(
             {
                 "missing": ValidationError(
@@ -424,8 +435,42 @@ def _record_notice(
                 )
             }
         )
+    changed = changed_since_last_notice(rec.events)
+    stale = sorted(rows[m].material.name for m in wanted if m in rows and m not in changed)
+    if stale or not wanted:
+        raise ValidationError(
+            {
+                "missing": ValidationError(
+                    _(
+                        "A further notice may cite only materials changed since the previous notice "
+                        "(everything else had to be asked for all at once); not changed: %(names)s."
+                    )
+                    % {"names": "、".join(stale) or "—"},
+                    code="one_time_notice",
+                )
+            }
+        )
+    completed = [e for e in rec.events if e.kind == EventKind.SUPPLEMENT_COMPLETED]
+    return date.fromisoformat(completed[-1].data["date"]) if completed else case.received_on
+
+
+def _record_notice(
+    case: Case,
+    rec: Recorder,
+    rows: dict,
+    *,
+    missing: Iterable[int],
+    note: str,
+    issued: bool,
+    comments: dict | None = None,
+) -> list[CaseMaterial]:
+    """The one-time notice's rules and its event, on the case in memory (rows: its materials by catalogue
+    id, with `material` loaded). Returns the rows newly marked `requested`, for the caller to save."""
+    new_state = transition(case, Action.REQUEST_SUPPLEMENT)
+    wanted = {int(m) for m in missing}
+    since = _second_notice(case, rec, wanted, rows) if issued else case.received_on
     today = local_date(rec.now)
-    deadline = case_clock.notice_deadline(case.received_on)
+    deadline = case_clock.notice_deadline(since)
     if today > deadline:
         raise ValidationError(
             {
@@ -440,13 +485,15 @@ def _record_notice(
                 )
             }
         )
-    wanted = {int(m) for m in missing}
     unknown = sorted(wanted - set(rows))
     if unknown:
         raise ValidationError(
             {"missing": [_("Material(s) %(ids)s are not on this case's list.") % {"ids": unknown}]}
         )
-    already = sorted(rows[m].material.name for m in wanted if rows[m].received)
+    # Online, "received" means uploaded: pre-review returns an upload that is wrong (the window checks the
+    # paper on the spot and lists only what is not there).
+    returnable = case.channel == Channel.ONLINE
+    already = sorted(rows[m].material.name for m in wanted if rows[m].received and not returnable)
     if already:
         raise ValidationError(
             {
@@ -474,20 +521,18 @@ def _record_notice(
         )
     for m in wanted:
         rows[m].requested = True
+        rows[m].received = False  # a second notice returns a material that was handed in wrong
     old = case.state
     case.state = new_state
     case.supplement_note = note
-    rec.record(
-        EventKind.SUPPLEMENT_REQUESTED,
-        from_state=old,
-        to_state=new_state,
-        reason=note,
-        data={
-            "missing": sorted(wanted),
-            "names": [rows[m].material.name for m in sorted(wanted, key=lambda m: rows[m].material.position)],
-            "notice_deadline": deadline.isoformat(),
-        },
-    )
+    data = {
+        "missing": sorted(wanted),
+        "names": [rows[m].material.name for m in sorted(wanted, key=lambda m: rows[m].material.position)],
+        "notice_deadline": deadline.isoformat(),
+    }
+    if comments:
+        data["comments"] = {str(k): str(v).strip()[:300] for k, v in comments.items() if str(v).strip()}
+    rec.record(EventKind.SUPPLEMENT_REQUESTED, from_state=old, to_state=new_state, reason=note, data=data)
     return [rows[m] for m in wanted]
 
 
@@ -658,6 +703,31 @@ def withdraw_case(
     case.withdrawn_reason = reason
     rec = Recorder(case, by=by, now=now, source=source)
     rec.record(EventKind.WITHDRAWN, from_state=old, to_state=case.state, reason=reason)
+    return rec.finish("state", "withdrawn_reason")
+
+
+@transaction.atomic
+def withdraw_by_applicant(
+    case: Case, *, reason: str, by, now: datetime, expected_version: int | None = None, source: str = ""
+) -> Case:
+    """The applicant withdraws their own online application before it is accepted (the portal has checked
+    that `by` owns it). Recorded as by the applicant, not a clerk."""
+    reason = require_text(reason, "reason", _("Record why the applicant withdraws."))
+    case = lock_case(case, expected_version)
+    if case.channel != Channel.ONLINE or case.state not in (
+        CaseState.RECEIVED,
+        CaseState.SUPPLEMENT_REQUESTED,
+    ):
+        raise ValidationError(
+            {"state": [_("An application can be withdrawn online only before it is accepted.")]}
+        )
+    old = case.state
+    case.state = transition(case, Action.WITHDRAW)
+    case.withdrawn_reason = reason
+    rec = Recorder(case, by=by, now=now, source=source or "applicant")
+    rec.record(
+        EventKind.WITHDRAWN, from_state=old, to_state=case.state, reason=reason, data={"by": "applicant"}
+    )
     return rec.finish("state", "withdrawn_reason")
 
 

@@ -1,12 +1,14 @@
 """The portal's rows: who applies (accounts, companies, their staff) and with what (applications)."""
 
 from govhall.portal.models.accounts import Company, CompanyMember, MemberRole, Profile
+from govhall.portal.models.application_documents import ApplicationDocument
 from govhall.portal.models.applications import Application, ApplicationState
 from govhall.portal.models.notices import InboxMessage, TextMessage, TextState
 from govhall.portal.models.signin import SignInCode
 
 __all__ = [
     "Application",
+    "ApplicationDocument",
     "ApplicationState",
     "Company",
     "CompanyMember",

@@ -72,6 +72,10 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("last saved at"), db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # For the 409 answer "what changed since your version": the version at which each form field (and
+    # "answers", "materials") was last changed.
+    stamps = models.JSONField(_("versions of the last change per field"), default=dict, blank=True)
+    reminded_at = models.DateTimeField(_("removal reminder sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

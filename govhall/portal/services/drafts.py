@@ -1,0 +1,368 @@
+"""Drafts of online applications (网上申报): start, save, upload into a material slot, remove a file,
+the checklist of what is missing, move to a newer item version, discard.
+
+A draft lives on the server, so it resumes on any device after signing in. Every save carries the version
+the applicant read: a stale one is refused with what changed since, field by field (DraftConflict), and
+nothing is written, so neither tab loses its work. Only well-formedness is checked at a save; "required"
+waits for the submission (services.submission)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from govhall.cases.errors import StaleVersion
+from govhall.cases.services.common import local_date
+from govhall.cases.services.documents import ALLOWED_EXTENSIONS, check_file, max_bytes
+from govhall.catalog.models import ItemStatus, ServiceItem
+from govhall.portal import access
+from govhall.portal.models import Application, ApplicationDocument, ApplicationState, Company
+from govhall.portal.services import forms
+
+
+class DraftConflict(StaleVersion):
+    """A save on a stale version: `changes` maps each field changed since to {"yours", "theirs"}."""
+
+    def __init__(self, *, expected: int, actual: int, changes: dict) -> None:
+        super().__init__(expected=expected, actual=actual, what="draft")
+        self.changes = changes
+
+
+class NotYours(Exception):
+    """The account may not act on this application (pages and API answer 404)."""
+
+
+def _may_act(app: Application, by) -> None:
+    if app.company_id is None:
+        if app.owner_id != getattr(by, "pk", None):
+            raise NotYours()
+    elif not access.may_act_for(by, app.company):
+        raise NotYours()
+
+
+def lock_application(app: Application | int, *, by) -> Application:
+    pk = app.pk if isinstance(app, Application) else app
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("item", "item__department", "company")
+        .filter(pk=pk)
+        .first()
+    )
+    if locked is None:
+        raise NotYours()
+    _may_act(locked, by)
+    return locked
+
+
+def _require_draft(app: Application) -> None:
+    if app.state != ApplicationState.DRAFT:
+        raise ValidationError(
+            {"state": [_("This application is no longer a draft; it cannot be changed here.")]}
+        )
+
+
+def _prefill(by, company: Company | None) -> dict:
+    """What the account already told us: its real name, or the company's registration."""
+    if company is not None:
+        return {
+            "applicant_kind": "organisation",
+            "applicant_name": company.name,
+            "credit_code": company.credit_code,
+            "legal_representative": company.legal_representative,
+            "phone": getattr(by, "phone", "") or "",
+            "delivery": "window",
+        }
+    data = {"applicant_kind": "person", "id_type": "resident_id", "phone": getattr(by, "phone", "") or ""}
+    profile = getattr(by, "profile", None) if hasattr(by, "profile") else None
+    if profile is not None:
+        data.update(applicant_name=profile.real_name, id_type=profile.id_type, id_number=profile.id_number)
+    data["delivery"] = "window"
+    return data
+
+
+@transaction.atomic
+def start_application(
+    *, by, now: datetime, item: ServiceItem | None = None, lane=None, company: Company | None = None
+) -> Application:
+    """A new draft for a published item version (or a published fast lane), in the account's own name or
+    a company's it may act for."""
+    if (item is None) == (lane is None):
+        raise ValidationError({"item": [_("Apply for one item or one fast lane.")]})
+    if not getattr(by, "is_authenticated", False):
+        raise NotYours()
+    if company is not None and not access.may_act_for(by, company):
+        raise ValidationError({"company": [_("You may not act for this company.")]})
+    if item is not None:
+        if item.status != ItemStatus.PUBLISHED:
+            raise ValidationError({"item": [_("Only a published item version takes applications.")]})
+        if not item.online:
+            raise ValidationError({"item": [_("This item cannot be applied for online.")]})
+    elif lane.status != "published":
+        raise ValidationError({"lane": [_("Lane %(lane)s is not published.") % {"lane": lane}]})
+    data = _prefill(by, company) if item is not None else {}
+    app = Application(
+        owner=by,
+        company=company,
+        item=item,
+        lane=lane,
+        data=data,
+        created_at=now,
+        updated_at=now,
+    )
+    app.save(force_insert=True)
+    return app
+
+
+def _changed_since(app: Application, version: int, submitted: Mapping) -> dict:
+    changes = {}
+    for key, stamped in app.stamps.items():
+        if stamped > version:
+            if key == "answers":
+                theirs, yours = app.answers, submitted.get("answers", app.answers)
+            elif key == "materials":
+                theirs = [d.name for d in app.documents.all()]
+                yours = None
+            else:
+                theirs, yours = app.data.get(key, ""), submitted.get("data", {}).get(key)
+            changes[key] = {"yours": yours, "theirs": theirs}
+    return changes
+
+
+def _check_version(app: Application, expected_version: int | None, submitted: Mapping) -> None:
+    if expected_version is not None and expected_version != app.version:
+        raise DraftConflict(
+            expected=expected_version,
+            actual=app.version,
+            changes=_changed_since(app, expected_version, submitted),
+        )
+
+
+def _bump(app: Application, keys, now: datetime) -> None:
+    app.version += 1
+    for key in keys:
+        app.stamps[key] = app.version
+    app.updated_at = now
+    app.reminded_at = None
+
+
+@transaction.atomic
+def save_draft(
+    app: Application | int,
+    *,
+    data: Mapping | None = None,
+    answers: Mapping | None = None,
+    by,
+    now: datetime,
+    expected_version: int | None,
+) -> Application:
+    """Save the form data and situation answers (only the keys given change). Format checks run here;
+    a value that fails is refused with the rule, nothing is written."""
+    submitted = {"data": dict(data or {}), "answers": answers}
+    app = lock_application(app, by=by)
+    _require_draft(app)
+    _check_version(app, expected_version, submitted)
+    new_data = {**app.data}
+    for key, value in (data or {}).items():
+        new_data[key] = value.strip() if isinstance(value, str) else value
+    errors = forms.format_errors(new_data, today=local_date(now)) if app.item_id else {}
+    if answers is not None and not isinstance(answers, Mapping):
+        errors.setdefault("answers", []).append(_("Answers are a mapping of question to answer."))
+    if errors:
+        raise ValidationError(errors)
+    changed = [k for k, v in new_data.items() if app.data.get(k) != v]
+    if answers is not None and dict(answers) != app.answers:
+        app.answers = dict(answers)
+        changed.append("answers")
+    app.data = new_data
+    _bump(app, changed, now)
+    app.save(update_fields=["data", "answers", "version", "stamps", "updated_at", "reminded_at"])
+    return app
+
+
+def _material_error(material, message: str) -> ValidationError:
+    return ValidationError(
+        {
+            f"material_{material.pk}": [
+                _("%(material)s: %(message)s Allowed types: %(types)s; at most %(max)s.")
+                % {
+                    "material": material.name,
+                    "message": message,
+                    "types": "、".join(ext.lstrip(".").upper() for ext in ALLOWED_EXTENSIONS),
+                    "max": filesizeformat(max_bytes()),
+                }
+            ]
+        }
+    )
+
+
+def upload_material(
+    app: Application | int, *, material: int, file: File | None, by, now: datetime
+) -> ApplicationDocument:
+    """Put a file into a material's slot. The checks are the case documents' own (size, type by the first
+    bytes agreeing with the name); each error names the material, the allowed types and the limit."""
+    stored: str | None = None
+    try:
+        with transaction.atomic():
+            app = lock_application(app, by=by)
+            _require_draft_or_correction(app)
+            slot = next((m for m in forms.slots(app.item, app.answers) if m.pk == int(material)), None)
+            if slot is None:
+                raise ValidationError(
+                    {"material": [_("This material is not asked for in this application.")]}
+                )
+            try:
+                kind = check_file(file)
+            except ValidationError as error:
+                raise _material_error(slot, " ".join(error.messages)) from None
+            digest = hashlib.sha256()
+            for chunk in file.chunks():
+                digest.update(chunk)
+            file.seek(0)
+            name = os.path.basename(file.name)[:255]
+            ext = os.path.splitext(name)[1].lower()
+            document = ApplicationDocument(
+                application=app,
+                material=slot,
+                name=name,
+                content_type=kind.content_type,
+                size=file.size,
+                sha256=digest.hexdigest(),
+                uploaded_at=now,
+                for_correction=app.state == ApplicationState.SUBMITTED,
+            )
+            document.file.save(f"{secrets.token_hex(16)}{ext}", file, save=False)
+            stored = document.file.name
+            document.save(force_insert=True)
+            _bump(app, ["materials"], now)
+            app.save(update_fields=["version", "stamps", "updated_at", "reminded_at"])
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    return document
+
+
+def _require_draft_or_correction(app: Application) -> None:
+    """Files go into a draft, or into a submitted application whose case asks for a correction."""
+    if app.state == ApplicationState.DRAFT:
+        return
+    if app.state == ApplicationState.SUBMITTED and app.case_id and app.case.state == "supplement_requested":
+        return
+    raise ValidationError({"state": [_("This application takes no more files now.")]})
+
+
+@transaction.atomic
+def remove_document(document: ApplicationDocument | int, *, by, now: datetime) -> Application:
+    pk = document.pk if isinstance(document, ApplicationDocument) else document
+    row = ApplicationDocument.objects.filter(pk=pk).first()
+    if row is None:
+        raise NotYours()
+    app = lock_application(row.application_id, by=by)
+    _require_draft_or_correction(app)
+    if row.sent_to_case:
+        raise ValidationError({"document": [_("This file is already part of the case file.")]})
+    name = row.file.name
+    row.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+    _bump(app, ["materials"], now)
+    app.save(update_fields=["version", "stamps", "updated_at", "reminded_at"])
+    return app
+
+
+@dataclass(frozen=True)
+class Missing:
+    key: str  # a form field key or "material_<id>"
+    label: str
+    rule: str
+
+
+def required_fields(data: Mapping) -> list[str]:
+    if data.get("applicant_kind") == "organisation":
+        keys = ["applicant_name", "credit_code", "legal_representative"]
+    else:
+        keys = ["applicant_name", "id_type", "id_number"]
+    keys += ["phone", "delivery"]
+    if data.get("delivery") == "mail":
+        keys.append("address")
+    return keys
+
+
+def checklist(app: Application) -> list[Missing]:
+    """What is still missing before submission: required fields, then required materials without a file."""
+    missing: list[Missing] = []
+    if app.item_id is None:
+        return missing
+    for key in required_fields(app.data):
+        if not str(app.data.get(key, "")).strip():
+            missing.append(Missing(key, str(forms.LABELS[key]), _("required")))
+    have = set(app.documents.values_list("material_id", flat=True))
+    for material in forms.slots(app.item, app.answers):
+        if material.required and material.pk not in have:
+            missing.append(Missing(f"material_{material.pk}", material.name, _("upload a file")))
+    return missing
+
+
+def newer_version(app: Application) -> ServiceItem | None:
+    """The item's version in force now, when it is newer than the one the draft was started on."""
+    if app.item_id is None:
+        return None
+    return (
+        ServiceItem.objects.filter(
+            code=app.item.code, status=ItemStatus.PUBLISHED, version__gt=app.item.version
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+@transaction.atomic
+def move_to_version(
+    app: Application | int, *, by, now: datetime, expected_version: int | None
+) -> Application:
+    """Move a draft to the item version in force. Files stay in the slot of the material of the same name;
+    files for a material the new version no longer asks for are removed."""
+    app = lock_application(app, by=by)
+    _require_draft(app)
+    _check_version(app, expected_version, {})
+    target = newer_version(app)
+    if target is None:
+        raise ValidationError({"item": [_("The draft already uses the version in force.")]})
+    by_name = {m.name: m for m in forms.slots(target, app.answers)}
+    for document in app.documents.select_related("material"):
+        material = by_name.get(document.material.name)
+        if material is None:
+            name = document.file.name
+            document.delete()
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+        else:
+            document.material = material
+            document.save(update_fields=["material"])
+    app.item = target
+    _bump(app, ["item", "materials"], now)
+    app.save(update_fields=["item", "version", "stamps", "updated_at", "reminded_at"])
+    return app
+
+
+@transaction.atomic
+def discard_application(app: Application | int, *, by, now: datetime) -> Application:
+    app = lock_application(app, by=by)
+    _require_draft(app)
+    names = [d.file.name for d in app.documents.all()]
+    app.documents.all().delete()
+    app.state = ApplicationState.DISCARDED
+    app.updated_at = now
+    app.version += 1
+    app.save(update_fields=["state", "updated_at", "version"])
+    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    return app

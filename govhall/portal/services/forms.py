@@ -1,0 +1,116 @@
+"""What an online application asks: the form fields of an item's application and the materials for the
+applicant's situation. The one place where situations (情形引导) will narrow the list: `materials_for`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from govhall.cases.models import ApplicantKind, DeliveryMethod, IdType
+from govhall.cases.validators import credit_code_error, phone_error, resident_id_error
+from govhall.catalog import published
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: object  # a lazy translation
+    max_length: int = 200
+    choices: tuple[tuple[str, object], ...] = ()
+    kind: str = "text"  # html input type
+
+
+FIELDS = (
+    Field("applicant_kind", gettext_lazy("Applicant kind"), 20, tuple(ApplicantKind.choices)),
+    Field("applicant_name", gettext_lazy("Applicant name"), 200),
+    Field("id_type", gettext_lazy("ID document type"), 30, tuple(IdType.choices)),
+    Field("id_number", gettext_lazy("ID document number"), 40),
+    Field("credit_code", gettext_lazy("Unified social credit code"), 18),
+    Field("legal_representative", gettext_lazy("Legal representative"), 100),
+    Field("contact_name", gettext_lazy("Contact person"), 100),
+    Field("phone", gettext_lazy("Contact phone"), 30, kind="tel"),
+    Field("address", gettext_lazy("Address"), 300),
+    Field(
+        "delivery",
+        gettext_lazy("How to receive the result"),
+        20,
+        tuple((k, v) for k, v in DeliveryMethod.choices if k != DeliveryMethod.AGENCY),
+    ),
+)
+FIELD_KEYS = tuple(f.key for f in FIELDS)
+LABELS = {f.key: f.label for f in FIELDS}
+
+
+def materials_for(item, answers: Mapping) -> list:
+    """The catalogue materials this applicant must (or may) hand in. Until situations exist every
+    material of the item version applies; the guides' situations plug in here and nowhere else."""
+    return list(published.materials(item))
+
+
+# A hook for the situations helper: replace with a function (item, answers) -> materials.
+MATERIALS_FOR: Callable[..., list] = materials_for
+
+
+def slots(item, answers: Mapping) -> list:
+    return MATERIALS_FOR(item, answers or {})
+
+
+def format_errors(data: Mapping, *, today: date) -> dict[str, list[str]]:
+    """Checks other than "required", run at every save: a value given must be well formed."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    for key in data:
+        if key not in FIELD_KEYS:
+            add(key, _("Unknown field %(f)s.") % {"f": key})
+    for f in FIELDS:
+        value = data.get(f.key, "")
+        if not isinstance(value, str):
+            add(f.key, _("%(label)s: enter text.") % {"label": f.label})
+            continue
+        if len(value) > f.max_length:
+            add(f.key, _("%(label)s: at most %(n)s characters.") % {"label": f.label, "n": f.max_length})
+        if value and f.choices and value not in {k for k, _label in f.choices}:
+            add(f.key, _("%(label)s: choose one of the options.") % {"label": f.label})
+    if errors:
+        return errors
+    kind = data.get("applicant_kind", "")
+    resident = data.get("id_type", IdType.RESIDENT_ID) in ("", IdType.RESIDENT_ID)
+    if data.get("id_number") and kind != ApplicantKind.ORGANISATION and resident:
+        message = resident_id_error(data["id_number"], today=today)
+        if message:
+            add("id_number", message)
+    if data.get("credit_code"):
+        message = credit_code_error(data["credit_code"])
+        if message:
+            add("credit_code", message)
+    if data.get("phone"):
+        message = phone_error(data["phone"])
+        if message:
+            add("phone", message)
+    return errors
+
+
+def applicant_of(data: Mapping) -> tuple[dict, dict]:
+    """The cases' Applicant and Contact shapes from the form data."""
+    kind = data.get("applicant_kind") or ApplicantKind.PERSON
+    applicant = {
+        "kind": kind,
+        "name": data.get("applicant_name", ""),
+        "id_type": data.get("id_type") or IdType.RESIDENT_ID,
+        "id_number": data.get("id_number", ""),
+        "credit_code": data.get("credit_code", ""),
+        "legal_representative": data.get("legal_representative", ""),
+    }
+    contact = {
+        "name": data.get("contact_name", ""),
+        "phone": data.get("phone", ""),
+        "address": data.get("address", ""),
+    }
+    return applicant, contact

@@ -1,0 +1,190 @@
+"""Submitting an online application makes it a case: the submission is the moment the law calls receipt
+(收到申请材料), so the case is received through the cases' own intake, channel online, without a clerk.
+Pre-review (预审) is that case's intake at the hall; a return for correction (一次性告知) is answered by
+the applicant correcting the same application (resubmit_correction); the applicant may withdraw before
+acceptance. No state of its own after submission: the case is the one record and the one clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from govhall.cases import services as cases
+from govhall.cases.inputs import Applicant, Contact
+from govhall.cases.models import Case, Channel
+from govhall.cases.services.common import acting_for, local_date
+from govhall.cases.services.documents import ALLOWED_EXTENSIONS, max_bytes
+from govhall.cases.services.intake import applicant_errors
+from govhall.catalog.models import Hall, HallLevel
+from govhall.portal.models import Application, ApplicationDocument, ApplicationState
+from govhall.portal.services import forms
+from govhall.portal.services.drafts import _check_version, _require_draft, checklist, lock_application
+
+SOURCE = "portal"
+
+
+def online_hall(item) -> Hall:
+    """The hall that receives the item's online cases: the city centre among the halls that handle the
+    item (its departments' windows sit there, and so do the clerks who pre-review); failing that, the
+    first hall that handles it; an item handled everywhere goes to the city centre."""
+    halls = list(item.halls.order_by("id")) if item.halls.exists() else []
+    for hall in halls:
+        if hall.level == HallLevel.CENTRE:
+            return hall
+    if halls:
+        return halls[0]
+    centre = Hall.objects.filter(level=HallLevel.CENTRE, parent__isnull=True).order_by("id").first()
+    if centre is None:
+        raise ValidationError({"item": [_("No hall receives online applications for this item.")]})
+    return centre
+
+
+def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
+    """Every rule a submission must meet, each on its field: the format checks, "required", the cases'
+    own applicant checks, and a file for every required material."""
+    errors = forms.format_errors(app.data, today=today)
+    for missing in checklist(app):
+        if missing.key.startswith("material_"):
+            errors.setdefault(missing.key, []).append(
+                _("%(material)s is required: upload it (%(types)s, at most %(max)s).")
+                % {
+                    "material": missing.label,
+                    "types": "、".join(e.lstrip(".").upper() for e in ALLOWED_EXTENSIONS),
+                    "max": filesizeformat(max_bytes()),
+                }
+            )
+        else:
+            errors.setdefault(missing.key, []).append(_("%(label)s is required.") % {"label": missing.label})
+    if not errors:
+        applicant, contact = forms.applicant_of(app.data)
+        for key, messages in applicant_errors(
+            Applicant(**applicant), Contact(**contact), today=today
+        ).items():
+            errors.setdefault({"applicant_kind": "applicant_kind"}.get(key, key), []).extend(messages)
+    return errors
+
+
+def _case_files(case: Case, documents, *, by, now: datetime) -> None:
+    """The application's files become the case's documents, each in its material's row."""
+    rows = dict(case.materials.values_list("material_id", "pk"))
+    for document in documents:
+        with document.file.open("rb") as handle:
+            cases.add_document(
+                case,
+                file=File(handle, name=document.name),
+                material=rows.get(document.material_id),
+                by=by,
+                now=now,
+                expected_version=None,
+                source=SOURCE,
+            )
+    ApplicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(sent_to_case=True)
+
+
+@transaction.atomic
+def submit_application(
+    app: Application | int, *, by, now: datetime, expected_version: int | None
+) -> Application:
+    """Submit: the case is received (number, verification code, receipt) and the files become its
+    documents. Refused with every missing or wrong field and material named, nothing written."""
+    app = lock_application(app, by=by)
+    _require_draft(app)
+    _check_version(app, expected_version, {})
+    if app.lane_id:
+        raise ValidationError({"lane": [_("Fast-lane applications are filed at a window for now.")]})
+    errors = submission_errors(app, today=local_date(now))
+    if errors:
+        raise ValidationError(errors)
+    applicant, contact = forms.applicant_of(app.data)
+    documents = list(app.documents.all())
+    with acting_for(f"portal application {app.pk}"):
+        case = cases.receive_case(
+            item=app.item,
+            applicant=applicant,
+            contact=contact,
+            materials=sorted({d.material_id for d in documents}),
+            hall=online_hall(app.item),
+            window=None,
+            by=None,
+            now=now,
+            channel=Channel.ONLINE,
+            source=SOURCE,
+        )
+        if documents:
+            _case_files(case, documents, by=by, now=now)
+    app.case = case
+    app.state = ApplicationState.SUBMITTED
+    app.submitted_at = now
+    app.updated_at = now
+    app.version += 1
+    app.save(update_fields=["case", "state", "submitted_at", "updated_at", "version"])
+    return app
+
+
+def returned_materials(app: Application) -> list:
+    """The case's materials the one-time notice asks for (requested and not yet in)."""
+    if app.case_id is None:
+        return []
+    return list(
+        app.case.materials.filter(requested=True, received=False)
+        .select_related("material")
+        .order_by("material__position")
+    )
+
+
+@transaction.atomic
+def resubmit_correction(
+    app: Application | int, *, by, now: datetime, expected_version: int | None
+) -> Application:
+    """The applicant's correction after a return (补正): the files uploaded since, and any corrected form
+    data, go to the same case as supplementary materials (cases' supplement_received)."""
+    app = lock_application(app, by=by)
+    _check_version(app, expected_version, {})
+    case = app.case
+    if app.state != ApplicationState.SUBMITTED or case is None or case.state != "supplement_requested":
+        raise ValidationError({"state": [_("This application is not waiting for a correction.")]})
+    errors = forms.format_errors(app.data, today=local_date(now))
+    new_files = list(app.documents.filter(for_correction=True, sent_to_case=False))
+    given = {d.material_id for d in new_files}
+    wanted = {row.material_id: row.material.name for row in returned_materials(app)}
+    for material_id, name in wanted.items():
+        if material_id not in given:
+            errors.setdefault(f"material_{material_id}", []).append(
+                _("%(material)s was returned for correction: upload the corrected file.") % {"material": name}
+            )
+    if errors:
+        raise ValidationError(errors)
+    with acting_for(f"portal application {app.pk}"):
+        _case_files(case, new_files, by=by, now=now)
+        cases.supplement_received(
+            case,
+            materials=sorted(given),
+            by=by,
+            now=now,
+            source=SOURCE,
+        )
+    app.updated_at = now
+    app.version += 1
+    app.save(update_fields=["updated_at", "version"])
+    return app
+
+
+@transaction.atomic
+def withdraw_application(
+    app: Application | int, *, reason: str, by, now: datetime, expected_version: int | None = None
+) -> Application:
+    """Withdraw before acceptance: the case is withdrawn, recorded as by the applicant."""
+    app = lock_application(app, by=by)
+    _check_version(app, expected_version, {})
+    if app.case_id is None:
+        raise ValidationError({"state": [_("Only a submitted application can be withdrawn.")]})
+    cases.withdraw_by_applicant(app.case, reason=reason, by=by, now=now, source=SOURCE)
+    app.updated_at = now
+    app.version += 1
+    app.save(update_fields=["updated_at", "version"])
+    return app
