@@ -3,7 +3,7 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_consult, api_guides, api_licences, api_mine, api_progress
+from govhall.portal import api_apply, api_consult, api_guides, api_licences, api_mine, api_progress
 
 app_name = "portal-api"
 
@@ -38,4 +38,20 @@ urlpatterns = [
     path("consultations/lookup/", api_consult.ConsultationLookupView.as_view(), name="consultation-lookup"),
     path("consultations/published/", api_consult.PublishedView.as_view(), name="consultations-published"),
     path("consultations/<int:pk>/", api_consult.ConsultationDetailView.as_view(), name="consultation"),
+    path("applications/", api_apply.ApplicationList.as_view(), name="applications"),
+    path("applications/<int:pk>/", api_apply.ApplicationDetail.as_view(), name="application"),
+    path(
+        "applications/<int:pk>/materials/<int:material>/",
+        api_apply.MaterialUpload.as_view(),
+        name="application-upload",
+    ),
+    path(
+        "applications/<int:pk>/documents/<int:document>/",
+        api_apply.DocumentRemove.as_view(),
+        name="application-document",
+    ),
+    path("applications/<int:pk>/submit/", api_apply.submit, name="application-submit"),
+    path("applications/<int:pk>/correction/", api_apply.correct, name="application-correct"),
+    path("applications/<int:pk>/withdraw/", api_apply.withdraw, name="application-withdraw"),
+    path("applications/<int:pk>/move/", api_apply.move, name="application-move"),
 ]

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from govhall.portal import views, views_accounts, views_consult, views_licences, views_mine, views_progress
+from govhall.portal import (
+    views,
+    views_accounts,
+    views_apply,
+    views_consult,
+    views_licences,
+    views_mine,
+    views_progress,
+)
 
 app_name = "portal"
 
@@ -37,4 +45,15 @@ urlpatterns = [
     path("consult/mine/", views_consult.mine, name="consult-mine"),
     path("consult/lookup/", views_consult.lookup, name="consult-lookup"),
     path("consult/<int:pk>/", views_consult.detail, name="consult-detail"),
+    # Online application (views_apply)
+    path("apply/lane/<str:code>/", views_apply.apply_lane, name="apply-lane"),
+    path("apply/<str:code>/", views_apply.apply, name="apply"),
+    path("applications/<int:pk>/edit/", views_apply.application, name="application"),
+    path("applications/<int:pk>/materials/<int:material>/", views_apply.upload, name="application-upload"),
+    path("applications/<int:pk>/files/<int:document>/remove/", views_apply.remove, name="application-remove"),
+    path("applications/<int:pk>/move/", views_apply.move, name="application-move"),
+    path("applications/<int:pk>/discard/", views_apply.discard, name="application-discard"),
+    path("applications/<int:pk>/receipt/", views_apply.receipt, name="application-receipt"),
+    path("applications/<int:pk>/correct/", views_apply.correct, name="application-correct"),
+    path("applications/<int:pk>/withdraw/", views_apply.withdraw, name="application-withdraw"),
 ]

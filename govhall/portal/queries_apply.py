@@ -1,0 +1,77 @@
+"""Reads for the online-application pages and API: the editor's slots and checklist, plain-words states."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from govhall.portal.models import Application
+from govhall.portal.services import checklist, forms, newer_version
+from govhall.portal.services.submission import returned_materials
+
+# What an applicant sees of the case's state, in plain words.
+PLAIN_STATES = {
+    "received": _("Submitted, waiting for pre-review"),
+    "supplement_requested": _("Correction needed"),
+    "accepted": _("Accepted, in progress"),
+    "suspended": _("Paused"),
+    "concluded": _("Concluded"),
+    "delivered": _("Result delivered"),
+    "rejected": _("Not accepted"),
+    "withdrawn": _("Withdrawn"),
+}
+
+
+def plain_state(state: str) -> str:
+    return str(PLAIN_STATES.get(state, state))
+
+
+def notice_comments(app: Application) -> tuple[str, dict]:
+    """The last one-time notice's note and its comments per material id / field name."""
+    if app.case_id is None:
+        return "", {}
+    event = app.case.events.filter(kind="supplement_requested").order_by("-seq").first()
+    if event is None:
+        return "", {}
+    return event.reason, event.data.get("comments", {})
+
+
+def editor_context(app: Application, *, errors=None, conflict=None, posted=None) -> dict:
+    errors = errors or {}
+    values = {**app.data, **(posted or {})}
+    documents = list(app.documents.select_related("material"))
+    note, comments = notice_comments(app)
+    returned = {row.material_id for row in returned_materials(app)}
+    slots = [
+        {
+            "material": m,
+            "key": f"material_{m.pk}",
+            "documents": [d for d in documents if d.material_id == m.pk],
+            "errors": errors.get(f"material_{m.pk}", []),
+            "comment": comments.get(str(m.pk), ""),
+            "returned": m.pk in returned,
+        }
+        for m in (forms.slots(app.item, app.answers) if app.item_id else [])
+    ]
+    fields = [
+        {
+            "field": f,
+            "value": values.get(f.key, ""),
+            "errors": errors.get(f.key, []),
+            "comment": comments.get(f.key, ""),
+        }
+        for f in forms.FIELDS
+    ]
+    labels = {f.key: str(f.label) for f in forms.FIELDS} | {s["key"]: s["material"].name for s in slots}
+    summary = [
+        (key, labels.get(key, key), message) for key, messages in errors.items() for message in messages
+    ]
+    return {
+        "app": app,
+        "fields": fields,
+        "slots": slots,
+        "checklist": checklist(app) if app.state == "draft" else [],
+        "newer": newer_version(app) if app.state == "draft" else None,
+        "summary": summary,
+        "conflict": conflict,
+        "note": note,
+    }

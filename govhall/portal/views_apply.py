@@ -1,0 +1,221 @@
+"""Pages of the online application: apply from a guide, the draft editor with its material slots and the
+checklist, submission, the receipt, the correction after a return, withdrawal. Adapters: parse, call one
+service, render. Everything works without JavaScript; htmx only saves the draft as you type."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govhall.catalog.models import ItemStatus, ServiceItem
+from govhall.lanes.models import Lane
+from govhall.portal import access, services
+from govhall.portal.models import ApplicationState
+from govhall.portal.queries_apply import editor_context, plain_state
+
+
+def _mine(request: HttpRequest, pk: int):
+    return get_object_or_404(
+        access.applications_of(request.user).select_related("item", "lane", "case", "company"), pk=pk
+    )
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _company(request: HttpRequest):
+    pk = request.POST.get("company") or ""
+    if not pk:
+        return None
+    return get_object_or_404(access.companies_of(request.user), pk=pk)
+
+
+def _start(request: HttpRequest, *, item=None, lane=None) -> HttpResponse:
+    subject = item or lane
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            app = services.start_application(
+                by=request.user, now=timezone.now(), item=item, lane=lane, company=_company(request)
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("portal:application", pk=app.pk)
+    drafts = access.applications_of(request.user).filter(state=ApplicationState.DRAFT)
+    drafts = drafts.filter(item__code=item.code) if item else drafts.filter(lane=lane)
+    context = {
+        "subject": subject,
+        "companies": access.companies_of(request.user),
+        "drafts": drafts,
+        "errors": errors,
+    }
+    return render(request, "portal/apply/start.html", context, status=400 if errors else 200)
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    item = ServiceItem.objects.filter(code=code, status=ItemStatus.PUBLISHED).first()
+    if item is None:
+        raise Http404()
+    return _start(request, item=item)
+
+
+@login_required
+def apply_lane(request: HttpRequest, code: str) -> HttpResponse:
+    lane = Lane.objects.filter(code=code, status="published").order_by("-version").first()
+    if lane is None:
+        raise Http404()
+    return _start(request, lane=lane)
+
+
+@login_required
+def application(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft editor: save (button or autosave) or submit."""
+    app = _mine(request, pk)
+    if app.state == ApplicationState.SUBMITTED:
+        return redirect("portal:application-receipt", pk=app.pk)
+    if app.state != ApplicationState.DRAFT:
+        raise Http404()
+    errors: dict = {}
+    conflict = None
+    posted = None
+    if request.method == "POST":
+        posted = {k: request.POST.get(k, "") for k in services.forms.FIELD_KEYS if k in request.POST}
+        try:
+            app = services.save_draft(
+                app, data=posted, by=request.user, now=timezone.now(), expected_version=_version(request)
+            )
+            if request.POST.get("action") == "submit":
+                app = services.submit_application(
+                    app, by=request.user, now=timezone.now(), expected_version=app.version
+                )
+                return redirect("portal:application-receipt", pk=app.pk)
+        except services.DraftConflict as error:
+            conflict = error
+            app.refresh_from_db()
+        except ValidationError as error:
+            errors = error.message_dict
+            app.refresh_from_db()
+        else:
+            if request.headers.get("HX-Request"):
+                return render(request, "portal/apply/_saved.html", {"app": app})
+            return redirect("portal:application", pk=app.pk)
+    context = editor_context(app, errors=errors, conflict=conflict, posted=posted)
+    status = 409 if conflict else (400 if errors else 200)
+    return render(request, "portal/apply/editor.html", context, status=status)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int, material: int) -> HttpResponse:
+    app = _mine(request, pk)
+    try:
+        services.upload_material(
+            app, material=material, file=request.FILES.get("file"), by=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        context = editor_context(app, errors=error.message_dict)
+        template = "portal/apply/correct.html" if app.case_id else "portal/apply/editor.html"
+        return render(request, template, context, status=400)
+    return redirect("portal:application-correct" if app.case_id else "portal:application", pk=app.pk)
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    app = _mine(request, pk)
+    row = get_object_or_404(app.documents, pk=document)
+    services.remove_document(row, by=request.user, now=timezone.now())
+    return redirect("portal:application-correct" if app.case_id else "portal:application", pk=app.pk)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _mine(request, pk)
+    # The editor shows the version in use either way.
+    with contextlib.suppress(ValidationError, services.DraftConflict):
+        services.move_to_version(app, by=request.user, now=timezone.now(), expected_version=_version(request))
+    return redirect("portal:application", pk=app.pk)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _mine(request, pk)
+    services.discard_application(app, by=request.user, now=timezone.now())
+    return redirect("portal:home")
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The electronic receipt (收件回执): number, verification code, date, materials, what happens next."""
+    app = _mine(request, pk)
+    if app.case_id is None:
+        raise Http404()
+    case = app.case
+    context = {
+        "app": app,
+        "case": case,
+        "state": plain_state(case.state),
+        "documents": case.documents.select_related("material__material").order_by("id"),
+    }
+    return render(request, "portal/apply/receipt.html", context)
+
+
+@login_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _mine(request, pk)
+    if app.case_id is None:
+        raise Http404()
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.resubmit_correction(
+                app, by=request.user, now=timezone.now(), expected_version=_version(request)
+            )
+        except services.DraftConflict:
+            errors = {"version": [_("The application changed in another window; reload the page.")]}
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("portal:application-receipt", pk=app.pk)
+        app.refresh_from_db()
+    return render(
+        request,
+        "portal/apply/correct.html",
+        editor_context(app, errors=errors),
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _mine(request, pk)
+    if app.case_id is None:
+        raise Http404()
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            services.withdraw_application(
+                app, reason=request.POST.get("reason", ""), by=request.user, now=timezone.now()
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            return redirect("portal:application-receipt", pk=app.pk)
+    return render(
+        request, "portal/apply/withdraw.html", {"app": app, "errors": errors}, status=400 if errors else 200
+    )
