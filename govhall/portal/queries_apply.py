@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govhall.portal.models import Application
 from govhall.portal.services import checklist, forms, newer_version
@@ -13,7 +14,7 @@ PLAIN_STATES = {
     "received": _("Submitted, waiting for pre-review"),
     "supplement_requested": _("Correction needed"),
     "accepted": _("Accepted, in progress"),
-    "suspended": _("Paused"),
+    "suspended": pgettext_lazy("applicant state", "Paused"),
     "concluded": _("Concluded"),
     "delivered": _("Result delivered"),
     "rejected": _("Not accepted"),
@@ -62,8 +63,11 @@ def editor_context(app: Application, *, errors=None, conflict=None, posted=None)
         for f in forms.FIELDS
     ]
     labels = {f.key: str(f.label) for f in forms.FIELDS} | {s["key"]: s["material"].name for s in slots}
+    # A message that already names its field or material (the upload checks do) is not prefixed again.
     summary = [
-        (key, labels.get(key, key), message) for key, messages in errors.items() for message in messages
+        (key, "" if str(message).startswith(labels.get(key, key)) else labels.get(key, key), message)
+        for key, messages in errors.items()
+        for message in messages
     ]
     return {
         "app": app,
@@ -73,5 +77,6 @@ def editor_context(app: Application, *, errors=None, conflict=None, posted=None)
         "newer": newer_version(app) if app.state == "draft" else None,
         "summary": summary,
         "conflict": conflict,
+        "conflict_rows": [(labels.get(k, k), c) for k, c in conflict.changes.items()] if conflict else [],
         "note": note,
     }

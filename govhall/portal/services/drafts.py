@@ -305,7 +305,7 @@ def checklist(app: Application) -> list[Missing]:
         return missing
     for key in required_fields(app.data):
         if not str(app.data.get(key, "")).strip():
-            missing.append(Missing(key, str(forms.LABELS[key]), _("required")))
+            missing.append(Missing(key, str(forms.LABELS[key]), _("fill it in")))
     have = set(app.documents.values_list("material_id", flat=True))
     for material in forms.slots(app.item, app.answers):
         if material.required and material.pk not in have:
