@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.portal.models import Application, ApplicationDocument, ApplicationState
+from govhall.supervision.models import NotificationKind
 from govhall.supervision.notify import Message, post
 
-REMINDER_KIND = "draft_expiring"
+REMINDER_KIND = NotificationKind.DRAFT_EXPIRING
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ class NotificationKind(models.TextChoices):
     ORDER_OVERDUE = "order_overdue", _("Supervision order overdue")
     CONSULTATION_YELLOW = "consultation_yellow", _("Consultation answer due soon")
     CONSULTATION_RED = "consultation_red", _("Consultation answer overdue")
+    # An online application's draft (portal) will be removed soon unless the applicant continues it.
+    DRAFT_EXPIRING = "draft_expiring", _("Draft application about to be removed")
 
 
 class Notification(models.Model):

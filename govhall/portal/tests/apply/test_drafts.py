@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from govhall.catalog.tests.factories import MaterialFactory, ServiceItemFactory
 from govhall.portal import services
@@ -160,7 +161,10 @@ def test_drafts_are_reminded_then_removed_at_exact_times(world, settings):
     assert services.sweep_drafts(now=at("2026-03-27 08:59")).reminded == 0
     assert services.sweep_drafts(now=at("2026-03-27 09:00")).reminded == 1
     assert services.sweep_drafts(now=at("2026-03-28 09:00")).reminded == 0  # once
-    assert Notification.objects.filter(recipient=app.owner, kind="draft_expiring").count() == 1
+    reminder = Notification.objects.get(recipient=app.owner, kind="draft_expiring")
+    reminder.full_clean()  # a kind among the inbox's choices, with its own label
+    with translation.override("zh-hans"):
+        assert reminder.get_kind_display() == "申报草稿即将清除"
     assert services.sweep_drafts(now=at("2026-04-01 08:59")).removed == 0
     assert services.sweep_drafts(now=at("2026-04-01 09:00")).removed == 1
     assert not type(app).objects.filter(pk=app.pk).exists()
