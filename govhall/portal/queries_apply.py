@@ -14,6 +14,7 @@ PLAIN_STATES = {
     "received": _("Submitted, waiting for pre-review"),
     "supplement_requested": _("Correction needed"),
     "accepted": _("Accepted, in progress"),
+    "in_progress": _("Accepted, in progress"),  # a fast-lane case
     "suspended": pgettext_lazy("applicant state", "Paused"),
     "concluded": _("Concluded"),
     "delivered": _("Result delivered"),
@@ -51,7 +52,7 @@ def editor_context(app: Application, *, errors=None, conflict=None, posted=None)
             "comment": comments.get(str(m.pk), ""),
             "returned": m.pk in returned,
         }
-        for m in (forms.slots(app.item, app.answers) if app.item_id else [])
+        for m in forms.slots_of(app)
     ]
     fields = [
         {
@@ -60,9 +61,11 @@ def editor_context(app: Application, *, errors=None, conflict=None, posted=None)
             "errors": errors.get(f.key, []),
             "comment": comments.get(f.key, ""),
         }
-        for f in forms.FIELDS
+        for f in forms.fields_of(app)
     ]
-    labels = {f.key: str(f.label) for f in forms.FIELDS} | {s["key"]: s["material"].name for s in slots}
+    labels = {f.key: str(f.label) for f in forms.fields_of(app)} | {
+        s["key"]: s["material"].name for s in slots
+    }
     # A message that already names its field or material (the upload checks do) is not prefixed again.
     summary = [
         (key, "" if str(message).startswith(labels.get(key, key)) else labels.get(key, key), message)

@@ -18,7 +18,7 @@ from govhall.catalog.models import ItemStatus, ServiceItem
 from govhall.lanes.models import Lane
 from govhall.portal import access, services
 from govhall.portal.models import ApplicationState
-from govhall.portal.queries_apply import editor_context, plain_state
+from govhall.portal.queries_apply import PLAIN_STATES, editor_context, plain_state
 
 
 def _mine(request: HttpRequest, pk: int):
@@ -92,7 +92,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     posted = None
     if request.method == "POST":
-        posted = {k: request.POST.get(k, "") for k in services.forms.FIELD_KEYS if k in request.POST}
+        keys = [f.key for f in services.forms.fields_of(app)]
+        posted = {k: request.POST.get(k, "") for k in keys if k in request.POST}
         try:
             app = services.save_draft(
                 app, data=posted, by=request.user, now=timezone.now(), expected_version=_version(request)
@@ -163,14 +164,23 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The electronic receipt (收件回执): number, verification code, date, materials, what happens next."""
     app = _mine(request, pk)
-    if app.case_id is None:
+    if app.lane_case_id is not None:  # a fast lane: one lane case, its item cases pre-reviewed apart
+        case = app.lane_case
+        subject = app.lane.name
+        received = [(d.material.name, d.name) for d in app.documents.select_related("material")]
+    elif app.case_id is not None:
+        case = app.case
+        subject = case.item.name
+        documents = case.documents.select_related("material__material").order_by("id")
+        received = [(d.material.material.name if d.material else "", d.name) for d in documents]
+    else:
         raise Http404()
-    case = app.case
     context = {
         "app": app,
         "case": case,
-        "state": plain_state(case.state),
-        "documents": case.documents.select_related("material__material").order_by("id"),
+        "subject": subject,
+        "state": plain_state(case.state) if case.state in PLAIN_STATES else case.get_state_display(),
+        "received": received,
     }
     return render(request, "portal/apply/receipt.html", context)
 

@@ -22,6 +22,7 @@ from govhall.cases.numbering import next_case_numbers
 from govhall.cases.services.common import Recorder, cases_recorded, require, step_started
 from govhall.cases.services.intake import (
     DECISION_ACCEPT,
+    DECISION_NONE,
     DECISION_NOTICE,
     _begin_steps,
     _receive,
@@ -38,7 +39,8 @@ from govhall.core import inserts
 @dataclass(frozen=True)
 class Application:
     """One application of a bulk intake: the item, the materials handed in, and the decision — accept
-    (受理, every required material in) or notice (the one-time notice listing `missing`, with `note`)."""
+    (受理, every required material in), notice (the one-time notice listing `missing`, with `note`), or
+    none (an online application, received and left to the department's pre-review)."""
 
     item: object
     materials: Sequence = ()
@@ -128,7 +130,8 @@ def _plan(application: Application, *, by, now: datetime, source: str, **receive
         **receive,
     )
     plan = _Planned(case=case, rec=rec, rows=rows)
-    require(by, perms.INTAKE, case)
+    if by is not None or case.channel != Channel.ONLINE:  # online arrives without a clerk (receive_case)
+        require(by, perms.INTAKE, case)
     case.version += 1  # what receive_case's own write would have counted
     rec.source = source[:200]
     if application.decision == DECISION_ACCEPT:
@@ -146,6 +149,8 @@ def _plan(application: Application, *, by, now: datetime, source: str, **receive
         _record_notice(
             case, rec, by_material, missing=application.missing, note=application.note, issued=False
         )
+    elif application.decision == DECISION_NONE and case.channel == Channel.ONLINE:
+        pass  # received (收到申请材料); the department pre-reviews it like any online case
     else:
         raise ValueError(f"bulk intake decides accept or notice, not {application.decision!r}")
     return plan

@@ -296,6 +296,7 @@ DECISION_ACCEPT = "accept"
 DECISION_REJECT = "reject"
 DECISION_NOTICE = "notice"
 DECISIONS = (DECISION_ACCEPT, DECISION_REJECT, DECISION_NOTICE)
+DECISION_NONE = ""  # bulk intake of online applications: received, decided later at pre-review
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from govhall.lanes.models.config import Lane, Stage, StageItem
 
 
 class LaneCaseState(models.TextChoices):
+    # An online application (portal): received, each item case waiting for its department's pre-review.
+    RECEIVED = "received", _("Received online, waiting for pre-review")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
     IN_PROGRESS = "in_progress", _("In progress")
     SUSPENDED = "suspended", _("Suspended (special procedure)")
@@ -20,7 +22,12 @@ class LaneCaseState(models.TextChoices):
 
 
 OPEN_LANE_STATES = frozenset(
-    {LaneCaseState.SUPPLEMENT_REQUESTED, LaneCaseState.IN_PROGRESS, LaneCaseState.SUSPENDED}
+    {
+        LaneCaseState.RECEIVED,
+        LaneCaseState.SUPPLEMENT_REQUESTED,
+        LaneCaseState.IN_PROGRESS,
+        LaneCaseState.SUSPENDED,
+    }
 )
 # A lane case carries a light while its clock runs (in progress) or is paused (suspended).
 LIT_LANE_STATES = (LaneCaseState.IN_PROGRESS, LaneCaseState.SUSPENDED)

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.errors import CaseForbidden
 from govhall.cases.inputs import MaterialIn
-from govhall.cases.models import Case
+from govhall.cases.models import Case, Channel
 from govhall.cases.numbering import next_case_number
 from govhall.cases.services.bulk import Application, receive_many
 from govhall.cases.services.common import local_date
+from govhall.cases.services.intake import DECISION_NONE
 from govhall.lanes import permissions as perms
 from govhall.lanes import unified
 from govhall.lanes.models import (
@@ -69,10 +70,12 @@ def _open_stage(
     fields: list | None = None,
     lane_materials: list | None = None,
     stage_items: list[StageItem] | None = None,
+    channel: str = Channel.WINDOW,
 ) -> list[Case]:
     """Open one item case per item of the stage, each accepted at once when its materials are complete
-    (otherwise with its own one-time notice). Runs under driving(lane_case). `fields`, `lane_materials`
-    and `stage_items` (with item, department and materials): what the caller has read already."""
+    (otherwise with its own one-time notice); online, each is received and left to its department's
+    pre-review. Runs under driving(lane_case). `fields`, `lane_materials` and `stage_items` (with item,
+    department and materials): what the caller has read already."""
     lane = lane_case.lane
     values = lane_case.form_data
     fields = list(lane.form_fields.all()) if fields is None else fields
@@ -101,7 +104,9 @@ def _open_stage(
         handed_in = {m.material for m in materials}
         missing = [m.pk for m in item.materials.all() if m.required and m.pk not in handed_in]
         application = Application(item=item, materials=materials)
-        if missing:  # the item case gets its own one-time notice; the lane waits for the supplement
+        if channel == Channel.ONLINE:
+            application = Application(item=item, materials=materials, decision=DECISION_NONE)
+        elif missing:  # the item case gets its own one-time notice; the lane waits for the supplement
             note = _("Fast lane %(number)s: hand in the missing materials once for all items.") % {
                 "number": lane_case.number
             }
@@ -120,6 +125,7 @@ def _open_stage(
             window=lane_case.window,
             by=rec.by,
             now=rec.now,
+            channel=channel,
             source=source,
         )
     except ValidationError as error:
@@ -173,14 +179,22 @@ def apply_to_lane(
     by,
     now: datetime,
     source: str = "",
+    channel: str = Channel.WINDOW,
 ) -> LaneCase:
     """File one application to a lane: the unified form and the set of materials, once.
 
     Opens the lane case (its number from the hall's daily sequence) and an item case for every item of
     the first stage, all in this one transaction. With every required material in, each item case is
     accepted and the lane clock starts today; otherwise every item case gets its one-time notice and the
-    lane waits for the supplement (supplement_lane)."""
-    if not perms.may_apply(by, hall=hall):
+    lane waits for the supplement (supplement_lane).
+
+    Online (channel online, portal), the application arrives without a clerk (`by` None) and complete:
+    the lane case is received and each item case waits for its department's pre-review; the lane clock
+    starts when the last of them is accepted (stages.advance)."""
+    online = channel == Channel.ONLINE
+    if channel not in (Channel.WINDOW, Channel.ONLINE):
+        raise ValidationError({"channel": [_("A lane takes applications at a window or online.")]})
+    if (by is not None or not online) and not perms.may_apply(by, hall=hall):
         raise CaseForbidden(
             _("%(user)s may not file lane applications at %(hall)s.")
             % {"user": getattr(by, "username", "?"), "hall": hall.name}
@@ -204,6 +218,12 @@ def apply_to_lane(
         ]
     if window is not None and window.hall_id != hall.pk:
         errors["window"] = [_("The window does not belong to hall %(hall)s.") % {"hall": hall.name}]
+    missing = [m for m in lane_materials.values() if m.required and m.pk not in given]
+    if online and missing and "materials" not in errors:
+        names = "、".join(m.name for m in sorted(missing, key=lambda m: m.position))
+        errors["materials"] = [
+            _("An online application needs every required material: %(names)s.") % {"names": names}
+        ]
     if errors:
         raise ValidationError(errors)
     stages = list(
@@ -219,14 +239,17 @@ def apply_to_lane(
     first_items = list(stages[0].items.all())
     prefetch_related_objects([si.item for si in first_items], "materials")
     limits = [stage_limit(s, [si.item for si in s.items.all()]) for s in stages]
-    number = next_case_number(hall=hall, day=today, kind="committed", channel="window")
+    number = next_case_number(hall=hall, day=today, kind="committed", channel=channel)
     values = unified.store_files(submission.values, prefix=number)
-    missing = [m for m in lane_materials.values() if m.required and m.pk not in given]
     applicant, _contact = unified.applicant_from(fields, values)
+    if online:
+        state = LaneCaseState.RECEIVED
+    else:
+        state = LaneCaseState.SUPPLEMENT_REQUESTED if missing else LaneCaseState.IN_PROGRESS
     lane_case = LaneCase.objects.create(
         number=number,
         lane=lane,
-        state=LaneCaseState.SUPPLEMENT_REQUESTED if missing else LaneCaseState.IN_PROGRESS,
+        state=state,
         hall=hall,
         window=window,
         received_by=by,
@@ -235,7 +258,7 @@ def apply_to_lane(
         materials=sorted(given),
         received_at=now,
         received_on=today,
-        acceptance_date=None if missing else today,
+        acceptance_date=None if missing or online else today,
         total_limit=sum(limits),
         current_stage=stages[0].position,
     )
@@ -253,6 +276,7 @@ def apply_to_lane(
             "materials": sorted(given),
             "total_limit": lane_case.total_limit,
             "source": source[:200],
+            "channel": channel,
         },
     )
     with driving(lane_case):
@@ -260,12 +284,15 @@ def apply_to_lane(
             lane_case,
             runs[0],
             rec,
-            start_clock=not missing,
+            start_clock=not missing and not online,
             fields=fields,
             lane_materials=list(lane_materials.values()),
             stage_items=first_items,
+            channel=channel,
         )
-    if missing:
+    if online:
+        pass  # accepted when every item case is (stages.advance)
+    elif missing:
         names = [m.name for m in sorted(missing, key=lambda m: m.position)]
         rec.record(
             LaneEventKind.SUPPLEMENT_REQUESTED,

@@ -112,7 +112,7 @@ def advance(lane_case: LaneCase, rec: LaneRecorder, *, cause: Case | None = None
         )
         store_clock(lane_case, runs)
         return
-    if lane_case.state == LaneCaseState.SUPPLEMENT_REQUESTED:
+    if lane_case.state in (LaneCaseState.SUPPLEMENT_REQUESTED, LaneCaseState.RECEIVED):
         required = set(lane_case.lane.materials.filter(required=True).values_list("pk", flat=True))
         waiting = [
             link for link in links if link.case.state in (CaseState.RECEIVED, CaseState.SUPPLEMENT_REQUESTED)

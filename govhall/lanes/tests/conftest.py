@@ -67,12 +67,12 @@ class LaneWorld:
     def apply(self, now, *, data=None, materials=None, **kwargs) -> LaneCase:
         if materials is None:
             materials = list(self.lane.materials.values_list("pk", flat=True))
+        kwargs.setdefault("by", self.users["clerk"])
         return services.apply_to_lane(
             self.lane,
             data=GOOD if data is None else data,
             materials=materials,
             hall=self.world.centre,
-            by=self.users["clerk"],
             now=now,
             **kwargs,
         )

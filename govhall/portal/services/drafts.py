@@ -175,7 +175,10 @@ def save_draft(
     new_data = {**app.data}
     for key, value in (data or {}).items():
         new_data[key] = value.strip() if isinstance(value, str) else value
-    errors = forms.format_errors(new_data, today=local_date(now)) if app.item_id else {}
+    if app.lane_id:
+        errors = forms.lane_format_errors(app.lane, new_data)
+    else:
+        errors = forms.format_errors(new_data, today=local_date(now))
     if answers is not None and not isinstance(answers, Mapping):
         errors.setdefault("answers", []).append(_("Answers are a mapping of question to answer."))
     if errors:
@@ -216,7 +219,7 @@ def upload_material(
         with transaction.atomic():
             app = lock_application(app, by=by)
             _require_draft_or_correction(app)
-            slot = next((m for m in forms.slots(app.item, app.answers) if m.pk == int(material)), None)
+            slot = next((m for m in forms.slots_of(app) if m.pk == int(material)), None)
             if slot is None:
                 raise ValidationError(
                     {"material": [_("This material is not asked for in this application.")]}
@@ -301,6 +304,8 @@ def required_fields(data: Mapping) -> list[str]:
 def checklist(app: Application) -> list[Missing]:
     """What is still missing before submission: required fields, then required materials without a file."""
     missing: list[Missing] = []
+    if app.lane_id:
+        return _lane_checklist(app)
     if app.item_id is None:
         return missing
     for key in required_fields(app.data):
@@ -310,6 +315,20 @@ def checklist(app: Application) -> list[Missing]:
     for material in forms.slots(app.item, app.answers):
         if material.required and material.pk not in have:
             missing.append(Missing(f"material_{material.pk}", material.name, _("upload a file")))
+    return missing
+
+
+def _lane_checklist(app: Application) -> list[Missing]:
+    """A fast lane's unified form (一表通): its required fields, then its required set of materials."""
+    missing = [
+        Missing(f.key, f.label, _("fill it in"))
+        for f in app.lane.form_fields.order_by("position", "id")
+        if f.required and f.field_type != "file" and not str(app.data.get(f.key, "")).strip()
+    ]
+    have = set(app.documents.values_list("material_id", flat=True))
+    for lane_material, material in forms.lane_slots(app.lane):
+        if lane_material.required and material.pk not in have:
+            missing.append(Missing(f"material_{material.pk}", lane_material.name, _("upload a file")))
     return missing
 
 

@@ -59,6 +59,78 @@ def slots(item, answers: Mapping) -> list:
     return MATERIALS_FOR(item, answers or {})
 
 
+def lane_slots(lane) -> list[tuple]:
+    """(lane material, catalogue material) for each material of a fast lane's set (一套材料): its upload
+    is filed as the first item material it covers, in the item version in force."""
+    from govhall.catalog.models import ItemStatus, Material
+
+    pairs = []
+    for lane_material in lane.materials.order_by("position", "id"):
+        for cover in lane_material.covers:
+            if not isinstance(cover, dict):
+                continue
+            material = (
+                Material.objects.filter(
+                    item__code=cover.get("item"),
+                    item__status=ItemStatus.PUBLISHED,
+                    name=cover.get("material"),
+                )
+                .order_by("-item__version")
+                .first()
+            )
+            if material is not None:
+                pairs.append((lane_material, material))
+                break
+    return pairs
+
+
+LANE_INPUTS = {"number": "number", "date": "date"}  # other field types are text inputs (or a choice)
+
+
+def lane_fields(lane) -> tuple[Field, ...]:
+    """A fast lane's unified form (一表通) as the editor's fields (file fields are not offered online)."""
+    return tuple(
+        Field(
+            f.key,
+            f.label,
+            f.max_length or 300,
+            tuple((c, c) for c in f.choices or ()) if f.field_type == "choice" else (),
+            LANE_INPUTS.get(f.field_type, "text"),
+        )
+        for f in lane.form_fields.order_by("position", "id")
+        if f.field_type != "file"
+    )
+
+
+def fields_of(app) -> tuple[Field, ...]:
+    return lane_fields(app.lane) if app.lane_id else FIELDS
+
+
+def lane_format_errors(lane, data: Mapping) -> dict[str, list[str]]:
+    """At a save of a lane draft: known fields, text within length; the lanes' own service checks every
+    rule of the unified form at submission."""
+    errors: dict[str, list[str]] = {}
+    known = {f.key: f for f in lane_fields(lane)}
+    for key, value in data.items():
+        f = known.get(key)
+        if f is None:
+            errors.setdefault(key, []).append(_("Unknown field %(f)s.") % {"f": key})
+        elif not isinstance(value, str):
+            errors.setdefault(key, []).append(_("%(label)s: enter text.") % {"label": f.label})
+        elif len(value) > f.max_length:
+            errors.setdefault(key, []).append(
+                _("%(label)s: at most %(n)s characters.") % {"label": f.label, "n": f.max_length}
+            )
+    return errors
+
+
+def slots_of(app) -> list:
+    """The catalogue materials an application has upload slots for: its item's, or its lane's set."""
+    if app.lane_id:
+        return [material for _lane_material, material in lane_slots(app.lane)]
+    return slots(app.item, app.answers) if app.item_id else []
+
+
 def format_errors(data: Mapping, *, today: date) -> dict[str, list[str]]:
     """Checks other than "required", run at every save: a value given must be well formed."""
     errors: dict[str, list[str]] = {}

@@ -21,6 +21,8 @@ from govhall.cases.services.common import acting_for, local_date
 from govhall.cases.services.documents import ALLOWED_EXTENSIONS, max_bytes
 from govhall.cases.services.intake import applicant_errors
 from govhall.catalog.models import Hall, HallLevel
+from govhall.lanes import services as lanes
+from govhall.lanes.models import LaneItemCase
 from govhall.portal.models import Application, ApplicationDocument, ApplicationState
 from govhall.portal.services import forms
 from govhall.portal.services.drafts import _check_version, _require_draft, checklist, lock_application
@@ -46,8 +48,9 @@ def online_hall(item) -> Hall:
 
 def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
     """Every rule a submission must meet, each on its field: the format checks, "required", the cases'
-    own applicant checks, and a file for every required material."""
-    errors = forms.format_errors(app.data, today=today)
+    own applicant checks, and a file for every required material. (A lane's unified form is checked by
+    the lanes' own service.)"""
+    errors = {} if app.lane_id else forms.format_errors(app.data, today=today)
     for missing in checklist(app):
         if missing.key.startswith("material_"):
             errors.setdefault(missing.key, []).append(
@@ -60,7 +63,7 @@ def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
             )
         else:
             errors.setdefault(missing.key, []).append(_("%(label)s is required.") % {"label": missing.label})
-    if not errors:
+    if not errors and not app.lane_id:
         applicant, contact = forms.applicant_of(app.data)
         for key, messages in applicant_errors(
             Applicant(**applicant), Contact(**contact), today=today
@@ -73,16 +76,7 @@ def _case_files(case: Case, documents, *, by, now: datetime) -> None:
     """The application's files become the case's documents, each in its material's row."""
     rows = dict(case.materials.values_list("material_id", "pk"))
     for document in documents:
-        with document.file.open("rb") as handle:
-            cases.add_document(
-                case,
-                file=File(handle, name=document.name),
-                material=rows.get(document.material_id),
-                by=by,
-                now=now,
-                expected_version=None,
-                source=SOURCE,
-            )
+        _file_document(case, document, row=rows.get(document.material_id), by=by, now=now)
     ApplicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(sent_to_case=True)
 
 
@@ -95,11 +89,11 @@ def submit_application(
     app = lock_application(app, by=by)
     _require_draft(app)
     _check_version(app, expected_version, {})
-    if app.lane_id:
-        raise ValidationError({"lane": [_("Fast-lane applications are filed at a window for now.")]})
     errors = submission_errors(app, today=local_date(now))
     if errors:
         raise ValidationError(errors)
+    if app.lane_id:
+        return _submit_lane(app, by=by, now=now)
     applicant, contact = forms.applicant_of(app.data)
     documents = list(app.documents.all())
     with acting_for(f"portal application {app.pk}"):
@@ -124,6 +118,64 @@ def submit_application(
     app.version += 1
     app.save(update_fields=["case", "state", "submitted_at", "updated_at", "version"])
     return app
+
+
+def _submit_lane(app: Application, *, by, now: datetime) -> Application:
+    """A fast-lane application becomes a lane case through the lanes' own service, channel online and no
+    clerk: the unified form from the draft's data, the set of materials from its uploads; each item case
+    of the first stage is received online and pre-reviewed by its department. Each file is filed on every
+    item case whose material it covers."""
+    pairs = forms.lane_slots(app.lane)
+    documents = list(app.documents.all())
+    have = {d.material_id for d in documents}
+    first = app.lane.stages.order_by("position").first().items.order_by("position", "id").first()
+    with acting_for(f"portal application {app.pk}"):
+        lane_case = lanes.apply_to_lane(
+            app.lane,
+            data=app.data,
+            materials=[lane_material.pk for lane_material, material in pairs if material.pk in have],
+            hall=online_hall(first.item),  # the city centre, as for its first item
+            window=None,
+            by=None,
+            now=now,
+            source=SOURCE,
+            channel=Channel.ONLINE,
+        )
+        covers = {material.pk: lane_material.covers for lane_material, material in pairs}
+        for link in LaneItemCase.objects.filter(lane_case=lane_case).select_related("case", "case__item"):
+            case = link.case
+            names = {
+                material_id: {
+                    c.get("material") for c in covers.get(material_id, []) if c.get("item") == case.item.code
+                }
+                for material_id in have
+            }
+            rows = dict(case.materials.values_list("material__name", "pk"))
+            for document in documents:
+                for name in names.get(document.material_id, ()):
+                    if name in rows:
+                        _file_document(case, document, row=rows[name], by=by, now=now)
+    ApplicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(sent_to_case=True)
+    app.lane_case = lane_case
+    app.state = ApplicationState.SUBMITTED
+    app.submitted_at = now
+    app.updated_at = now
+    app.version += 1
+    app.save(update_fields=["lane_case", "state", "submitted_at", "updated_at", "version"])
+    return app
+
+
+def _file_document(case: Case, document, *, row: int | None, by, now: datetime) -> None:
+    with document.file.open("rb") as handle:
+        cases.add_document(
+            case,
+            file=File(handle, name=document.name),
+            material=row,
+            by=by,
+            now=now,
+            expected_version=None,
+            source=SOURCE,
+        )
 
 
 def returned_materials(app: Application) -> list:
