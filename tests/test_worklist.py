@@ -19,7 +19,10 @@ NOW = datetime(2026, 12, 3, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.mark.parametrize(
     ("role", "keys"),
     [
-        (Role.CLERK, ["received", "supplement", "deliver"]),
+        (
+            Role.CLERK,
+            ["received", "supplement", "deliver", "prereview_red", "prereview_yellow", "prereview_green"],
+        ),
         (Role.AGENCY_CLERK, ["received", "supplement", "deliver", "in_progress"]),
         (Role.HANDLER, ["queue"]),
         (Role.DEPT_HEAD, ["queue", "extensions", "red", "yellow", "cards", "orders"]),

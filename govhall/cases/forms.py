@@ -11,6 +11,7 @@ from govhall.cases.models import (
     ApplicantKind,
     CaseKind,
     CaseState,
+    Channel,
     Decision,
     DeliveryMethod,
     IdType,
@@ -45,6 +46,9 @@ class SearchForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *CaseKind.choices]
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
     )
     date_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Received until"), required=False, widget=DATE_INPUT)

@@ -13,6 +13,7 @@ from govhall.cases.models import (
     CaseDocument,
     CaseEvent,
     CaseState,
+    Channel,
     Consultation,
     Decision,
     EventKind,
@@ -23,6 +24,7 @@ from govhall.cases.models import (
 )
 from govhall.cases.permissions import SEE_ALL_ROLES
 from govhall.cases.services.common import local_date
+from govhall.catalog.models import Window
 from govhall.core.models import Role
 from govhall.workdays import calendar as workdays
 
@@ -52,6 +54,35 @@ def visible_cases(user) -> QuerySet[Case]:
     return cases.none()
 
 
+def prereview_departments(user) -> set[int] | None:
+    """The departments whose online cases a clerk pre-reviews (预审): the one whose window the clerk staffs
+    (user.department) and every department served at a window of the hall that serves it too (a combined
+    window, catalogue Window.departments); a clerk of no department: every department served at the
+    hall's windows. None: no narrowing (a hall without windows in the catalogue)."""
+    windows = Window.objects.filter(hall_id=user.hall_id, is_active=True)
+    if user.department_id:
+        windows = windows.filter(departments=user.department_id)
+    served = set(
+        Window.departments.through.objects.filter(window__in=windows.values("pk")).values_list(
+            "department_id", flat=True
+        )
+    )
+    if user.department_id:
+        return served | {user.department_id}
+    return served or None
+
+
+def prereview_queue(user) -> QuerySet[Case]:
+    """Online cases waiting for this clerk's pre-review: received online at the clerk's hall, of the
+    departments the clerk serves. A queue, not a permission: every clerk of the hall may still open and
+    decide any of the hall's cases (a colleague on leave, a combined window)."""
+    if user is None or getattr(user, "role", None) != Role.CLERK or not user.hall_id:
+        return Case.objects.none()
+    cases = Case.objects.filter(hall_id=user.hall_id, state=CaseState.RECEIVED, channel=Channel.ONLINE)
+    departments = prereview_departments(user)
+    return cases if departments is None else cases.filter(item__department_id__in=departments)
+
+
 def extension_requests_for(
     user, *, state: str | None = ExtensionState.REQUESTED
 ) -> QuerySet[ExtensionRequest]:
@@ -77,6 +108,7 @@ def find_cases(
     kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    channel: str | None = None,
 ) -> QuerySet[Case]:
     """Search within what `user` may see. `q` is matched by its shape so every lookup hits an index:
     a phone number → phone; 15–18 letters/digits → ID number or credit code (exact); something with a
@@ -90,6 +122,8 @@ def find_cases(
         cases = cases.filter(state=state)
     if kind:
         cases = cases.filter(kind=kind)
+    if channel:
+        cases = cases.filter(channel=channel)
     if date_from:
         cases = cases.filter(received_on__gte=date_from)
     if date_to:

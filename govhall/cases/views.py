@@ -135,6 +135,7 @@ def search(request: HttpRequest) -> HttpResponse:
             item=ServiceItem(code=item_code) if item_code else None,
             state=f.get("state") or None,
             kind=f.get("kind") or None,
+            channel=f.get("channel") or None,
             date_from=f.get("date_from"),
             date_to=f.get("date_to"),
         )

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from govhall.cases.models import Step
+from govhall.cases.models import Case, Step
 from govhall.catalog.models import Department, Hall
 from govhall.core.models import Role
 from govhall.supervision import lights
@@ -243,3 +243,39 @@ def unread_count(user) -> int:
 
 def open_cards_filter() -> Q:
     return Q(state__in=["issued", "appealed", "upheld", "replied"])
+
+
+# --- pre-review (预审): online cases waiting at intake, with the pre-review step's light -------------------
+
+
+def visible_prereview_cases(user, filters: Filters) -> QuerySet[Case]:
+    """Online cases waiting for pre-review that the user may watch: all for supervisors, leaders and
+    administrators; those of the department's items for its head and handlers (it pre-reviews them)."""
+    cases = Case.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if not sees_all(user):
+        if not sees_department(user):
+            return cases.none()
+        cases = cases.filter(item__department_id=user.department_id)
+    if filters.department:
+        cases = cases.filter(item__department_id=filters.department)
+    if filters.hall:
+        cases = cases.filter(hall_id=filters.hall)
+    if filters.item_code:
+        cases = cases.filter(item__code=filters.item_code)
+    if filters.lane and lanes_installed():
+        cases = cases.filter(lane_link__lane_case__lane__code=filters.lane)
+    return cases
+
+
+def prereview_rows(cases: QuerySet[Case], now: datetime, *, by: str) -> list[Row]:
+    """Green, yellow and red online cases waiting for pre-review per department (of the item) or hall."""
+    field = {"department": "item__department_id", "hall": "hall_id"}[by]
+    names = dict((Department if by == "department" else Hall).objects.values_list("pk", "name"))
+    grouped = lights.prereview_counts(cases, now, by=field)
+    rows = [
+        Row(g[field], names.get(g[field], "—"), g[lights.GREEN], g[lights.YELLOW], g[lights.RED], 0)
+        for g in grouped
+    ]
+    return sorted(rows, key=lambda r: (-r.red, -r.yellow, r.name))

@@ -78,6 +78,8 @@ def _board_context(request: HttpRequest) -> dict:
     lane_cases = queries.filter_lane_cases(queries.visible_lane_cases(request.user), filters)
     by_lane = queries.lane_counts(lane_cases, now) if queries.lanes_installed() else []
     total = queries.totals(by_department)
+    waiting = queries.visible_prereview_cases(request.user, filters)
+    prereview_by_department = queries.prereview_rows(waiting, now, by="department")
     chart = {
         "labels": [r.name for r in by_department],
         "series": {light: [getattr(r, light) for r in by_department] for light in lights.LIGHTS},
@@ -90,6 +92,9 @@ def _board_context(request: HttpRequest) -> dict:
         "by_department": by_department,
         "by_hall": by_hall,
         "by_lane": by_lane,
+        "prereview_by_department": prereview_by_department,
+        "prereview_by_hall": queries.prereview_rows(waiting, now, by="hall"),
+        "prereview_total": queries.totals(prereview_by_department),
         "lanes": queries.lanes_installed(),
         "total": total,
         "chart": chart,
