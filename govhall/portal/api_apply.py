@@ -49,6 +49,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_checklist(self, app) -> list[dict]:
+        if app.state != "draft":  # a submitted application's rules are the case's
+            return []
         return [{"key": m.key, "label": m.label, "rule": m.rule} for m in services.checklist(app)]
 
     def get_newer_item_version(self, app) -> int | None:

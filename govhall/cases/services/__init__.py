@@ -14,7 +14,7 @@ from govhall.cases.services.consultation import (
     record_outreach_questions,
     unpublish_consultation,
 )
-from govhall.cases.services.documents import add_document
+from govhall.cases.services.documents import DocumentIn, add_document, add_documents
 from govhall.cases.services.handling import (
     EXTENSION_MAX_DAYS,
     complete_step,
@@ -48,8 +48,10 @@ from govhall.cases.services.sweeps import (
 
 __all__ = [
     "EXTENSION_MAX_DAYS",
+    "DocumentIn",
     "accept_case",
     "add_document",
+    "add_documents",
     "answer_consultation",
     "complete_step",
     "conclude_case",

@@ -6,6 +6,7 @@ acceptance. No state of its own after submission: the case is the one record and
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ def online_hall(item) -> Hall:
     """The hall that receives the item's online cases: the city centre among the halls that handle the
     item (its departments' windows sit there, and so do the clerks who pre-review); failing that, the
     first hall that handles it; an item handled everywhere goes to the city centre."""
-    halls = list(item.halls.order_by("id")) if item.halls.exists() else []
+    halls = list(item.halls.order_by("id"))
     for hall in halls:
         if hall.level == HallLevel.CENTRE:
             return hall
@@ -75,8 +76,7 @@ def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
 def _case_files(case: Case, documents, *, by, now: datetime) -> None:
     """The application's files become the case's documents, each in its material's row."""
     rows = dict(case.materials.values_list("material_id", "pk"))
-    for document in documents:
-        _file_document(case, document, row=rows.get(document.material_id), by=by, now=now)
+    _file_documents(case, [(d, rows.get(d.material_id)) for d in documents], by=by, now=now)
     ApplicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(sent_to_case=True)
 
 
@@ -151,10 +151,13 @@ def _submit_lane(app: Application, *, by, now: datetime) -> Application:
                 for material_id in have
             }
             rows = dict(case.materials.values_list("material__name", "pk"))
-            for document in documents:
-                for name in names.get(document.material_id, ()):
-                    if name in rows:
-                        _file_document(case, document, row=rows[name], by=by, now=now)
+            filed = [
+                (document, rows[name])
+                for document in documents
+                for name in names.get(document.material_id, ())
+                if name in rows
+            ]
+            _file_documents(case, filed, by=by, now=now)
     ApplicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(sent_to_case=True)
     app.lane_case = lane_case
     app.state = ApplicationState.SUBMITTED
@@ -165,17 +168,17 @@ def _submit_lane(app: Application, *, by, now: datetime) -> Application:
     return app
 
 
-def _file_document(case: Case, document, *, row: int | None, by, now: datetime) -> None:
-    with document.file.open("rb") as handle:
-        cases.add_document(
-            case,
-            file=File(handle, name=document.name),
-            material=row,
-            by=by,
-            now=now,
-            expected_version=None,
-            source=SOURCE,
-        )
+def _file_documents(case: Case, documents: list[tuple], *, by, now: datetime) -> None:
+    """Files of the application, each with its case material row, as the case's documents in one call
+    (one case lock and one version step, one event per file)."""
+    if not documents:
+        return
+    with ExitStack() as stack:
+        batch = [
+            cases.DocumentIn(file=File(stack.enter_context(d.file.open("rb")), name=d.name), material=row)
+            for d, row in documents
+        ]
+        cases.add_documents(case, documents=batch, by=by, now=now, expected_version=None, source=SOURCE)
 
 
 def returned_materials(app: Application) -> list:
