@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_item_created_at_from_services'),
-        ('portal', '0001_initial'),
+        ('portal', '0003_notices'),
     ]
 
     operations = [
