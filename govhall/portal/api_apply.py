@@ -25,7 +25,7 @@ from govhall.portal.models import Application, ApplicationDocument
 from govhall.portal.queries_apply import plain_state
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class ApplicationDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationDocument
         fields = ["id", "material", "name", "size", "content_type", "sha256", "uploaded_at", "sent_to_case"]
@@ -35,7 +35,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     item_code = serializers.CharField(source="item.code", default=None, read_only=True)
     item_version = serializers.IntegerField(source="item.version", default=None, read_only=True)
     lane_code = serializers.CharField(source="lane.code", default=None, read_only=True)
-    documents = DocumentSerializer(many=True, read_only=True)
+    documents = ApplicationDocumentSerializer(many=True, read_only=True)
     checklist = serializers.SerializerMethodField()
     newer_item_version = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
@@ -87,7 +87,7 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class ReasonSerializer(VersionSerializer):
+class WithdrawReasonSerializer(VersionSerializer):
     reason = serializers.CharField()
 
 
@@ -180,7 +180,8 @@ class MaterialUpload(PortalAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": UploadSerializer}, responses={201: DocumentSerializer, **ERRORS}
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: ApplicationDocumentSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int, material: int) -> Response:
         document = services.upload_material(
@@ -190,7 +191,7 @@ class MaterialUpload(PortalAPIView):
             by=request.user,
             now=timezone.now(),
         )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(ApplicationDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
 class DocumentRemove(PortalAPIView):
@@ -226,5 +227,5 @@ def _action(service, serializer=VersionSerializer, *, doc: str):
 
 submit = _action(services.submit_application, doc="Submit: the case is received (number, verification code).")
 correct = _action(services.resubmit_correction, doc="Send the correction after a return (补正).")
-withdraw = _action(services.withdraw_application, ReasonSerializer, doc="Withdraw before acceptance.")
+withdraw = _action(services.withdraw_application, WithdrawReasonSerializer, doc="Withdraw before acceptance.")
 move = _action(services.move_to_version, doc="Move a draft to the item version in force.")

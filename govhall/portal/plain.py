@@ -51,6 +51,7 @@ CASE_STATES: dict[str, str] = {
 # Fast-lane case state → plain state. A lane stops when one of its items is denied: for the applicant that
 # is a decision made (已办结), the denial is in the item's result.
 LANE_STATES: dict[str, str] = {
+    "received": SUBMITTED,  # an online lane application before its items' pre-review
     "supplement_requested": CORRECTION,
     "in_progress": IN_PROGRESS,
     "suspended": PAUSED,
