@@ -26,6 +26,7 @@ class AccountSpec:
     last_name: str = ""
     first_name: str = ""
     email: str = ""
+    phone: str = ""  # a mobile number: text messages, and an applicant's sign-in by code
     department_id: int | None = None  # catalog.Department
     hall_id: int | None = None  # catalog.Hall
     is_staff: bool = False
@@ -67,6 +68,7 @@ def create_accounts(specs: Sequence[AccountSpec], *, now: datetime) -> list[User
             last_name=s.last_name,
             first_name=s.first_name,
             email=BaseUserManager.normalize_email(s.email),
+            phone=s.phone,
             role=s.role,
             department_id=s.department_id,
             hall_id=s.hall_id,

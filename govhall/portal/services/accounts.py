@@ -177,14 +177,23 @@ def _code_error(*, phone: str, code: str, now: datetime) -> str | User:
     return _applicant_for(phone, now=now)
 
 
+def open_account(*, phone: str, now: datetime) -> User:
+    """The applicant account of a mobile number, created (with an empty profile and no password) if the
+    number has none: what a first sign-in does once its code is right."""
+    number = mobile_number(phone)
+    with transaction.atomic():
+        user = User.objects.filter(role=Role.APPLICANT, phone=number).order_by("pk").first()
+        if user is None:
+            user = User(username=f"m{number}", role=Role.APPLICANT, phone=number, date_joined=now)
+            user.set_unusable_password()
+            user.save()
+            Profile.objects.create(user=user, created_at=now)
+    return user
+
+
 def _applicant_for(phone: str, *, now: datetime) -> User | str:
-    user = User.objects.filter(role=Role.APPLICANT, phone=phone).order_by("pk").first()
-    if user is None:
-        user = User(username=f"m{phone}", role=Role.APPLICANT, phone=phone, date_joined=now)
-        user.set_unusable_password()
-        user.save()
-        Profile.objects.create(user=user, created_at=now)
-    elif not user.is_active:
+    user = open_account(phone=phone, now=now)
+    if not user.is_active:
         return _("This account is disabled; please contact the service centre.")
     user.last_login = now
     user.save(update_fields=["last_login"])
