@@ -46,6 +46,7 @@ class DemoAccount:
     hall_code: str | None = None
     is_staff: bool = False
     is_superuser: bool = False
+    phone: str = ""
 
     @property
     def password(self) -> str:
@@ -65,7 +66,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("operator", Role.OPERATOR, "赵丽", "12345 市民服务热线", None, CENTRE_CODE),
     DemoAccount("leader", Role.LEADER, "孙志刚", "中心领导", is_staff=True),
     DemoAccount("admin", Role.ADMIN, "周敏", "系统管理员", is_staff=True, is_superuser=True),
-    DemoAccount("citizen", Role.APPLICANT, "吴刚", "办事群众"),
+    # The citizen also signs in at /portal/login/ by this mobile number (the code is in the server's log).
+    DemoAccount("citizen", Role.APPLICANT, "吴刚", "办事群众", phone="13905310001"),
 )
 
 
@@ -136,6 +138,9 @@ def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     from govhall.demo.guides import load_demo_guides  # themes, synonyms, situations of the public guides
 
     load_demo_guides()
+    from govhall.demo.licences import load_demo_licences  # which items issue licences, which accept them
+
+    load_demo_licences()
 
     counts = catalog_summary()
     counts.update(
@@ -162,6 +167,7 @@ def _account_specs(passwords: dict[str, str], places: LoadedCatalogue) -> list[A
             hall_id=halls[a.hall_code] if a.hall_code else None,
             is_staff=a.is_staff,
             is_superuser=a.is_superuser,
+            phone=a.phone,
             password_hash=passwords[a.username],
         )
         for a in DEMO_ACCOUNTS

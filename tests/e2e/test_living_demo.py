@@ -52,9 +52,19 @@ def count(page: Page, key: str) -> int:
 def test_every_role_finds_work_on_its_first_page(living_city, page: Page, site):
     for username, account in living_city.items():
         site.login(username, account.password)
+        if username == "citizen":
+            # A citizen lands in the online service hall and finds their cases and licences there.
+            expect(page.locator("h1")).to_contain_text("网上办事大厅")
+            page.click("[data-nav=applications]")
+            expect(page.locator("[data-test=my-row]").first).to_be_visible()
+            page.goto(f"{site.url}/portal/licences/")
+            expect(page.locator("[data-licence]").first).to_contain_text("营业执照")
+            site.screenshot("living-citizen")
+            page.click("[data-test=logout]")
+            continue
         expect(page.locator("h1")).to_contain_text("欢迎您")
         assert "正在建设中" not in page.content(), username
-        if username in ("citizen", "operator"):
+        if username == "operator":
             expect(page.locator("[data-landing=progress] a")).to_have_text("办件进度查询")
             expect(page.locator("[data-role-note]")).to_contain_text("尚未")
         else:

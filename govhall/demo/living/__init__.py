@@ -7,7 +7,9 @@
    extensions, late conclusions, deliveries);
 2. today's open work, planned backwards from `now` so that every light shows (today.py);
 3. fast-lane cases of the three lanes at each stage (fastlanes.py);
-4. the supervision sweeps of the last ten working days and at `now`, cards and orders in every state,
+4. the online service hall's people: citizens and a company with accounts, licences and consultations
+   (portal.py), and their online applications in every state (applications.py);
+5. the supervision sweeps of the last ten working days and at `now`, cards and orders in every state,
    and last month's assessment report, published (oversight.py).
 
 Nothing is written behind the services' back. Same `now` and `seed`, same data (ids, numbers, figures;
@@ -27,10 +29,12 @@ from django.conf import settings
 from govhall.catalog.models import Hall
 from govhall.demo.history import run_batches
 from govhall.demo.living import figures
+from govhall.demo.living.applications import load_online_applications
 from govhall.demo.living.clock import Clock, months_back
 from govhall.demo.living.fastlanes import LanePlanner, Lanes
 from govhall.demo.living.oversight import Oversight, publish_last_month
 from govhall.demo.living.people import AGENCY_HALLS, LivingError, crew_for
+from govhall.demo.living.portal import load_portal_people
 from govhall.demo.living.recent import SCALE, Recent, plan_recent
 from govhall.demo.living.today import Planner, Today
 
@@ -79,6 +83,8 @@ def load_living_city(
         run_batches(open_work, receive=today.receive, work=today.work, advanced=advanced(len(fated)))
         Lanes(crew, clock).run(lane_plans)
         advanced(len(fated) + len(open_work))(len(lane_plans))
+        portal = load_portal_people(crew, clock)
+        online = load_online_applications(crew, clock, portal)
         oversight = Oversight(crew, clock, random.Random(seed + 5)).run()
         report = publish_last_month(crew, clock)
         if progress:
@@ -91,6 +97,9 @@ def load_living_city(
         report=f"{report.month:%Y-%m}",
         report_state=report.state,
         fates=figures.fates(fated),
+        portal_accounts=len(portal.accounts),
+        licences=len(portal.licences),
+        online_applications=len(online),
     )
     return result
 

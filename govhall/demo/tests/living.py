@@ -82,6 +82,7 @@ def fresh_load(now: datetime, *, seed: int = SEED, scale: float | None = None) -
             "number", "kind", "state", "item__code", "received_at", "promised_due", "version"
         )
     )
+    result["portal"] = _portal()
     result["pages"] = _pages()
     return result
 
@@ -115,3 +116,29 @@ def _pages() -> dict:
         page = client.get(url)
         out[username] = {"home": home.status_code, "status": page.status_code, "body": page.content.decode()}
     return out
+
+
+def _portal() -> dict:
+    """The online service hall's people as the demo left them: each application's plain state, licences,
+    consultations."""
+    from govhall.cases.models import Consultation, Licence
+    from govhall.portal.models import Application, CompanyMember
+    from govhall.portal.plain import case_state
+
+    applications = sorted(
+        (
+            app.owner.display_name,
+            app.item.name,
+            case_state(app.case.state).key if app.case_id else app.state,
+        )
+        for app in Application.objects.select_related("owner", "item", "case")
+    )
+    return {
+        "applications": applications,
+        "licences": sorted(Licence.objects.values_list("licence_type__name", "holder_name")),
+        "staff": sorted(CompanyMember.objects.values_list("user__last_name", "role", "company__name")),
+        "consultations": sorted(
+            ("published" if c.published_at else c.case.state, c.case.channel)
+            for c in Consultation.objects.filter(case__channel="online").select_related("case")
+        ),
+    }

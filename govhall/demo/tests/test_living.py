@@ -31,17 +31,18 @@ def city(django_db_setup, django_db_blocker) -> dict:
 def test_three_months_in_the_seeds_proportions(city):
     planned = {kind: n for kind, n in expected(SCALE).items()}
     assert planned == {"immediate": 2031, "committed": 251, "consultation": 28}
-    # Accepted in the three months: the history, plus today's open work and the lanes' item cases.
-    assert city["accepted_by_kind"] == {"immediate": 2036, "committed": 397, "consultation": 28}
+    # Accepted in the three months: the history, plus today's open work, the lanes' item cases and the
+    # online service hall's people (two licensed cases, two consultations, three online applications).
+    assert city["accepted_by_kind"] == {"immediate": 2037, "committed": 399, "consultation": 30}
     assert city["first"].isoformat() == "2026-09-03"
-    assert city["cases"] == 2515
-    assert city["channels"] == {"window": 2493, "agency": 22}
+    assert city["cases"] == 2522
+    assert city["channels"] == {"window": 2495, "agency": 22, "online": 5}
     assert city["period"] == {
-        "received": 2515,
-        "accepted": 2461,
-        "concluded": 2363,
+        "received": 2522,
+        "accepted": 2466,
+        "concluded": 2366,
         "rejected": 46,
-        "notices": 18,
+        "notices": 19,
         "suspensions": 15,
         "extensions": 7,
         "withdrawn": 3,
@@ -55,11 +56,11 @@ def test_three_months_in_the_seeds_proportions(city):
     [
         (
             "this_month",
-            {"month": "2026-12", "received": 139, "accepted": 130, "concluded": 110, "on_time_rate": 93.2},
+            {"month": "2026-12", "received": 141, "accepted": 131, "concluded": 111, "on_time_rate": 93.2},
         ),
         (
             "last_month",
-            {"month": "2026-11", "received": 907, "accepted": 884, "concluded": 844, "on_time_rate": 98.9},
+            {"month": "2026-11", "received": 910, "accepted": 886, "concluded": 844, "on_time_rate": 98.9},
         ),
     ],
 )
@@ -68,10 +69,10 @@ def test_this_and_last_month_are_filled_and_not_all_on_time(city, month, figures
 
 
 def test_every_light_shows_on_the_board(city):
-    assert city["lights"] == {"green": 43, "yellow": 21, "red": 20, "paused": 9}
+    assert city["lights"] == {"green": 43, "yellow": 21, "red": 21, "paused": 9}
     board = city["board"]
-    assert (board.green, board.yellow, board.red, board.paused) == (43, 21, 20, 9)
-    assert city["case_lights"] == {"green": 70, "yellow": 6, "red": 8, "paused": 9}
+    assert (board.green, board.yellow, board.red, board.paused) == (43, 21, 21, 9)
+    assert city["case_lights"] == {"green": 71, "yellow": 6, "red": 8, "paused": 9}
     assert city["lane_lights"] == {"green": 6, "yellow": 1, "red": 2, "paused": 1}
 
 
@@ -94,7 +95,7 @@ def test_each_lane_has_cases_waiting_at_each_stage_and_concluded(city, lane, sta
 @pytest.mark.parametrize(
     ("role", "queue"),
     [
-        ("clerk", {"received": 2, "supplement_requested": 6, "to_deliver": 46, "papers_to_sign": 2}),
+        ("clerk", {"received": 3, "supplement_requested": 7, "to_deliver": 46, "papers_to_sign": 2}),
         ("agency", {"cases": 11, "open": 7, "supplement_requested": 1, "papers_to_send": 2}),
         ("handler", {"steps": 24, "green": 12, "yellow": 6, "red": 6, "suspended": 2}),
         (
@@ -117,7 +118,7 @@ def test_each_case_worker_finds_work_in_the_queue(city, role, queue):
         ("head", r"370181-000-2026\d{4}-\d{4}"),  # the extension requests
         # The board and the dashboard count at the real clock (the page's now): red steps, cases received.
         ("supervisor", r'data-test="total-red"><span>[^<]*</span><strong>[1-9]\d*</strong>'),
-        ("leader", r'data-test="tile-received">\s*<span>[^<]*</span><strong>2,?515</strong>'),
+        ("leader", r'data-test="tile-received">\s*<span>[^<]*</span><strong>2,?522</strong>'),
     ],
 )
 def test_each_roles_first_page_opens_with_the_work_on_it(city, role, shows):
@@ -128,12 +129,12 @@ def test_each_roles_first_page_opens_with_the_work_on_it(city, role, shows):
 
 def test_reminders_wait_in_the_inboxes(city):
     inbox = city["inbox"]
-    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (32, 34, 63, 2)
+    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (32, 34, 64, 2)
 
 
 def test_cards_and_orders_are_in_every_state(city):
     assert city["cards"] == {
-        "issued": 12,
+        "issued": 13,
         "replied": 7,
         "appealed": 6,
         "upheld": 3,
@@ -162,11 +163,11 @@ def test_nothing_happens_after_now_or_on_a_rest_day_and_nothing_is_left_to_the_s
     "line",
     [
         "泉山市 at work on 2026-12-03 (Thursday), loaded in",
-        "  cases        2515 since 2026-09-03, accepted: 2036 immediate, 397 committed, 28 consultations",
-        "  open steps   43 green, 21 yellow, 20 red, 9 paused",
+        "  cases        2522 since 2026-09-03, accepted: 2037 immediate, 399 committed, 30 consultations",
+        "  open steps   43 green, 21 yellow, 21 red, 9 paused",
         "  lane         construction: concluded 1, stage 1 1, stage 2 1, stage 2 (paused) 1, stage 3 1, "
         "stage 4 1, supplement_requested 1",
-        "  cards        12 issued, 7 replied, 6 appealed, 3 upheld, 3 revoked, 3 closed",
+        "  cards        13 issued, 7 replied, 6 appealed, 3 upheld, 3 revoked, 3 closed",
         "  orders       4 open, 2 replied, 1 closed (1 escalated)",
         "  report       assessment report 2026-11 published",
     ],
@@ -194,3 +195,24 @@ def test_rebuild_drops_every_table_and_loads_the_demo_again(city, django_db_bloc
         assert User.objects.filter(username="head").exists()
     out = capsys.readouterr().out
     assert "every table of the database is dropped" in out and "database emptied and migrated" in out
+
+
+def test_the_online_service_hall_has_people_at_work(city):
+    """Citizens and a company with accounts, licences and consultations, and an online application in each
+    state an applicant meets: a draft, waiting for pre-review, returned for correction, accepted."""
+    portal = city["portal"]
+    assert portal["applications"] == [
+        ("吴刚", "机动车维修经营备案", "submitted"),
+        ("吴刚", "食品经营许可", "draft"),
+        ("孙丽", "公共场所卫生许可", "correction"),
+        ("钱芳", "道路货物运输经营许可", "in_progress"),
+    ]
+    ours = [row for row in portal["licences"] if row[1] in ("吴刚", "泉山鲁味食品有限公司")]
+    assert ours == [("营业执照", "吴刚"), ("营业执照", "泉山鲁味食品有限公司")]
+    # The three months' concluded registrations and permits issued theirs too.
+    assert len(portal["licences"]) > 50
+    assert portal["staff"] == [
+        ("吴刚", "agent", "泉山鲁味食品有限公司"),
+        ("钱芳", "representative", "泉山鲁味食品有限公司"),
+    ]
+    assert portal["consultations"] == [("published", "online"), ("registered", "online")]
