@@ -75,6 +75,11 @@ class StartSerializer(serializers.Serializer):
     item = serializers.CharField(required=False, help_text="The item code (the version in force is used)")
     lane = serializers.CharField(required=False, help_text="The fast lane's code")
     company = serializers.IntegerField(required=False, allow_null=True)
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Situation answers {question key: option key}, as on the guide",
+    )
 
 
 class SaveSerializer(serializers.Serializer):
@@ -145,7 +150,12 @@ class ApplicationList(PortalAPIView):
         if d.validated_data.get("company"):
             company = get_object_or_404(access.companies_of(request.user), pk=d.validated_data["company"])
         app = services.start_application(
-            by=request.user, now=timezone.now(), item=item, lane=lane, company=company
+            by=request.user,
+            now=timezone.now(),
+            item=item,
+            lane=lane,
+            company=company,
+            answers=d.validated_data.get("answers"),
         )
         return self.answer(app, 201)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from govhall.catalog import situations
 from govhall.portal.models import Application
 from govhall.portal.services import checklist, forms, newer_version
 from govhall.portal.services.submission import returned_materials
@@ -37,7 +38,7 @@ def notice_comments(app: Application) -> tuple[str, dict]:
     return event.reason, event.data.get("comments", {})
 
 
-def editor_context(app: Application, *, errors=None, conflict=None, posted=None) -> dict:
+def editor_context(app: Application, *, errors=None, conflict=None, posted=None, posted_answers=None) -> dict:
     errors = errors or {}
     values = {**app.data, **(posted or {})}
     documents = list(app.documents.select_related("material"))
@@ -63,18 +64,37 @@ def editor_context(app: Application, *, errors=None, conflict=None, posted=None)
         }
         for f in forms.fields_of(app)
     ]
-    labels = {f.key: str(f.label) for f in forms.fields_of(app)} | {
-        s["key"]: s["material"].name for s in slots
-    }
-    # A message that already names its field or material (the upload checks do) is not prefixed again.
+    answers = {**app.answers, **(posted_answers or {})}
+    questions = [
+        {
+            "question": q,
+            "key": forms.answer_key(q.key),
+            "value": answers.get(q.key, ""),
+            "errors": errors.get(forms.answer_key(q.key), []),
+        }
+        for q in (situations.questions_of(app.item) if app.item_id else [])
+    ]
+    labels = (
+        {f.key: str(f.label) for f in forms.fields_of(app)}
+        | {s["key"]: s["material"].name for s in slots}
+        | {q["key"]: q["question"].text for q in questions}
+    )
+    # A message that already names its field or material (the upload checks and the situation answers'
+    # do) is not prefixed again.
+    named = {q["key"] for q in questions}
     summary = [
-        (key, "" if str(message).startswith(labels.get(key, key)) else labels.get(key, key), message)
+        (
+            key,
+            "" if key in named or str(message).startswith(labels.get(key, key)) else labels.get(key, key),
+            message,
+        )
         for key, messages in errors.items()
         for message in messages
     ]
     return {
         "app": app,
         "fields": fields,
+        "questions": questions,
         "slots": slots,
         "checklist": checklist(app) if app.state == "draft" else [],
         "newer": newer_version(app) if app.state == "draft" else None,

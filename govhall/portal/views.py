@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from govhall.portal import queries
@@ -56,6 +57,9 @@ def guide(request: HttpRequest, code: str, version: int | None = None) -> HttpRe
     answers = {k[2:]: v for k, v in request.GET.items() if k.startswith("s-") and v}
     context = queries.guide(code, version=version, answers=answers if "situation" in request.GET else None)
     context["apply_url"] = _apply_url(code) if context["in_force"] and context["item"].online else None
+    if context["apply_url"] and context["chosen"] is not None:
+        # The answers carry into the application (its start page passes them on to the draft).
+        context["apply_url"] += "?" + urlencode({f"s-{k}": v for k, v in answers.items()})
     return render(request, "portal/guide.html", context)
 
 

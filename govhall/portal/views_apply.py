@@ -41,13 +41,27 @@ def _company(request: HttpRequest):
     return get_object_or_404(access.companies_of(request.user), pk=pk)
 
 
+def _answers(params, item) -> dict:
+    """Situation answers as the guide page and the editor send them: `s-<question key>=<option key>`."""
+    if item is None:
+        return {}
+    return {k[2:]: v for k, v in params.items() if k.startswith("s-")}
+
+
 def _start(request: HttpRequest, *, item=None, lane=None) -> HttpResponse:
     subject = item or lane
     errors: dict = {}
+    # The guide's "Apply online" link carries the answers given there; the start form passes them on.
+    answers = _answers(request.POST if request.method == "POST" else request.GET, item)
     if request.method == "POST":
         try:
             app = services.start_application(
-                by=request.user, now=timezone.now(), item=item, lane=lane, company=_company(request)
+                by=request.user,
+                now=timezone.now(),
+                item=item,
+                lane=lane,
+                company=_company(request),
+                answers=answers,
             )
         except ValidationError as error:
             errors = error.message_dict
@@ -60,6 +74,7 @@ def _start(request: HttpRequest, *, item=None, lane=None) -> HttpResponse:
         "companies": access.companies_of(request.user),
         "drafts": drafts,
         "errors": errors,
+        "answers": [(f"s-{k}", v) for k, v in answers.items()],
     }
     return render(request, "portal/apply/start.html", context, status=400 if errors else 200)
 
@@ -91,12 +106,21 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict = {}
     conflict = None
     posted = None
+    posted_answers = None
     if request.method == "POST":
         keys = [f.key for f in services.forms.fields_of(app)]
         posted = {k: request.POST.get(k, "") for k in keys if k in request.POST}
+        if "situation" in request.POST:  # the editor's situation questions were on the form
+            posted_answers = _answers(request.POST, app.item)
+        before = app.answers
         try:
             app = services.save_draft(
-                app, data=posted, by=request.user, now=timezone.now(), expected_version=_version(request)
+                app,
+                data=posted,
+                answers=posted_answers,
+                by=request.user,
+                now=timezone.now(),
+                expected_version=_version(request),
             )
             if request.POST.get("action") == "submit":
                 app = services.submit_application(
@@ -111,9 +135,14 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             app.refresh_from_db()
         else:
             if request.headers.get("HX-Request"):
-                return render(request, "portal/apply/_saved.html", {"app": app})
+                response = render(request, "portal/apply/_saved.html", {"app": app})
+                if app.answers != before:  # other slots now: show them
+                    response["HX-Refresh"] = "true"
+                return response
             return redirect("portal:application", pk=app.pk)
-    context = editor_context(app, errors=errors, conflict=conflict, posted=posted)
+    context = editor_context(
+        app, errors=errors, conflict=conflict, posted=posted, posted_answers=posted_answers
+    )
     status = 409 if conflict else (400 if errors else 200)
     return render(request, "portal/apply/editor.html", context, status=status)
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from govhall.cases.errors import StaleVersion
 from govhall.cases.services.common import local_date
 from govhall.cases.services.documents import ALLOWED_EXTENSIONS, check_file, max_bytes
+from govhall.catalog import situations
 from govhall.catalog.models import ItemStatus, ServiceItem
 from govhall.portal import access
 from govhall.portal.models import Application, ApplicationDocument, ApplicationState, Company
@@ -93,10 +94,16 @@ def _prefill(by, company: Company | None) -> dict:
 
 @transaction.atomic
 def start_application(
-    *, by, now: datetime, item: ServiceItem | None = None, lane=None, company: Company | None = None
+    *,
+    by,
+    now: datetime,
+    item: ServiceItem | None = None,
+    lane=None,
+    company: Company | None = None,
+    answers: Mapping | None = None,
 ) -> Application:
     """A new draft for a published item version (or a published fast lane), in the account's own name or
-    a company's it may act for."""
+    a company's it may act for; `answers` carries the situation answers given on the guide page."""
     if (item is None) == (lane is None):
         raise ValidationError({"item": [_("Apply for one item or one fast lane.")]})
     if not getattr(by, "is_authenticated", False):
@@ -111,12 +118,17 @@ def start_application(
     elif lane.status != "published":
         raise ValidationError({"lane": [_("Lane %(lane)s is not published.") % {"lane": lane}]})
     data = _prefill(by, company) if item is not None else {}
+    if answers and item is not None:
+        errors = forms.answer_errors(item, answers, required=False)
+        if errors:
+            raise ValidationError(errors)
     app = Application(
         owner=by,
         company=company,
         item=item,
         lane=lane,
         data=data,
+        answers=_clean_answers(answers or {}) if item is not None else {},
         created_at=now,
         updated_at=now,
     )
@@ -179,18 +191,26 @@ def save_draft(
         errors = forms.lane_format_errors(app.lane, new_data)
     else:
         errors = forms.format_errors(new_data, today=local_date(now))
-    if answers is not None and not isinstance(answers, Mapping):
-        errors.setdefault("answers", []).append(_("Answers are a mapping of question to answer."))
+    if answers is not None:
+        for key, messages in forms.answer_errors(app.item, answers, required=False).items():
+            errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     changed = [k for k, v in new_data.items() if app.data.get(k) != v]
-    if answers is not None and dict(answers) != app.answers:
-        app.answers = dict(answers)
-        changed.append("answers")
+    if answers is not None:
+        answers = _clean_answers(answers)
+        if answers != app.answers:
+            app.answers = answers
+            changed.append("answers")
     app.data = new_data
     _bump(app, changed, now)
     app.save(update_fields=["data", "answers", "version", "stamps", "updated_at", "reminded_at"])
     return app
+
+
+def _clean_answers(answers: Mapping) -> dict:
+    """An empty answer is no answer (a radio group left alone, or cleared)."""
+    return {str(k): str(v).strip() for k, v in answers.items() if str(v or "").strip()}
 
 
 def _material_error(material, message: str) -> ValidationError:
@@ -308,6 +328,9 @@ def checklist(app: Application) -> list[Missing]:
         return _lane_checklist(app)
     if app.item_id is None:
         return missing
+    for question in situations.questions_of(app.item):
+        if not app.answers.get(question.key):
+            missing.append(Missing(forms.answer_key(question.key), question.text, _("answer the question")))
     for key in required_fields(app.data):
         if not str(app.data.get(key, "")).strip():
             missing.append(Missing(key, str(forms.LABELS[key]), _("fill it in")))

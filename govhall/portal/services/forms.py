@@ -1,18 +1,19 @@
 """What an online application asks: the form fields of an item's application and the materials for the
-applicant's situation. The one place where situations (情形引导) will narrow the list: `materials_for`."""
+applicant's situation. The one place where situations (情形引导) narrow the list: `materials_for`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.cases.models import ApplicantKind, DeliveryMethod, IdType
 from govhall.cases.validators import credit_code_error, phone_error, resident_id_error
-from govhall.catalog import published
+from govhall.catalog import published, situations
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,53 @@ LABELS = {f.key: f.label for f in FIELDS}
 
 
 def materials_for(item, answers: Mapping) -> list:
-    """The catalogue materials this applicant must (or may) hand in. Until situations exist every
-    material of the item version applies; the guides' situations plug in here and nowhere else."""
-    return list(published.materials(item))
+    """The catalogue materials this applicant must (or may) hand in, narrowed by the situation answers
+    (情形引导, `catalog.situations`). With every question answered this is the catalogue's own
+    `materials_for`; while some are unanswered (a draft) a material stays in until an answer rules it out,
+    so the editor never hides a slot the applicant may yet need."""
+    answers = {k: v for k, v in (answers or {}).items() if v}
+    try:
+        return situations.materials_for(item, answers)
+    except ValidationError:
+        pass
+    known = {q.key: {k for k, _label in q.option_list} for q in situations.questions_of(item)}
+    given = {k: v for k, v in answers.items() if v in known.get(k, ())}
+    return [
+        m
+        for m in published.materials(item)
+        if all(
+            key not in given or given[key] in options
+            for key, options in situations.parse_condition(m.applies_when).items()
+        )
+    ]
 
 
-# A hook for the situations helper: replace with a function (item, answers) -> materials.
-MATERIALS_FOR: Callable[..., list] = materials_for
+def answer_key(question_key: str) -> str:
+    """The error and anchor key of a situation question in the application (beside the form fields)."""
+    return f"answer_{question_key}"
+
+
+def answer_errors(item, answers: Mapping, *, required: bool) -> dict[str, list[str]]:
+    """The situation answers checked against the item's questions: an answer that is not one of the
+    question's options or a question the item does not ask, always; an unanswered question only when
+    `required` (at submission). Each message names the question."""
+    if item is None:
+        return {}
+    if not isinstance(answers, Mapping):
+        return {"answers": [_("Answers are a mapping of question to answer.")]}
+    given = {k: v for k, v in answers.items() if v}
+    questions = situations.questions_of(item)
+    if not required:
+        questions = [q for q in questions if q.key in given]
+    try:
+        situations.check_answers(questions, given)
+    except ValidationError as error:
+        return {answer_key(k): v for k, v in error.message_dict.items()}
+    return {}
 
 
 def slots(item, answers: Mapping) -> list:
-    return MATERIALS_FOR(item, answers or {})
+    return materials_for(item, answers or {})
 
 
 def lane_slots(lane) -> list[tuple]:

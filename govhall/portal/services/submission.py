@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -52,7 +53,12 @@ def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
     own applicant checks, and a file for every required material. (A lane's unified form is checked by
     the lanes' own service.)"""
     errors = {} if app.lane_id else forms.format_errors(app.data, today=today)
+    if not app.lane_id:
+        # Unanswered, unknown or wrong situation answers, each naming its question.
+        errors.update(forms.answer_errors(app.item, app.answers, required=True))
     for missing in checklist(app):
+        if missing.key in errors:
+            continue
         if missing.key.startswith("material_"):
             errors.setdefault(missing.key, []).append(
                 _("%(material)s is required: upload it (%(types)s, at most %(max)s).")
@@ -95,7 +101,7 @@ def submit_application(
     if app.lane_id:
         return _submit_lane(app, by=by, now=now)
     applicant, contact = forms.applicant_of(app.data)
-    documents = list(app.documents.all())
+    documents = _applicable_documents(app)
     with acting_for(f"portal application {app.pk}"):
         case = cases.receive_case(
             item=app.item,
@@ -118,6 +124,19 @@ def submit_application(
     app.version += 1
     app.save(update_fields=["case", "state", "submitted_at", "updated_at", "version"])
     return app
+
+
+def _applicable_documents(app: Application) -> list[ApplicationDocument]:
+    """The files of the materials the situation answers ask for. Files left in a slot that the answers
+    later ruled out are not the case's: they are removed with the submission."""
+    wanted = {m.pk for m in forms.slots_of(app)}
+    documents = list(app.documents.all())
+    stale = [d for d in documents if d.material_id not in wanted]
+    if stale:
+        names = [d.file.name for d in stale]
+        ApplicationDocument.objects.filter(pk__in=[d.pk for d in stale]).delete()
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    return [d for d in documents if d.material_id in wanted]
 
 
 def _submit_lane(app: Application, *, by, now: datetime) -> Application:
