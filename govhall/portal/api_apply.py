@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -22,13 +22,38 @@ from govhall.catalog.models import ItemStatus, ServiceItem
 from govhall.lanes.models import Lane
 from govhall.portal import access, services
 from govhall.portal.models import Application, ApplicationDocument
-from govhall.portal.queries_apply import plain_state
+from govhall.portal.queries_apply import plain_state, slot_rows
 
 
 class ApplicationDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationDocument
         fields = ["id", "material", "name", "size", "content_type", "sha256", "uploaded_at", "sent_to_case"]
+
+
+class LicenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    licence_type = serializers.CharField(source="licence_type.name")
+    holder_name = serializers.CharField()
+    valid_until = serializers.DateField(allow_null=True)
+
+
+class SlotSerializer(serializers.Serializer):
+    """A material slot of the draft: its files, or the electronic licence standing in for it (免提交)."""
+
+    material = serializers.IntegerField(source="material.pk")
+    name = serializers.CharField(source="material.name")
+    required = serializers.BooleanField(source="material.required")
+    licence_type = serializers.CharField(source="material.licence_type.name", default=None)
+    documents = serializers.SerializerMethodField()
+    licence = LicenceSerializer(allow_null=True, help_text="The electronic licence chosen for it")
+    offered_licences = LicenceSerializer(
+        source="offered", many=True, help_text="The applicant's licences valid today that may stand in"
+    )
+
+    def get_documents(self, slot) -> list[int]:
+        return [d.pk for d in slot["documents"]]
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -39,14 +64,19 @@ class ApplicationSerializer(serializers.ModelSerializer):
     checklist = serializers.SerializerMethodField()
     newer_item_version = serializers.SerializerMethodField()
     case = serializers.SerializerMethodField()
+    slots = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
         fields = [
             "id", "state", "version", "item_code", "item_version", "lane_code", "company", "answers",
-            "data", "documents", "checklist", "newer_item_version", "case", "created_at", "updated_at",
-            "submitted_at",
+            "data", "documents", "slots", "checklist", "newer_item_version", "case", "created_at",
+            "updated_at", "submitted_at",
         ]  # fmt: skip
+
+    @extend_schema_field(SlotSerializer(many=True))
+    def get_slots(self, app) -> list[dict]:
+        return SlotSerializer(slot_rows(app), many=True).data
 
     def get_checklist(self, app) -> list[dict]:
         if app.state != "draft":  # a submitted application's rules are the case's
@@ -202,6 +232,42 @@ class MaterialUpload(PortalAPIView):
             now=timezone.now(),
         )
         return Response(ApplicationDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class LicenceChoiceSerializer(VersionSerializer):
+    licence = serializers.IntegerField(help_text="One of the slot's offered_licences")
+
+
+class MaterialLicence(PortalAPIView):
+    """免提交: fill a material with one of the applicant's valid electronic licences, or drop it."""
+
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(request=LicenceChoiceSerializer, responses={200: ApplicationSerializer, **ERRORS})
+    def put(self, request: Request, pk: int, material: int) -> Response:
+        app = self.mine(pk)
+        d = LicenceChoiceSerializer(data=request.data)
+        d.is_valid(raise_exception=True)
+        services.choose_licence(
+            app,
+            material=material,
+            licence=d.validated_data["licence"],
+            by=request.user,
+            now=timezone.now(),
+            expected_version=expected_version(request, d.validated_data),
+        )
+        return self.answer(app)
+
+    @extend_schema(request=None, responses={200: ApplicationSerializer, **ERRORS})
+    def delete(self, request: Request, pk: int, material: int) -> Response:
+        app = services.drop_licence(
+            self.mine(pk),
+            material=material,
+            by=request.user,
+            now=timezone.now(),
+            expected_version=expected_version(request, {}),
+        )
+        return self.answer(app)
 
 
 class DocumentRemove(PortalAPIView):

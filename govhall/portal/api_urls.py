@@ -46,6 +46,11 @@ urlpatterns = [
         name="application-upload",
     ),
     path(
+        "applications/<int:pk>/materials/<int:material>/licence/",
+        api_apply.MaterialLicence.as_view(),
+        name="application-licence",
+    ),
+    path(
         "applications/<int:pk>/documents/<int:document>/",
         api_apply.DocumentRemove.as_view(),
         name="application-document",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from govhall.cases.services.common import local_date
 from govhall.catalog import situations
 from govhall.portal.models import Application
-from govhall.portal.services import checklist, forms, newer_version
+from govhall.portal.services import checklist, forms, licence_choice, newer_version
 from govhall.portal.services.submission import returned_materials
 
 # What an applicant sees of the case's state, in plain words.
@@ -38,13 +42,17 @@ def notice_comments(app: Application) -> tuple[str, dict]:
     return event.reason, event.data.get("comments", {})
 
 
-def editor_context(app: Application, *, errors=None, conflict=None, posted=None, posted_answers=None) -> dict:
+def slot_rows(app: Application, *, errors=None, comments=None, today: date | None = None) -> list[dict]:
+    """Each material slot: its files, or the electronic licence chosen for it and, in a draft, the
+    applicant's licences valid today that may stand in (免提交)."""
     errors = errors or {}
-    values = {**app.data, **(posted or {})}
+    comments = comments or {}
+    today = today or local_date(timezone.now())
     documents = list(app.documents.select_related("material"))
-    note, comments = notice_comments(app)
+    chosen = {row.material_id: row.licence for row in app.licences.select_related("licence__licence_type")}
+    draft = app.state == "draft"
     returned = {row.material_id for row in returned_materials(app)}
-    slots = [
+    return [
         {
             "material": m,
             "key": f"material_{m.pk}",
@@ -52,9 +60,26 @@ def editor_context(app: Application, *, errors=None, conflict=None, posted=None,
             "errors": errors.get(f"material_{m.pk}", []),
             "comment": comments.get(str(m.pk), ""),
             "returned": m.pk in returned,
+            "licence": chosen.get(m.pk),
+            "offered": licence_choice.offered(app, m, on=today) if draft and m.licence_type_id else [],
         }
         for m in forms.slots_of(app)
     ]
+
+
+def editor_context(
+    app: Application,
+    *,
+    errors=None,
+    conflict=None,
+    posted=None,
+    posted_answers=None,
+    today: date | None = None,
+) -> dict:
+    errors = errors or {}
+    values = {**app.data, **(posted or {})}
+    note, comments = notice_comments(app)
+    slots = slot_rows(app, errors=errors, comments=comments, today=today)
     fields = [
         {
             "field": f,

@@ -51,6 +51,16 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", views_apply.application, name="application"),
     path("applications/<int:pk>/materials/<int:material>/", views_apply.upload, name="application-upload"),
     path("applications/<int:pk>/files/<int:document>/remove/", views_apply.remove, name="application-remove"),
+    path(
+        "applications/<int:pk>/materials/<int:material>/licence/",
+        views_apply.use_licence,
+        name="application-licence",
+    ),
+    path(
+        "applications/<int:pk>/materials/<int:material>/licence/drop/",
+        views_apply.drop_licence,
+        name="application-licence-drop",
+    ),
     path("applications/<int:pk>/move/", views_apply.move, name="application-move"),
     path("applications/<int:pk>/discard/", views_apply.discard, name="application-discard"),
     path("applications/<int:pk>/receipt/", views_apply.receipt, name="application-receipt"),

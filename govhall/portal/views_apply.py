@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -164,6 +165,48 @@ def upload(request: HttpRequest, pk: int, material: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def use_licence(request: HttpRequest, pk: int, material: int) -> HttpResponse:
+    """免提交: fill the material with one of the applicant's electronic licences."""
+    app = _mine(request, pk)
+    try:
+        licence = int(request.POST.get("licence", ""))
+    except ValueError:
+        licence = 0
+    try:
+        services.choose_licence(
+            app,
+            material=material,
+            licence=licence,
+            by=request.user,
+            now=timezone.now(),
+            expected_version=_version(request),
+        )
+    except services.DraftConflict as error:
+        context = editor_context(app, conflict=error)
+        return render(request, "portal/apply/editor.html", context, status=409)
+    except ValidationError as error:
+        return render(
+            request, "portal/apply/editor.html", editor_context(app, errors=error.message_dict), status=400
+        )
+    return redirect(f"{reverse('portal:application', args=[app.pk])}#material_{material}")
+
+
+@login_required
+@require_POST
+def drop_licence(request: HttpRequest, pk: int, material: int) -> HttpResponse:
+    """Back to an upload for that material."""
+    app = _mine(request, pk)
+    with contextlib.suppress(
+        ValidationError, services.DraftConflict
+    ):  # the editor shows the state either way
+        services.drop_licence(
+            app, material=material, by=request.user, now=timezone.now(), expected_version=_version(request)
+        )
+    return redirect(f"{reverse('portal:application', args=[app.pk])}#material_{material}")
+
+
+@login_required
+@require_POST
 def remove(request: HttpRequest, pk: int, document: int) -> HttpResponse:
     app = _mine(request, pk)
     row = get_object_or_404(app.documents, pk=document)
@@ -202,6 +245,10 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         subject = case.item.name
         documents = case.documents.select_related("material__material").order_by("id")
         received = [(d.material.material.name if d.material else "", d.name) for d in documents]
+        licences = case.materials.filter(licence__isnull=False).select_related(
+            "material", "licence__licence_type"
+        )
+        received += [(r.material.name, f"{r.licence.licence_type.name} {r.licence.number}") for r in licences]
     else:
         raise Http404()
     context = {

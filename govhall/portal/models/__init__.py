@@ -2,6 +2,7 @@
 
 from govhall.portal.models.accounts import Company, CompanyMember, MemberRole, Profile
 from govhall.portal.models.application_documents import ApplicationDocument
+from govhall.portal.models.application_licences import ApplicationLicence
 from govhall.portal.models.applications import Application, ApplicationState
 from govhall.portal.models.notices import InboxMessage, TextMessage, TextState
 from govhall.portal.models.signin import SignInCode
@@ -9,6 +10,7 @@ from govhall.portal.models.signin import SignInCode
 __all__ = [
     "Application",
     "ApplicationDocument",
+    "ApplicationLicence",
     "ApplicationState",
     "Company",
     "CompanyMember",

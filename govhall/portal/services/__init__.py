@@ -12,6 +12,7 @@ from govhall.portal.services.drafts import (
     start_application,
     upload_material,
 )
+from govhall.portal.services.licence_choice import choose_licence, drop_licence
 from govhall.portal.services.submission import (
     online_hall,
     resubmit_correction,
@@ -24,7 +25,9 @@ __all__ = [
     "DraftConflict",
     "NotYours",
     "checklist",
+    "choose_licence",
     "discard_application",
+    "drop_licence",
     "move_to_version",
     "newer_version",
     "online_hall",

@@ -28,7 +28,13 @@ from govhall.cases.services.documents import ALLOWED_EXTENSIONS, check_file, max
 from govhall.catalog import situations
 from govhall.catalog.models import ItemStatus, ServiceItem
 from govhall.portal import access
-from govhall.portal.models import Application, ApplicationDocument, ApplicationState, Company
+from govhall.portal.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationLicence,
+    ApplicationState,
+    Company,
+)
 from govhall.portal.services import forms
 
 
@@ -267,6 +273,8 @@ def upload_material(
             document.file.save(f"{secrets.token_hex(16)}{ext}", file, save=False)
             stored = document.file.name
             document.save(force_insert=True)
+            # A file in the slot replaces an electronic licence chosen for it (免提交).
+            ApplicationLicence.objects.filter(application=app, material=slot).delete()
             _bump(app, ["materials"], now)
             app.save(update_fields=["version", "stamps", "updated_at", "reminded_at"])
     except BaseException:
@@ -335,6 +343,7 @@ def checklist(app: Application) -> list[Missing]:
         if not str(app.data.get(key, "")).strip():
             missing.append(Missing(key, str(forms.LABELS[key]), _("fill it in")))
     have = set(app.documents.values_list("material_id", flat=True))
+    have |= set(app.licences.values_list("material_id", flat=True))  # 免提交: a licence stands in
     for material in forms.slots(app.item, app.answers):
         if material.required and material.pk not in have:
             missing.append(Missing(f"material_{material.pk}", material.name, _("upload a file")))
@@ -390,6 +399,13 @@ def move_to_version(
         else:
             document.material = material
             document.save(update_fields=["material"])
+    for row in app.licences.select_related("material"):
+        material = by_name.get(row.material.name)
+        if material is None or material.licence_type_id != row.licence.licence_type_id:
+            row.delete()
+        else:
+            row.material = material
+            row.save(update_fields=["material"])
     app.item = target
     _bump(app, ["item", "materials"], now)
     app.save(update_fields=["item", "version", "stamps", "updated_at", "reminded_at"])
@@ -402,6 +418,7 @@ def discard_application(app: Application | int, *, by, now: datetime) -> Applica
     _require_draft(app)
     names = [d.file.name for d in app.documents.all()]
     app.documents.all().delete()
+    app.licences.all().delete()
     app.state = ApplicationState.DISCARDED
     app.updated_at = now
     app.version += 1

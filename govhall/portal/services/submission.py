@@ -17,7 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from govhall.cases import services as cases
-from govhall.cases.inputs import Applicant, Contact
+from govhall.cases.inputs import Applicant, Contact, MaterialIn
 from govhall.cases.models import Case, Channel
 from govhall.cases.services.common import acting_for, local_date
 from govhall.cases.services.documents import ALLOWED_EXTENSIONS, max_bytes
@@ -26,7 +26,7 @@ from govhall.catalog.models import Hall, HallLevel
 from govhall.lanes import services as lanes
 from govhall.lanes.models import LaneItemCase
 from govhall.portal.models import Application, ApplicationDocument, ApplicationState
-from govhall.portal.services import forms
+from govhall.portal.services import forms, licence_choice
 from govhall.portal.services.drafts import _check_version, _require_draft, checklist, lock_application
 
 SOURCE = "portal"
@@ -56,6 +56,8 @@ def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
     if not app.lane_id:
         # Unanswered, unknown or wrong situation answers, each naming its question.
         errors.update(forms.answer_errors(app.item, app.answers, required=True))
+        # A chosen licence must be the applicant's and valid on the day of receipt.
+        errors.update(licence_choice.choice_errors(app, today=today))
     for missing in checklist(app):
         if missing.key in errors:
             continue
@@ -102,12 +104,16 @@ def submit_application(
         return _submit_lane(app, by=by, now=now)
     applicant, contact = forms.applicant_of(app.data)
     documents = _applicable_documents(app)
+    wanted = {m.pk for m in forms.slots_of(app)}
+    by_licence = {m: lic for m, lic in app.licences.values_list("material_id", "licence_id") if m in wanted}
+    given = [MaterialIn(material=pk) for pk in sorted({d.material_id for d in documents} - set(by_licence))]
+    given += [MaterialIn(material=pk, licence=licence) for pk, licence in sorted(by_licence.items())]
     with acting_for(f"portal application {app.pk}"):
         case = cases.receive_case(
             item=app.item,
             applicant=applicant,
             contact=contact,
-            materials=sorted({d.material_id for d in documents}),
+            materials=given,
             hall=online_hall(app.item),
             window=None,
             by=None,
