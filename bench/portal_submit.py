@@ -92,7 +92,7 @@ FORM = {
     "legal_representative": "赵明路",
     "contact_name": "李娜",
     "phone": "13912345678",
-    "delivery": "window",
+    "delivery_method": "window",
 }
 
 
@@ -112,7 +112,7 @@ def run_window(args: tuple) -> dict:
     s = Session(port, "clerk")
     body = {
         "item": fixture["item"],
-        **{k: v for k, v in FORM.items() if k != "delivery"},
+        **{k: v for k, v in FORM.items() if k != "delivery_method"},
         "materials": [{"material": pk, "originals": 1} for pk in fixture["materials"][:1]],
     }
     if decision:

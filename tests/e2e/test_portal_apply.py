@@ -36,7 +36,7 @@ def test_a_citizen_applies_on_a_phone(page: Page, live_server, citizen, tmp_path
     page.select_option("#id_type", "resident_id")
     page.fill("#id_number", resident_id())
     page.fill("#phone", "13812345678")
-    page.select_option("#delivery", "window")
+    page.select_option("#delivery_method", "window")
     page.locator("button[name=action][value=save]").click()
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)

@@ -79,8 +79,11 @@ def _require_draft(app: Application) -> None:
         )
 
 
-def _prefill(by, company: Company | None) -> dict:
-    """What the account already told us: its real name, or the company's registration."""
+def _prefill(by, company: Company | None, item: ServiceItem) -> dict:
+    """What the account already told us: its real name, or the company's registration; and the result
+    picked up at a window when the item allows it (else its one way, if it has only one)."""
+    methods = forms.delivery_methods(item)
+    delivery = "window" if "window" in methods else (methods[0] if len(methods) == 1 else "")
     if company is not None:
         return {
             "applicant_kind": "organisation",
@@ -88,13 +91,13 @@ def _prefill(by, company: Company | None) -> dict:
             "credit_code": company.credit_code,
             "legal_representative": company.legal_representative,
             "phone": getattr(by, "phone", "") or "",
-            "delivery": "window",
+            "delivery_method": delivery,
         }
     data = {"applicant_kind": "person", "id_type": "resident_id", "phone": getattr(by, "phone", "") or ""}
     profile = getattr(by, "profile", None) if hasattr(by, "profile") else None
     if profile is not None:
         data.update(applicant_name=profile.real_name, id_type=profile.id_type, id_number=profile.id_number)
-    data["delivery"] = "window"
+    data["delivery_method"] = delivery
     return data
 
 
@@ -123,7 +126,7 @@ def start_application(
             raise ValidationError({"item": [_("This item cannot be applied for online.")]})
     elif lane.status != "published":
         raise ValidationError({"lane": [_("Lane %(lane)s is not published.") % {"lane": lane}]})
-    data = _prefill(by, company) if item is not None else {}
+    data = _prefill(by, company, item) if item is not None else {}
     if answers and item is not None:
         errors = forms.answer_errors(item, answers, required=False)
         if errors:
@@ -196,7 +199,7 @@ def save_draft(
     if app.lane_id:
         errors = forms.lane_format_errors(app.lane, new_data)
     else:
-        errors = forms.format_errors(new_data, today=local_date(now))
+        errors = forms.format_errors(new_data, today=local_date(now), item=app.item)
     if answers is not None:
         for key, messages in forms.answer_errors(app.item, answers, required=False).items():
             errors.setdefault(key, []).extend(messages)
@@ -323,9 +326,9 @@ def required_fields(data: Mapping) -> list[str]:
         keys = ["applicant_name", "credit_code", "legal_representative"]
     else:
         keys = ["applicant_name", "id_type", "id_number"]
-    keys += ["phone", "delivery"]
-    if data.get("delivery") == "mail":
-        keys.append("address")
+    keys += ["phone", "delivery_method"]
+    if data.get("delivery_method") == "mail":
+        keys.append("delivery_address")
     return keys
 
 

@@ -4,7 +4,7 @@ applicant's situation. The one place where situations (情形引导) narrow the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from govhall.cases.models import ApplicantKind, DeliveryMethod, IdType
 from govhall.cases.validators import credit_code_error, phone_error, resident_id_error
 from govhall.catalog import published, situations
+from govhall.catalog.models import DeliveryOption
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,41 @@ FIELDS = (
     Field("phone", gettext_lazy("Contact phone"), 30, kind="tel"),
     Field("address", gettext_lazy("Address"), 300),
     Field(
-        "delivery",
+        "delivery_method",
         gettext_lazy("How to receive the result"),
         20,
         tuple((k, v) for k, v in DeliveryMethod.choices if k != DeliveryMethod.AGENCY),
     ),
+    Field("delivery_address", gettext_lazy("Postal address (for delivery by post)"), 300),
 )
 FIELD_KEYS = tuple(f.key for f in FIELDS)
 LABELS = {f.key: f.label for f in FIELDS}
+
+# The catalogue's delivery options of an item (guide page) in the cases' words (Case.delivery_method).
+DELIVERY_METHOD_OF = {
+    DeliveryOption.WINDOW: DeliveryMethod.WINDOW,
+    DeliveryOption.POST: DeliveryMethod.MAIL,
+    DeliveryOption.ELECTRONIC: DeliveryMethod.ELECTRONIC,
+}
+
+
+def delivery_methods(item) -> list[str]:
+    """The ways the item's result may reach the applicant, as Case.delivery_method values; an item that
+    names none hands it over at a window."""
+    if item is None:
+        return [DeliveryMethod.WINDOW, DeliveryMethod.MAIL, DeliveryMethod.ELECTRONIC]
+    return [DELIVERY_METHOD_OF[o] for o in item.delivery_options] or [DeliveryMethod.WINDOW]
+
+
+def item_fields(item) -> tuple[Field, ...]:
+    """The application form of an item: the delivery choice offers only what the item allows."""
+    allowed = delivery_methods(item)
+    return tuple(
+        replace(f, choices=tuple((k, v) for k, v in f.choices if k in allowed))
+        if f.key == "delivery_method"
+        else f
+        for f in FIELDS
+    )
 
 
 def materials_for(item, answers: Mapping) -> list:
@@ -140,7 +168,7 @@ def lane_fields(lane) -> tuple[Field, ...]:
 
 
 def fields_of(app) -> tuple[Field, ...]:
-    return lane_fields(app.lane) if app.lane_id else FIELDS
+    return lane_fields(app.lane) if app.lane_id else item_fields(app.item)
 
 
 def lane_format_errors(lane, data: Mapping) -> dict[str, list[str]]:
@@ -168,8 +196,9 @@ def slots_of(app) -> list:
     return slots(app.item, app.answers) if app.item_id else []
 
 
-def format_errors(data: Mapping, *, today: date) -> dict[str, list[str]]:
-    """Checks other than "required", run at every save: a value given must be well formed."""
+def format_errors(data: Mapping, *, today: date, item=None) -> dict[str, list[str]]:
+    """Checks other than "required", run at every save: a value given must be well formed (a choice one
+    of its options: a delivery method the item allows)."""
     errors: dict[str, list[str]] = {}
 
     def add(key: str, message: str) -> None:
@@ -178,7 +207,7 @@ def format_errors(data: Mapping, *, today: date) -> dict[str, list[str]]:
     for key in data:
         if key not in FIELD_KEYS:
             add(key, _("Unknown field %(f)s.") % {"f": key})
-    for f in FIELDS:
+    for f in item_fields(item):
         value = data.get(f.key, "")
         if not isinstance(value, str):
             add(f.key, _("%(label)s: enter text.") % {"label": f.label})
@@ -217,9 +246,8 @@ def applicant_of(data: Mapping) -> tuple[dict, dict]:
         "credit_code": data.get("credit_code", ""),
         "legal_representative": data.get("legal_representative", ""),
     }
-    contact = {
-        "name": data.get("contact_name", ""),
-        "phone": data.get("phone", ""),
-        "address": data.get("address", ""),
-    }
+    address = data.get("address", "")
+    if not address and data.get("delivery_method") == DeliveryMethod.MAIL:
+        address = data.get("delivery_address", "")  # the clerk posts the result there
+    contact = {"name": data.get("contact_name", ""), "phone": data.get("phone", ""), "address": address}
     return applicant, contact

@@ -52,7 +52,7 @@ def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
     """Every rule a submission must meet, each on its field: the format checks, "required", the cases'
     own applicant checks, and a file for every required material. (A lane's unified form is checked by
     the lanes' own service.)"""
-    errors = {} if app.lane_id else forms.format_errors(app.data, today=today)
+    errors = {} if app.lane_id else forms.format_errors(app.data, today=today, item=app.item)
     if not app.lane_id:
         # Unanswered, unknown or wrong situation answers, each naming its question.
         errors.update(forms.answer_errors(app.item, app.answers, required=True))
@@ -228,7 +228,7 @@ def resubmit_correction(
     case = app.case
     if app.state != ApplicationState.SUBMITTED or case is None or case.state != "supplement_requested":
         raise ValidationError({"state": [_("This application is not waiting for a correction.")]})
-    errors = forms.format_errors(app.data, today=local_date(now))
+    errors = forms.format_errors(app.data, today=local_date(now), item=app.item)
     new_files = list(app.documents.filter(for_correction=True, sent_to_case=False))
     given = {d.material_id for d in new_files}
     wanted = {row.material_id: row.material.name for row in returned_materials(app)}

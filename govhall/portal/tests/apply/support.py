@@ -19,7 +19,7 @@ FILLED = {
     "id_type": "resident_id",
     "id_number": resident_id(),
     "phone": "13812345678",
-    "delivery": "window",
+    "delivery_method": "window",
 }
 
 

@@ -21,7 +21,7 @@ COMPANY_FORM = {
     "credit_code": "914403001922038216",
     "legal_representative": "赵明路",
     "phone": "13812345678",
-    "delivery": "window",
+    "delivery_method": "window",
 }
 
 

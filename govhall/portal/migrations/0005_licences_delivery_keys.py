@@ -4,6 +4,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def one_set_of_delivery_keys(apps, schema_editor):
+    """Drafts saved the delivery choice as data["delivery"] (and the postal address as "address"); the
+    application and "my applications" now share data["delivery_method"] and data["delivery_address"]."""
+    Application = apps.get_model("portal", "Application")
+    for app in Application.objects.filter(data__has_key="delivery").iterator():
+        data = dict(app.data)
+        method = data.pop("delivery")
+        data.setdefault("delivery_method", method)
+        if method == "mail" and not data.get("delivery_address"):
+            data["delivery_address"] = data.get("address", "")
+        app.data = data
+        app.save(update_fields=["data"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,4 +42,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('application', 'material'), name='one_licence_per_material')],
             },
         ),
+        migrations.RunPython(one_set_of_delivery_keys, migrations.RunPython.noop),
     ]
