@@ -12,6 +12,7 @@ from govhall.cases.services.common import local_date
 from govhall.catalog import situations
 from govhall.portal.models import Application
 from govhall.portal.services import checklist, forms, licence_choice, newer_version
+from govhall.portal.services.lane_returns import lane_returns, returned_cases
 from govhall.portal.services.submission import returned_materials
 
 # What an applicant sees of the case's state, in plain words.
@@ -33,7 +34,15 @@ def plain_state(state: str) -> str:
 
 
 def notice_comments(app: Application) -> tuple[str, dict]:
-    """The last one-time notice's note and its comments per material id / field name."""
+    """The last one-time notice's note and its comments per material id / field name (a fast lane: the
+    notes of its item cases that ask for a correction, each with its item)."""
+    if app.lane_case_id is not None:
+        notes = []
+        for case in returned_cases(app):
+            event = case.events.filter(kind="supplement_requested").order_by("-seq").first()
+            if event is not None and event.reason:
+                notes.append(f"{case.item.name}: {event.reason}")
+        return "\n".join(notes), {}
     if app.case_id is None:
         return "", {}
     event = app.case.events.filter(kind="supplement_requested").order_by("-seq").first()
@@ -51,7 +60,10 @@ def slot_rows(app: Application, *, errors=None, comments=None, today: date | Non
     documents = list(app.documents.select_related("material"))
     chosen = {row.material_id: row.licence for row in app.licences.select_related("licence__licence_type")}
     draft = app.state == "draft"
-    returned = {row.material_id for row in returned_materials(app)}
+    if app.lane_case_id is not None:
+        returned = set(lane_returns(app))
+    else:
+        returned = {row.material_id for row in returned_materials(app)}
     return [
         {
             "material": m,

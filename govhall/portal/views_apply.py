@@ -20,12 +20,18 @@ from govhall.lanes.models import Lane
 from govhall.portal import access, services
 from govhall.portal.models import ApplicationState
 from govhall.portal.queries_apply import PLAIN_STATES, editor_context, plain_state
+from govhall.portal.services.lane_returns import lane_returns
 
 
 def _mine(request: HttpRequest, pk: int):
     return get_object_or_404(
         access.applications_of(request.user).select_related("item", "lane", "case", "company"), pk=pk
     )
+
+
+def _submitted(app) -> bool:
+    """It became a case or a lane case (corrections and withdrawal then work on that)."""
+    return app.case_id is not None or app.lane_case_id is not None
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -158,9 +164,9 @@ def upload(request: HttpRequest, pk: int, material: int) -> HttpResponse:
         )
     except ValidationError as error:
         context = editor_context(app, errors=error.message_dict)
-        template = "portal/apply/correct.html" if app.case_id else "portal/apply/editor.html"
+        template = "portal/apply/correct.html" if _submitted(app) else "portal/apply/editor.html"
         return render(request, template, context, status=400)
-    return redirect("portal:application-correct" if app.case_id else "portal:application", pk=app.pk)
+    return redirect("portal:application-correct" if _submitted(app) else "portal:application", pk=app.pk)
 
 
 @login_required
@@ -211,7 +217,7 @@ def remove(request: HttpRequest, pk: int, document: int) -> HttpResponse:
     app = _mine(request, pk)
     row = get_object_or_404(app.documents, pk=document)
     services.remove_document(row, by=request.user, now=timezone.now())
-    return redirect("portal:application-correct" if app.case_id else "portal:application", pk=app.pk)
+    return redirect("portal:application-correct" if _submitted(app) else "portal:application", pk=app.pk)
 
 
 @login_required
@@ -257,6 +263,8 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": subject,
         "state": plain_state(case.state) if case.state in PLAIN_STATES else case.get_state_display(),
         "received": received,
+        "correction": bool(lane_returns(app)) if app.lane_case_id else case.state == "supplement_requested",
+        "withdrawable": case.state in ("received", "supplement_requested"),
     }
     return render(request, "portal/apply/receipt.html", context)
 
@@ -264,7 +272,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     app = _mine(request, pk)
-    if app.case_id is None:
+    if not _submitted(app):
         raise Http404()
     errors: dict = {}
     if request.method == "POST":
@@ -290,7 +298,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     app = _mine(request, pk)
-    if app.case_id is None:
+    if not _submitted(app):
         raise Http404()
     errors: dict = {}
     if request.method == "POST":

@@ -1,7 +1,13 @@
 """Every change of a lane or a lane case is one function here (house style: verbs, keyword-only
 arguments, one transaction each). Views, the API and commands call these and nothing else."""
 
-from govhall.lanes.services.actions import resume_lane, supplement_lane, suspend_lane, withdraw_lane
+from govhall.lanes.services.actions import (
+    resume_lane,
+    supplement_lane,
+    suspend_lane,
+    withdraw_lane,
+    withdraw_online_lane,
+)
 from govhall.lanes.services.config import (
     import_form,
     lane_errors,
@@ -34,4 +40,5 @@ __all__ = [
     "suspend_lane",
     "withdraw_lane",
     "withdraw_lane_version",
+    "withdraw_online_lane",
 ]

@@ -132,6 +132,48 @@ def withdraw_lane(
 
 
 @transaction.atomic
+def withdraw_online_lane(
+    lane_case: LaneCase,
+    *,
+    reason: str,
+    by,
+    now: datetime,
+    expected_version: int | None = None,
+    source: str = "applicant",
+) -> LaneCase:
+    """The applicant withdraws an online lane application before the lane is accepted (the portal has
+    checked that `by` owns it): recorded as by the applicant, not a clerk. Item cases still waiting for
+    pre-review are withdrawn as the applicant's own (cases' withdraw_by_applicant); one its department
+    already accepted is withdrawn with them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Record why the applicant withdraws.")]})
+    lane_case = lock_for_lane_action(lane_case, expected_version)
+    if lane_case.received_by_id is not None or lane_case.state not in (
+        LaneCaseState.RECEIVED,
+        LaneCaseState.SUPPLEMENT_REQUESTED,
+    ):
+        raise ValidationError(
+            {"state": [_("An application can be withdrawn online only before it is accepted.")]}
+        )
+    withdrawn = []
+    with driving(lane_case):
+        for link in _active_links(lane_case, WITHDRAWABLE):
+            if link.case.state in (CaseState.RECEIVED, CaseState.SUPPLEMENT_REQUESTED):
+                case_services.withdraw_by_applicant(link.case, reason=reason, by=by, now=now, source=source)
+            else:
+                case_services.withdraw_case(link.case, reason=reason, by=by, now=now, source=source)
+            withdrawn.append(link.case.number)
+    lane_case.state = LaneCaseState.WITHDRAWN
+    lane_case.runs.filter(state=StageRunState.ACTIVE).update(
+        state=StageRunState.STOPPED, finished_on=local_date(now)
+    )
+    rec = LaneRecorder(lane_case, by=by, now=now)
+    rec.record(LaneEventKind.WITHDRAWN, reason=reason, data={"item_cases": withdrawn, "by": "applicant"})
+    return rec.finish()
+
+
+@transaction.atomic
 def suspend_lane(
     lane_case: LaneCase,
     *,

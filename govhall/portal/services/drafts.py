@@ -36,6 +36,7 @@ from govhall.portal.models import (
     Company,
 )
 from govhall.portal.services import forms
+from govhall.portal.services.lane_returns import returned_cases
 
 
 class DraftConflict(StaleVersion):
@@ -293,6 +294,8 @@ def _require_draft_or_correction(app: Application) -> None:
         return
     if app.state == ApplicationState.SUBMITTED and app.case_id and app.case.state == "supplement_requested":
         return
+    if app.state == ApplicationState.SUBMITTED and app.lane_case_id and returned_cases(app):
+        return  # an item case of the lane asks for a correction
     raise ValidationError({"state": [_("This application takes no more files now.")]})
 
 

@@ -28,6 +28,7 @@ from govhall.lanes.models import LaneItemCase
 from govhall.portal.models import Application, ApplicationDocument, ApplicationState
 from govhall.portal.services import forms, licence_choice
 from govhall.portal.services.drafts import _check_version, _require_draft, checklist, lock_application
+from govhall.portal.services.lane_returns import covers, lane_returns
 
 SOURCE = "portal"
 
@@ -225,6 +226,8 @@ def resubmit_correction(
     data, go to the same case as supplementary materials (cases' supplement_received)."""
     app = lock_application(app, by=by)
     _check_version(app, expected_version, {})
+    if app.lane_case_id is not None:
+        return _resubmit_lane(app, by=by, now=now)
     case = app.case
     if app.state != ApplicationState.SUBMITTED or case is None or case.state != "supplement_requested":
         raise ValidationError({"state": [_("This application is not waiting for a correction.")]})
@@ -254,16 +257,58 @@ def resubmit_correction(
     return app
 
 
+def _resubmit_lane(app: Application, *, by, now: datetime) -> Application:
+    """The correction of an online lane application: each item case that asked for one gets the files
+    uploaded since into the rows their lane materials cover, and records them as its supplement."""
+    returns = lane_returns(app)
+    if not returns:
+        raise ValidationError({"state": [_("This application is not waiting for a correction.")]})
+    new_files = list(app.documents.filter(for_correction=True, sent_to_case=False))
+    given = {d.material_id for d in new_files}
+    errors = {
+        f"material_{slot}": [
+            _("%(material)s was returned for correction: upload the corrected file.") % {"material": r.name}
+        ]
+        for slot, r in returns.items()
+        if slot not in given
+    }
+    if errors:
+        raise ValidationError(errors)
+    lane_materials = {slot.pk: lane_material for lane_material, slot in forms.lane_slots(app.lane)}
+    cases_ = {case.pk: case for r in returns.values() for case, _row in r.rows}
+    with acting_for(f"portal application {app.pk}"):
+        for case in cases_.values():
+            rows = list(case.materials.select_related("material"))
+            filed = [
+                (document, row.pk)
+                for document in new_files
+                for row in rows
+                if covers(lane_materials[document.material_id], case, row)
+            ]
+            _file_documents(case, filed, by=by, now=now)
+            supplied = sorted({row.material_id for row in rows if any(pk == row.pk for _d, pk in filed)})
+            cases.supplement_received(case, materials=supplied, by=by, now=now, source=SOURCE)
+    ApplicationDocument.objects.filter(pk__in=[d.pk for d in new_files]).update(sent_to_case=True)
+    app.updated_at = now
+    app.version += 1
+    app.save(update_fields=["updated_at", "version"])
+    return app
+
+
 @transaction.atomic
 def withdraw_application(
     app: Application | int, *, reason: str, by, now: datetime, expected_version: int | None = None
 ) -> Application:
-    """Withdraw before acceptance: the case is withdrawn, recorded as by the applicant."""
+    """Withdraw before acceptance: the case (or the lane case with its item cases) is withdrawn, recorded
+    as by the applicant."""
     app = lock_application(app, by=by)
     _check_version(app, expected_version, {})
-    if app.case_id is None:
+    if app.lane_case_id is not None:  # the whole lane, before the lane is accepted
+        lanes.withdraw_online_lane(app.lane_case, reason=reason, by=by, now=now, source=SOURCE)
+    elif app.case_id is None:
         raise ValidationError({"state": [_("Only a submitted application can be withdrawn.")]})
-    cases.withdraw_by_applicant(app.case, reason=reason, by=by, now=now, source=SOURCE)
+    else:
+        cases.withdraw_by_applicant(app.case, reason=reason, by=by, now=now, source=SOURCE)
     app.updated_at = now
     app.version += 1
     app.save(update_fields=["updated_at", "version"])
