@@ -31,7 +31,7 @@ class ApplicationDocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "material", "name", "size", "content_type", "sha256", "uploaded_at", "sent_to_case"]
 
 
-class LicenceSerializer(serializers.Serializer):
+class LicenceChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     licence_type = serializers.CharField(source="licence_type.name")
@@ -47,8 +47,8 @@ class SlotSerializer(serializers.Serializer):
     required = serializers.BooleanField(source="material.required")
     licence_type = serializers.CharField(source="material.licence_type.name", default=None)
     documents = serializers.SerializerMethodField()
-    licence = LicenceSerializer(allow_null=True, help_text="The electronic licence chosen for it")
-    offered_licences = LicenceSerializer(
+    licence = LicenceChoiceSerializer(allow_null=True, help_text="The electronic licence chosen for it")
+    offered_licences = LicenceChoiceSerializer(
         source="offered", many=True, help_text="The applicant's licences valid today that may stand in"
     )
 
