@@ -1,7 +1,8 @@
 """Rendered public pages kept in this process, so a guide costs a dictionary look-up instead of a render.
 
 A published item version never changes (a change is a new version), so its guide is the same for every
-anonymous visitor in one language. What differs per visitor is the CSRF token of the language switch:
+anonymous visitor in one language and one display mode (standard or 适老化). What differs per visitor is
+the CSRF token of the language switch:
 the stored page has a placeholder where the token was, and each response gets the visitor's own token
 (and, through CsrfViewMiddleware, the matching cookie). Django's cache_page cannot do this: it refuses
 responses that set a cookie for a cookie-less request, which every first visit is.
@@ -33,6 +34,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from govhall.catalog import search
+from govhall.core.display import elder_mode
 
 PLACEHOLDER = b"\x00csrf\x00"
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{32,64}')
@@ -46,7 +48,7 @@ class Page:
     until: float
 
 
-_pages: OrderedDict[tuple[str, str], Page] = OrderedDict()
+_pages: OrderedDict[tuple[str, str, bool], Page] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -74,7 +76,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = (request.path, get_language())
+        # The 适老化 mode changes the page (<html class="mode-elder">): one stored page per mode.
+        key = (request.path, get_language(), elder_mode(request))
         token = search.INDEX.snapshot().token
         now = time.monotonic()
         page = _pages.get(key)
