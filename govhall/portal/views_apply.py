@@ -310,6 +310,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             errors = error.message_dict
         else:
             return redirect("portal:application-receipt", pk=app.pk)
-    return render(
-        request, "portal/apply/withdraw.html", {"app": app, "errors": errors}, status=400 if errors else 200
-    )
+    # Every message is about the one field, the reason: the summary links it.
+    summary = [("reason", "", message) for messages in errors.values() for message in messages]
+    context = {"app": app, "errors": errors, "summary": summary}
+    return render(request, "portal/apply/withdraw.html", context, status=400 if errors else 200)
