@@ -14,7 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from govhall.cases import services as cases
 from govhall.cases.inputs import Applicant, Contact
 from govhall.cases.models import Case
+from govhall.catalog.guide_models import parse_options
 from govhall.catalog.models import LicenceType, ServiceItem
+from govhall.catalog.situations import materials_for, questions_of
 from govhall.core.models import User
 from govhall.lanes.models import Lane
 from govhall.portal import services
@@ -50,14 +52,20 @@ def _filled(citizen: User) -> dict:
         "id_type": "resident_id",
         "id_number": ID_NUMBER,
         "phone": citizen.phone,
-        "delivery": "window",
+        "delivery_method": "window",
     }
 
 
 def _submitted(item: ServiceItem, citizen: User, now: datetime) -> Application:
     app = services.start_application(by=citizen, now=now, item=item)
-    app = services.save_draft(app, data=_filled(citizen), by=citizen, now=now, expected_version=app.version)
-    for material in item.materials.filter(required=True):
+    # Each situation question answered with its first option (情形引导): the materials follow the answers.
+    answers = {q.key: parse_options(q.options)[0][0] for q in questions_of(item)}
+    app = services.save_draft(
+        app, data=_filled(citizen), answers=answers, by=citizen, now=now, expected_version=app.version
+    )
+    for material in materials_for(item, answers):
+        if not material.required:
+            continue
         services.upload_material(app, material=material.pk, file=_scan(), by=citizen, now=now)
     app.refresh_from_db()
     return services.submit_application(app, by=citizen, now=now, expected_version=app.version)
