@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "govhall.cases",
     "govhall.supervision",
     "govhall.lanes",
+    "govhall.visits",
     "govhall.stats",
     # The online service hall, above cases and lanes.
     "govhall.portal",

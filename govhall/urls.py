@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("govhall.lanes.api_urls")),
     path("", include("govhall.supervision.api_urls")),
     path("", include("govhall.stats.api_urls")),
+    path("visits/", include("govhall.visits.api_urls")),
     path("portal/", include("govhall.portal.api_urls")),
 ]
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("cases/", include("govhall.cases.urls")),
     path("lanes/", include("govhall.lanes.urls")),
     path("supervision/", include("govhall.supervision.urls")),
+    path("visits/", include("govhall.visits.urls")),
     path("stats/", include("govhall.stats.urls")),
     path("portal/", include("govhall.portal.urls")),
     # The unified login's redirect and callback (off unless GOVHALL_OIDC_CLIENT_ID is set).

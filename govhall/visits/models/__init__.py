@@ -1,0 +1,24 @@
+from govhall.visits.models.followups import FollowUp, FollowUpState
+from govhall.visits.models.groups import WindowGroup
+from govhall.visits.models.ratings import (
+    RatedObject,
+    Rating,
+    RatingChannel,
+    RatingLevel,
+    RatingReason,
+)
+from govhall.visits.models.visit import Visit, VisitSource, VisitState
+
+__all__ = [
+    "FollowUp",
+    "FollowUpState",
+    "RatedObject",
+    "Rating",
+    "RatingChannel",
+    "RatingLevel",
+    "RatingReason",
+    "Visit",
+    "VisitSource",
+    "VisitState",
+    "WindowGroup",
+]
