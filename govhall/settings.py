@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseKindEnum": "govhall.cases.models.CaseKind",
         "CaseStateEnum": "govhall.cases.models.CaseState",
+        "ApplicationStateEnum": "govhall.portal.models.ApplicationState",
         "SuspensionKindEnum": "govhall.cases.models.SuspensionKind",
         "DecisionEnum": "govhall.cases.models.Decision",
         "DeliveryMethodEnum": "govhall.cases.models.DeliveryMethod",

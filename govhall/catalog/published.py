@@ -1,4 +1,5 @@
-"""The parts of a service item version that intake copies: its materials, process steps and halls.
+"""The parts of a service item version that intake copies: its materials, process steps, halls and situation
+questions (情形引导).
 
 A published version is never edited (a change is a new version, catalog.services.revise_item; the admin
 and the import write drafts only), so its parts are read once per process and kept by id. Other statuses
@@ -12,9 +13,10 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from govhall.catalog.guide_models import SituationQuestion
 from govhall.catalog.models import ItemStatus, Material, ProcessStep, ServiceItem
 
-Parts = tuple[tuple[Material, ...], tuple[ProcessStep, ...], frozenset[int]]
+Parts = tuple[tuple[Material, ...], tuple[ProcessStep, ...], frozenset[int], tuple[SituationQuestion, ...]]
 _kept: dict[int, Parts] = {}
 
 
@@ -37,12 +39,17 @@ def _hall_ids(item: ServiceItem) -> frozenset[int]:
     return frozenset(item.halls.values_list("pk", flat=True) if found is None else (h.pk for h in found))
 
 
+def _questions(item: ServiceItem) -> tuple[SituationQuestion, ...]:
+    found = _prefetched(item, "situations")
+    return tuple(item.situations.all() if found is None else found)
+
+
 def _kept_parts(item: ServiceItem) -> Parts | None:
     if item.status != ItemStatus.PUBLISHED or item.pk is None:
         return None
     parts = _kept.get(item.pk)
     if parts is None:
-        parts = _kept[item.pk] = (_materials(item), _steps(item), _hall_ids(item))
+        parts = _kept[item.pk] = (_materials(item), _steps(item), _hall_ids(item), _questions(item))
     return parts
 
 
@@ -64,6 +71,12 @@ def hall_ids(item: ServiceItem) -> frozenset[int]:
     return _hall_ids(item) if parts is None else parts[2]
 
 
+def questions(item: ServiceItem) -> tuple[SituationQuestion, ...]:
+    """The item's situation questions in order."""
+    parts = _kept_parts(item)
+    return _questions(item) if parts is None else parts[3]
+
+
 def forget(item_id: int | None = None) -> None:
     """Drop what was kept (for one item, or for all)."""
     if item_id is None:
@@ -81,6 +94,8 @@ def _item_changed(sender, instance: ServiceItem, **kwargs) -> None:
 @receiver(post_save, sender=Material, dispatch_uid="catalog.published.material_saved")
 @receiver(post_delete, sender=Material, dispatch_uid="catalog.published.material_deleted")
 @receiver(post_save, sender=ProcessStep, dispatch_uid="catalog.published.step_saved")
+@receiver(post_delete, sender=SituationQuestion, dispatch_uid="catalog.published.question_deleted")
+@receiver(post_save, sender=SituationQuestion, dispatch_uid="catalog.published.question_saved")
 @receiver(post_delete, sender=ProcessStep, dispatch_uid="catalog.published.step_deleted")
 def _part_changed(sender, instance, **kwargs) -> None:
     forget(instance.item_id)

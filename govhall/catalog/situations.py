@@ -55,8 +55,10 @@ def applies(material: Material, answers: Mapping[str, str]) -> bool:
 
 
 def questions_of(item: ServiceItem) -> list[SituationQuestion]:
-    found = getattr(item, "_prefetched_objects_cache", {}).get("situations")
-    return list(item.situations.all() if found is None else found)
+    """The item's questions in order: kept per process for a published version (catalog.published)."""
+    from govhall.catalog import published
+
+    return list(published.questions(item))
 
 
 def check_answers(questions: Sequence[SituationQuestion], answers: Mapping[str, str]) -> None:

@@ -88,17 +88,45 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return newer.version if newer else None
 
     def get_case(self, app) -> dict | None:
-        if app.case_id is None:
-            return None
-        case = app.case
-        return {
-            "number": case.number,
-            "verification_code": case.verification_code,
-            "state": case.state,
-            "state_in_plain_words": plain_state(case.state),
-            "received_at": case.received_at,
-            "hall": case.hall.name,
-        }
+        return case_summary(app)
+
+
+def case_summary(app: Application) -> dict | None:
+    if app.case_id is None:
+        return None
+    case = app.case
+    return {
+        "number": case.number,
+        "verification_code": case.verification_code,
+        "state": case.state,
+        "state_in_plain_words": plain_state(case.state),
+        "received_at": case.received_at,
+        "hall": case.hall.name,
+    }
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    number = serializers.CharField()
+    verification_code = serializers.CharField()
+    state = serializers.CharField()
+    state_in_plain_words = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    hall = serializers.CharField()
+
+
+class SubmittedSerializer(serializers.ModelSerializer):
+    """The answer to a submission: the application's new state and version, and the case it became (a
+    fast lane's is in my applications). The whole application is at GET applications/<id>/."""
+
+    case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "state", "version", "submitted_at", "case"]
+
+    @extend_schema_field(CaseSummarySerializer(allow_null=True))
+    def get_case(self, app) -> dict | None:
+        return case_summary(app)
 
 
 class StartSerializer(serializers.Serializer):
@@ -278,30 +306,35 @@ class DocumentRemove(PortalAPIView):
         return self.answer(services.remove_document(row, by=request.user, now=timezone.now()))
 
 
-def _action(service, serializer=VersionSerializer, *, doc: str):
+def _action(service, serializer=VersionSerializer, *, doc: str, answer=ApplicationSerializer):
     class Action(PortalAPIView):
         parser_classes = [JSONParser, FormParser]
 
-        @extend_schema(request=serializer, responses={200: ApplicationSerializer, **ERRORS}, description=doc)
+        @extend_schema(request=serializer, responses={200: answer, **ERRORS}, description=doc)
         def post(self, request: Request, pk: int) -> Response:
-            app = self.mine(pk)
             d = serializer(data=request.data)
-            d.is_valid(raise_exception=True)
+            try:
+                d.is_valid(raise_exception=True)
+                version = expected_version(request, d.validated_data)
+            except Exception:
+                self.mine(pk)  # another account's application is not there (404), whatever was sent
+                raise
             extra = {"reason": d.validated_data["reason"]} if "reason" in d.validated_data else {}
-            app = service(
-                app,
-                by=request.user,
-                now=timezone.now(),
-                expected_version=expected_version(request, d.validated_data),
-                **extra,
-            )
-            return self.answer(app)
+            # The service locks the application and refuses another account's (NotYours: 404 here).
+            app = service(pk, by=request.user, now=timezone.now(), expected_version=version, **extra)
+            if answer is ApplicationSerializer:
+                return self.answer(app)
+            return Response(answer(app).data, headers={"ETag": f'"{app.version}"'})
 
     Action.__name__ = Action.__qualname__ = service.__name__.title().replace("_", "") + "View"
     return Action.as_view()
 
 
-submit = _action(services.submit_application, doc="Submit: the case is received (number, verification code).")
+submit = _action(
+    services.submit_application,
+    doc="Submit: the case is received (number, verification code).",
+    answer=SubmittedSerializer,
+)
 correct = _action(services.resubmit_correction, doc="Send the correction after a return (补正).")
 withdraw = _action(services.withdraw_application, WithdrawReasonSerializer, doc="Withdraw before acceptance.")
 move = _action(services.move_to_version, doc="Move a draft to the item version in force.")

@@ -172,3 +172,15 @@ def test_situations_are_edited_with_the_item_and_themes_and_synonyms_in_the_admi
     )
     assert response.status_code == 200, "an unknown item code is refused"
     assert not Theme.objects.exists()
+
+
+def test_a_published_versions_questions_are_read_once_and_forgotten_on_change(
+    item, django_assert_num_queries
+):
+    from govhall.catalog.situations import questions_of
+
+    assert [q.key for q in questions_of(item)] == ["applicant", "agent"]
+    with django_assert_num_queries(0):  # kept with the published version's other parts
+        assert [q.key for q in questions_of(item)] == ["applicant", "agent"]
+    SituationQuestion.objects.filter(item=item, key="agent").get().delete()
+    assert [q.key for q in questions_of(item)] == ["applicant"]

@@ -348,8 +348,8 @@ def checklist(app: Application) -> list[Missing]:
     for key in required_fields(app.data):
         if not str(app.data.get(key, "")).strip():
             missing.append(Missing(key, str(forms.LABELS[key]), _("fill it in")))
-    have = set(app.documents.values_list("material_id", flat=True))
-    have |= set(app.licences.values_list("material_id", flat=True))  # 免提交: a licence stands in
+    have = {d.material_id for d in app.documents.all()}
+    have |= {row.material_id for row in app.licences.all()}  # 免提交: a licence stands in
     for material in forms.slots(app.item, app.answers):
         if material.required and material.pk not in have:
             missing.append(Missing(f"material_{material.pk}", material.name, _("upload a file")))

@@ -105,7 +105,9 @@ def choice_errors(app: Application, *, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     holder = applicant_holder(app)
     wanted = {m.pk for m in forms.slots_of(app)}
-    for row in app.licences.select_related("material").filter(material_id__in=wanted):
+    for row in app.licences.all():  # prefetched with their materials at submission
+        if row.material_id not in wanted:
+            continue
         problems = licence_errors(
             material=row.material, licence_id=row.licence_id, holder_id=holder, on=today
         )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from govhall.cases.models import Case, Channel
 from govhall.cases.services.common import acting_for, local_date
 from govhall.cases.services.documents import ALLOWED_EXTENSIONS, max_bytes
 from govhall.cases.services.intake import applicant_errors
+from govhall.catalog import published
 from govhall.catalog.models import Hall, HallLevel
 from govhall.lanes import services as lanes
 from govhall.lanes.models import LaneItemCase
@@ -37,7 +39,8 @@ def online_hall(item) -> Hall:
     """The hall that receives the item's online cases: the city centre among the halls that handle the
     item (its departments' windows sit there, and so do the clerks who pre-review); failing that, the
     first hall that handles it; an item handled everywhere goes to the city centre."""
-    halls = list(item.halls.order_by("id"))
+    ids = published.hall_ids(item)
+    halls = list(Hall.objects.filter(pk__in=ids).order_by("id")) if ids else []
     for hall in halls:
         if hall.level == HallLevel.CENTRE:
             return hall
@@ -98,6 +101,8 @@ def submit_application(
     app = lock_application(app, by=by)
     _require_draft(app)
     _check_version(app, expected_version, {})
+    # The rules below ask for the files and the licences chosen several times.
+    prefetch_related_objects([app], "documents", "licences__material")
     errors = submission_errors(app, today=local_date(now))
     if errors:
         raise ValidationError(errors)
@@ -106,7 +111,7 @@ def submit_application(
     applicant, contact = forms.applicant_of(app.data)
     documents = _applicable_documents(app)
     wanted = {m.pk for m in forms.slots_of(app)}
-    by_licence = {m: lic for m, lic in app.licences.values_list("material_id", "licence_id") if m in wanted}
+    by_licence = {row.material_id: row.licence_id for row in app.licences.all() if row.material_id in wanted}
     given = [MaterialIn(material=pk) for pk in sorted({d.material_id for d in documents} - set(by_licence))]
     given += [MaterialIn(material=pk, licence=licence) for pk, licence in sorted(by_licence.items())]
     with acting_for(f"portal application {app.pk}"):

@@ -149,3 +149,23 @@ def test_the_api_is_in_the_schema(api):
     schema = api.get("/api/schema/").content.decode()
     assert "/api/v1/portal/applications/{id}/submit/" in schema
     assert NOW  # the shared clock of these tests
+
+
+def test_the_submission_answers_the_case_in_few_queries(api, world, django_assert_max_num_queries):
+    """The submission is the online twin of the window's intake: its answer is the new state and the case
+    (the whole application is a GET away), and the work is a bounded number of statements, whatever the
+    number of situation questions (kept per process with the published version)."""
+    response = api.post("/api/v1/portal/applications/", {"item": world.item.code}, format="json")
+    pk, version = response.data["id"], response.data["version"]
+    base = f"/api/v1/portal/applications/{pk}/"
+    api.patch(base, {"data": FILLED, "version": version}, format="json")
+    for material in world.required_ids:
+        api.post(f"{base}materials/{material}/", {"file": upload()}, format="multipart")
+    version = api.get(base).data["version"]
+    with django_assert_max_num_queries(34):
+        response = api.post(f"{base}submit/", {"version": version}, format="json")
+    assert response.status_code == 200, response.data
+    assert set(response.data) == {"id", "state", "version", "submitted_at", "case"}
+    assert response.data["state"] == "submitted" and response.data["version"] == version + 1
+    assert response["ETag"] == f'"{version + 1}"'
+    assert response.data["case"]["number"] and response.data["case"]["state"] == "received"
