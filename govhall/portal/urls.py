@@ -8,6 +8,7 @@ from govhall.portal import (
     views_licences,
     views_mine,
     views_progress,
+    views_satisfaction,
 )
 
 app_name = "portal"
@@ -66,4 +67,6 @@ urlpatterns = [
     path("applications/<int:pk>/receipt/", views_apply.receipt, name="application-receipt"),
     path("applications/<int:pk>/correct/", views_apply.correct, name="application-correct"),
     path("applications/<int:pk>/withdraw/", views_apply.withdraw, name="application-withdraw"),
+    # ratingstats: each department's monthly 好差评 figures, public
+    path("satisfaction/", views_satisfaction.satisfaction, name="satisfaction"),
 ]

@@ -24,7 +24,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govhall.cases.models import Case, CaseEvent, CaseKind, EventKind
+from govhall.cases.models import CaseEvent, CaseKind, EventKind
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
 from govhall.core.models import User
 from govhall.stats.indicators import rate
@@ -95,8 +95,10 @@ class Source:
 
 
 def _ratings(f: Filters, today: date) -> QuerySet:
-    return counted_ratings().filter(_during("rated_at", f)).alias(
-        concluded_day=TruncDate("case__concluded_at", tzinfo=_tz())
+    return (
+        counted_ratings()
+        .filter(_during("rated_at", f))
+        .alias(concluded_day=TruncDate("case__concluded_at", tzinfo=_tz()))
     )
 
 
@@ -363,7 +365,10 @@ def names(by: str, keys) -> dict:
     elif by == "hall":
         out |= dict(Hall.objects.filter(pk__in=ids).values_list("pk", "name"))
     elif by == "window":
-        out |= {w.pk: f"{w.hall.name} {w.number} {w.name}" for w in Window.objects.filter(pk__in=ids).select_related("hall")}
+        out |= {
+            w.pk: f"{w.hall.name} {w.number} {w.name}"
+            for w in Window.objects.filter(pk__in=ids).select_related("hall")
+        }
     elif by == "clerk":
         out |= {u.pk: u.display_name for u in User.objects.filter(pk__in=ids)}
     elif by == "item":
@@ -440,7 +445,9 @@ class RatingList:
     extra: dict = field(default_factory=dict)
 
 
-def first_ratings(f: Filters, measure: str, *, today: date, by=None, key=None, limit: int = 200) -> RatingList:
+def first_ratings(
+    f: Filters, measure: str, *, today: date, by=None, key=None, limit: int = 200
+) -> RatingList:
     """The first `limit` ratings behind a figure, by time, and how many there are."""
     qs = ratings_for(f, measure, today=today, by=by, key=key).select_related(
         "department", "hall", "window", "clerk", "item", "case", "visit", "follow_up"
@@ -468,9 +475,7 @@ def public_month(month: date, *, today: date) -> dict:
     def public(code: str, name: str, figs: dict) -> dict:
         return {"code": code, "name": name, **{k: figs[k] for k in PUBLIC_FIGURES}}
 
-    departments = [
-        public(d.code, d.name, rows.get(d.pk, empty)) for d in Department.objects.order_by("code")
-    ]
+    departments = [public(d.code, d.name, rows.get(d.pk, empty)) for d in Department.objects.order_by("code")]
     return {
         "month": f"{first:%Y-%m}",
         "from": f.date_from.isoformat(),

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from govhall.stats import views
+from govhall.stats import ratingstats_views, views
 
 MONTH = r"(?P<month>\d{4}-\d{2})"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     re_path(rf"^reports/{MONTH}/publish/$", views.report_publish, name="report-publish"),
     re_path(rf"^reports/{MONTH}/xlsx/$", views.report_xlsx, name="report-xlsx"),
     re_path(rf"^reports/{MONTH}/pdf/$", views.report_pdf, name="report-pdf"),
+    # ratingstats: 好差评 figures (govhall/stats/ratingstats_views.py)
+    path("ratings/", ratingstats_views.index, name="ratings"),
+    path("ratings/list/", ratingstats_views.rating_list, name="rating-list"),
+    re_path(r"^ratings/export\.(?P<fmt>xlsx|csv)$", ratingstats_views.export, name="ratings-export"),
 ]
