@@ -92,6 +92,8 @@ class RankingView(StatsView):
                 "score": None if e.score is None else float(e.score),
                 "values": {k: None if v is None else float(v) for k, v in e.values.items()},
                 "reason": e.reason,
+                # ratingstats: shown next to the score
+                **result.ratings_of(e.department),
             }
 
         return Response(

@@ -146,6 +146,7 @@ def ranking_table(f: Filters, params: dict[str, str] | None = None, rows: dict |
         figure_column("avg_days_used"),
         figure_column("open_overdue"),
         figure_column("cards_issued"),
+        figure_column("satisfaction_rate"),  # ratingstats
         Column("reason", _("Not ranked because")),
     ]
     entries = [*result.ranked, *result.unranked]
@@ -161,6 +162,7 @@ def ranking_table(f: Filters, params: dict[str, str] | None = None, rows: dict |
             },
             "open_overdue": e.figures["open_overdue"],
             "cards_issued": result.cards.get(e.department, {}).get("cards_issued", 0),
+            **result.ratings_of(e.department),  # ratingstats
             "reason": e.reason,
         }
         for e in entries

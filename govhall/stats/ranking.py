@@ -89,6 +89,15 @@ class Ranking:
     weights: dict[str, Decimal]
     min_cases: int
     cards: dict  # department id → supervision figures of the period
+    # ratingstats: department id → rating figures of the period (shown next to the score, not weighted)
+    ratings: dict = field(default_factory=dict)
+
+    def ratings_of(self, department: int) -> dict:
+        """The rating figures shown in a department's line (0 ratings, no rates, when it had none)."""
+        from govhall.stats import ratingstats
+
+        figs = self.ratings.get(department) or ratingstats.figures(Counter())
+        return {k: figs[k] for k in RANKING_RATING_FIGURES}
 
 
 def department_ranking(
@@ -104,4 +113,15 @@ def department_ranking(
     empty = indicators.figures(Counter(), Counter(), 0)
     departments = [(d.pk, d.code, d.name, rows.get(d.pk, empty)) for d in Department.objects.all()]
     ranked, unranked = rank(departments, weights, min_cases)
-    return Ranking(ranked, unranked, weights, min_cases, supervision(f, "department"))
+    return Ranking(ranked, unranked, weights, min_cases, supervision(f, "department"), rating_figures(f))
+
+
+def rating_figures(f: Filters) -> dict:
+    """ratingstats: the departments' rating figures of the period (ratings and follow-ups opened)."""
+    from govhall.stats import ratingstats
+
+    return ratingstats.table(f, "department", today=f.date_to, sources=RANKING_RATING_SOURCES)
+
+
+RANKING_RATING_SOURCES = ("ratings", "follow_ups")
+RANKING_RATING_FIGURES = ("rated", "satisfaction_rate", "bad", "callback_rate")

@@ -67,7 +67,7 @@ class RatingFilterForm(FilterForm):
         super().__init__(data, today=today)
         del self.fields["lane"]
         self.fields["by"] = forms.ChoiceField(
-            label=_("By"), required=False, choices=list(BY_LABELS.items()), initial="department"
+            label=_("Figures by"), required=False, choices=list(BY_LABELS.items()), initial="department"
         )
 
     def by(self) -> str:

@@ -8,6 +8,7 @@ included), so a published report reads the same for ever, whatever happens to th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -95,7 +96,7 @@ def _generate(month: date, *, now: datetime, user) -> Report:
     report = Report.objects.select_for_update().filter(month=month).first()
     if report is not None and report.state == ReportState.PUBLISHED:
         raise PublishedReportIsFrozen(report)
-    data = compute(month)
+    data = compute(month, today=timezone.localdate(now))
     if report is None:
         return Report.objects.create(month=month, data=data, generated_at=now, generated_by=user)
     report.data = data
@@ -148,9 +149,11 @@ def _change(current, previous):
     return round(current - previous, 2)
 
 
-def compute(month: date) -> dict:
-    """Everything the report shows, as plain JSON."""
+def compute(month: date, *, today: date | None = None) -> dict:
+    """Everything the report shows, as plain JSON. `today`: the day of generation (a rectification within
+    its limit on that day is not yet due); the month's end by default."""
     start, end = month_range(month)
+    today = end + timedelta(days=1) if today is None else today
     f = Filters(start, end)
     prev_start, prev_end = month_range(previous_month(month))
     pf = Filters(prev_start, prev_end)
@@ -186,6 +189,7 @@ def compute(month: date) -> dict:
             "avg_days_used": e.figures["avg_days_used"],
             "cards_issued": cards.get("cards_issued", 0),
             "orders_issued": cards.get("orders_issued", 0),
+            **ranked.ratings_of(e.department),  # ratingstats
             "reason": e.reason,
         }
 
@@ -213,6 +217,23 @@ def compute(month: date) -> dict:
         },
         "overdue": _overdue(f),
         "cards": _cards(f),
+        "ratings": _ratings(f, today),  # ratingstats
+    }
+
+
+def _ratings(f: Filters, today: date) -> dict:
+    """ratingstats: the month's rating figures, of the whole centre and of each department."""
+    from govhall.catalog.models import Department
+    from govhall.stats import ratingstats
+
+    rows = ratingstats.table(f, "department", today=today)
+    empty = ratingstats.figures(Counter())
+    return {
+        "summary": ratingstats.summary(f, today=today),
+        "departments": [
+            {"department_id": d.pk, "code": d.code, "name": d.name, **rows.get(d.pk, empty)}
+            for d in Department.objects.order_by("code")
+        ],
     }
 
 

@@ -44,6 +44,11 @@ FIGURE_LABELS = {
     "orders_issued": gettext_lazy("Supervision orders"),
     "orders_replied_on_time": gettext_lazy("Orders replied on time"),
     "orders_on_time_rate": gettext_lazy("Orders replied on time %"),
+    # ratingstats (好差评, govhall/stats/ratingstats.py)
+    "rated": gettext_lazy("Ratings"),
+    "satisfaction_rate": gettext_lazy("Satisfaction rate %"),
+    "bad": gettext_lazy("Bad ratings"),
+    "callback_rate": gettext_lazy("Bad-rating callback rate %"),
 }
 RATES = frozenset(
     {
@@ -55,6 +60,8 @@ RATES = frozenset(
         "rejection_rate",
         "orders_on_time_rate",
         "online_success_rate",
+        "satisfaction_rate",  # ratingstats
+        "callback_rate",  # ratingstats
     }
 )
 NUMBERS = frozenset({"avg_days_used", "p90_days_used", "used_to_promised"})
@@ -199,6 +206,7 @@ def report_tables(data: dict) -> list[Table]:
         figure_column("avg_days_used"),
         figure_column("cards_issued"),
         figure_column("orders_issued"),
+        figure_column("satisfaction_rate"),  # ratingstats
         Column("previous_rank", _("Previous rank"), "int"),
         Column("rank_change", _("Places gained"), "int"),
     ]
@@ -268,7 +276,37 @@ def report_tables(data: dict) -> list[Table]:
             note=_truncated(data["cards"]),
         )
     )
+    if "ratings" in data:  # ratingstats: reports generated before the ratings have no such block
+        tables.append(rating_table(data["ratings"]))
     return tables
+
+
+# ratingstats: the report's ratings sheet (好差评), one line per department and one for the centre.
+REPORT_RATING_FIGURES = (
+    "rated",
+    "satisfaction_rate",
+    "bad",
+    "bad_share",
+    "rateable",
+    "coverage_rate",
+    "follow_ups",
+    "callback_rate",
+    "rectify_due",
+    "rectified_on_time_rate",
+    "rectification_satisfaction_rate",
+    "bad_share_on_time",
+    "bad_share_overdue",
+)
+
+
+def rating_table(block: dict) -> Table:
+    from govhall.stats.ratingstats import LABELS, RATES
+
+    columns = [Column("name", _("Department"))] + [
+        Column(k, str(LABELS[k]), "rate" if k in RATES else "int") for k in REPORT_RATING_FIGURES
+    ]
+    rows = [*block["departments"], {**block["summary"], "name": _("All departments")}]
+    return Table("ratings", _("Ratings"), columns, rows)
 
 
 def _truncated(block: dict) -> str:

@@ -88,7 +88,7 @@ def test_a_leader_filters_the_dashboard_and_downloads_the_monthly_report(page: P
     path = tmp_path / "report.xlsx"
     download.value.save_as(path)
     book = load_workbook(path)
-    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌"]
+    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"]
     assert list(book["排名"].values)[1][:3] == (1, "市场监督管理局", 64.19)
     with page.expect_download() as download:
         page.click("[data-test=download-pdf]")

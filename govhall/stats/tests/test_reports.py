@@ -144,7 +144,7 @@ def test_the_command_generates_publishes_and_writes_xlsx_and_pdf(world, history,
     out = capsys.readouterr().out
     assert "2026-03: published" in out and "1. 市场监督管理局  64.19" in out
     book = load_workbook(path)
-    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌"]
+    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"]
     rows = list(book["排名"].values)
     assert rows[0][:3] == ("名次", "部门", "得分") and rows[1][:3] == (1, "市场监督管理局", 64.19)
     pdf = tmp_path / "2026-03.pdf"
