@@ -240,3 +240,10 @@ def test_the_language_switch_names_each_language_in_itself(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get("/portal/").content.decode()
     assert 'data-test="language-zh-hans">简体中文</button>' in html
+
+
+# ratingstats: the public 好差评 figures, linked from the portal home, without sign-in.
+def test_the_public_satisfaction_page_is_linked_from_the_portal_home(client):
+    assert 'href="/portal/satisfaction/"' in client.get("/portal/").content.decode()
+    html = client.get("/portal/satisfaction/").content.decode()
+    assert "好差评公示" in html and "满意率" in html

@@ -47,11 +47,11 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     figures = public_month(month, today=today)
     total = figures["total"]
     total_rows = [
-        (_("Ratings"), total["rated"]),
+        (_("Number of ratings"), total["rated"]),
         (_("Satisfaction rate"), figure(total["satisfaction_rate"], "rate")),
         (_("Bad ratings"), total["bad"]),
         (_("Bad ratings called back"), figure(total["callback_rate"], "rate")),
-        (_("Rectified on time"), figure(total["rectified_on_time_rate"], "rate")),
+        (_("Rectification on time"), figure(total["rectified_on_time_rate"], "rate")),
     ]
     context = {"form": form, "figures": figures, "month": month, "total_rows": total_rows}
     return render(request, "portal/satisfaction.html", context, status=status)

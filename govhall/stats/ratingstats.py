@@ -242,7 +242,7 @@ MEASURES: dict[str, str] = {m: s.name for s in SOURCES.values() for m in s.measu
 LISTS = (*MEASURES, "rated_rateable")
 
 LABELS = {
-    "rated": _("Ratings"),
+    "rated": _("Number of ratings"),
     "satisfied": _("Satisfied ratings (very satisfied, satisfied, fairly satisfied)"),
     "bad": _("Bad ratings"),
     "very_dissatisfied": _("Very dissatisfied"),

@@ -45,7 +45,7 @@ FIGURE_LABELS = {
     "orders_replied_on_time": gettext_lazy("Orders replied on time"),
     "orders_on_time_rate": gettext_lazy("Orders replied on time %"),
     # ratingstats (好差评, govhall/stats/ratingstats.py)
-    "rated": gettext_lazy("Ratings"),
+    "rated": gettext_lazy("Number of ratings"),
     "satisfaction_rate": gettext_lazy("Satisfaction rate %"),
     "bad": gettext_lazy("Bad ratings"),
     "callback_rate": gettext_lazy("Bad-rating callback rate %"),

@@ -134,6 +134,8 @@ ANONYMOUS = [
         "consult-lookup-answer",
         "/portal/consult/lookup/?number={life.consultation.number}&code={life.consultation.verification_code}",
     ),
+    # ratingstats: the public 好差评 figures
+    Visit("satisfaction", "/portal/satisfaction/"),
 ]
 SIGNED_IN = [
     Visit("home-signed-in", "/portal/"),
