@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,8 +113,11 @@ def _rateable_cases(f: Filters, today: date) -> QuerySet:
 
 
 def _rateable_visits(f: Filters, today: date) -> QuerySet:
-    rated = counted_ratings().filter(visit_id=OuterRef("pk"))
-    return Visit.objects.filter(_during("ended_at", f), state=VisitState.DONE).alias(rated=Exists(rated))
+    # A join, not a subquery per visit: a visit has at most one current rating (a unique constraint).
+    counted = Q(ratings__is_current=True, ratings__counts=True)
+    return Visit.objects.filter(_during("ended_at", f), state=VisitState.DONE).alias(
+        counted_rating=FilteredRelation("ratings", condition=counted)
+    )
 
 
 def _follow_ups(f: Filters, today: date) -> QuerySet:
@@ -200,7 +204,7 @@ SOURCES: dict[str, Source] = {
                 "item": "item_id",
                 "month": "ended_at",
             },
-            {"rateable_visits": Q(), "rated_visits": Q(rated=True)},
+            {"rateable_visits": Q(), "rated_visits": Q(counted_rating__isnull=False)},
             "visit",
         ),
         Source(
@@ -316,7 +320,19 @@ def _key(value):
 
 
 def counts_by(f: Filters, by: str | None, *, today: date, sources=tuple(SOURCES)) -> dict:
-    """{group value: Counter of measures}: one aggregate (by None) or one GROUP BY per source."""
+    """{group value: Counter of measures}: one aggregate (by None) or one GROUP BY per source.
+
+    On PostgreSQL the reads run with random_page_cost 1.1 (data in memory or on SSD), as the drill-down's
+    do: with the default 4 the planner hashes the whole ratings table to join a month's visits or
+    follow-ups to their ratings instead of looking them up by index (docs/benchmarks.md, "Ratings")."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL random_page_cost = 1.1")
+        return _counts_by(f, by, today=today, sources=sources)
+
+
+def _counts_by(f: Filters, by: str | None, *, today: date, sources) -> dict:
     out: dict = defaultdict(Counter)
     for name in sources:
         source = SOURCES[name]
@@ -424,7 +440,7 @@ def ratings_for(f: Filters, measure: str, *, today: date, by: str | None = None,
 
     if measure == "rated_rateable":
         cases = rows("rateable_cases", Q(rated=True)).values("case_id")
-        visits = rows("rateable_visits", Q(rated=True)).values("pk")
+        visits = rows("rateable_visits", SOURCES["rateable_visits"].measures["rated_visits"]).values("pk")
         return counted_ratings().filter(Q(case_id__in=cases) | Q(visit_id__in=visits))
     source = SOURCES[MEASURES[measure]]
     selected = rows(source.name, source.measures[measure])

@@ -115,6 +115,10 @@ class FollowUp(models.Model):
                 name="followup_open_due",
             ),
             models.Index(fields=["department", "state"], name="followup_department_state"),
+            # ratingstats: the follow-ups opened, due to be rectified, and rectified in a period
+            models.Index(fields=["opened_at"], name="followup_opened"),
+            models.Index(fields=["rectify_due"], name="followup_rectify_due"),
+            models.Index(fields=["rectified_at"], name="followup_rectified"),
         ]
         verbose_name = _("follow-up of a bad rating")
         verbose_name_plural = _("follow-ups of bad ratings")

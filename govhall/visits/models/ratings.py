@@ -171,7 +171,13 @@ class Rating(models.Model):
             ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"),
         ]
-        indexes = [models.Index(fields=["department", "rated_at"], name="rating_department_time")]
+        indexes = [
+            models.Index(fields=["department", "rated_at"], name="rating_department_time"),
+            # ratingstats: a period's counted ratings, whatever the dimension (docs/benchmarks.md, "Ratings")
+            models.Index(
+                fields=["rated_at"], condition=Q(is_current=True, counts=True), name="rating_counted_time"
+            ),
+        ]
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
 

@@ -99,6 +99,8 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["hall", "day", "state"], name="visit_hall_day_state"),
             models.Index(fields=["window", "ended_at"], condition=Q(state="done"), name="visit_window_done"),
+            # ratingstats: the visits done in a period (rateable), whatever the window
+            models.Index(fields=["ended_at"], condition=Q(state="done"), name="visit_done_end"),
         ]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
