@@ -148,7 +148,9 @@ def timed(fn, runs: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--visits", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database", default=DEFAULT_DATABASE)
@@ -180,7 +182,8 @@ def main() -> None:
         for department, level in rows.values_list("department_id", "level").iterator(chunk_size=5000):
             out[department] += 1
             figures[(department, "satisfied" if level >= 3 else "bad")] += 1
-        rated = set(ratingstats.counted_ratings().filter(visit__isnull=False).values_list("visit_id", flat=True))
+        counted = ratingstats.counted_ratings().filter(visit__isnull=False)
+        rated = set(counted.values_list("visit_id", flat=True))
         visits = Visit.objects.filter(ratingstats._during("ended_at", june), state="done")
         for pk, department in visits.values_list("pk", "item__department_id").iterator(chunk_size=5000):
             figures[(department, "rateable")] += 1
