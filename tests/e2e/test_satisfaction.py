@@ -54,6 +54,7 @@ def test_a_leader_follows_a_figure_to_its_ratings(page: Page, site, rated):
     expect(table).to_contain_text("住建分大厅 02 住建窗口")
     row = table.locator("tr", has_text="市场监管窗口")
     expect(row).to_contain_text("80.0 %")
+    site.screenshot("stats-ratings")
     row.get_by_role("link", name="5", exact=True).first.click()
     expect(page.locator("[data-test=measure]")).to_have_text("评价数")
     expect(page.locator("[data-test=rating-row]")).to_have_count(5)
