@@ -305,3 +305,13 @@ LOGGING = {
 GOVHALL_DRAFT_KEEP_DAYS = env_int("GOVHALL_DRAFT_KEEP_DAYS", 30, minimum=1)
 GOVHALL_DRAFT_REMINDER_DAYS = env_int("GOVHALL_DRAFT_REMINDER_DAYS", 5, minimum=0)
 GOVHALL_PREREVIEW_DAYS = env_int("GOVHALL_PREREVIEW_DAYS", 1, minimum=0)
+
+# --- followup (issue 16, docs/rating-follow-up.md) ---
+# The follow-up of a bad rating (差评整改), in working days: call back and verify, rectify and report back,
+# and the centre's decision on a department's appeal (申诉). Some provinces rectify within 15.
+GOVHALL_FOLLOWUP_CALLBACK_DAYS = env_int("GOVHALL_FOLLOWUP_CALLBACK_DAYS", 1, minimum=1)
+GOVHALL_FOLLOWUP_RECTIFY_DAYS = env_int("GOVHALL_FOLLOWUP_RECTIFY_DAYS", 5, minimum=1)
+GOVHALL_FOLLOWUP_APPEAL_DAYS = env_int("GOVHALL_FOLLOWUP_APPEAL_DAYS", 5, minimum=1)
+# How often (minutes) the follow-ups' reminders and escalations are swept.
+GOVHALL_FOLLOWUP_SWEEP_MINUTES = env_int("GOVHALL_FOLLOWUP_SWEEP_MINUTES", 5, minimum=1)
+# --- end followup ---

@@ -286,3 +286,17 @@ def navigation_for(user: User | AnonymousUser, *, path: str = "") -> list[Resolv
 
 def landing_for(user: User) -> list[ResolvedLink]:
     return resolve_links(LANDING.get(user.role, ()), user)
+
+# --- followup (issue 16): the follow-ups of bad ratings (govhall/visits/urls_followups.py) ---
+_FOLLOW_UPS = Link(
+    "follow-ups",
+    _("Bad-rating follow-ups"),
+    (Target("visits:follow-ups", login=True),),
+    roles=frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER}),
+    description=_("Call back every bad rating, record the finding, rectify and report back; decide appeals."),
+)
+# Before the back office and the API links, which close the bar.
+NAVIGATION = (*NAVIGATION[:-2], _FOLLOW_UPS, *NAVIGATION[-2:])
+for _role in (Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR):
+    LANDING[_role] = (*LANDING[_role], _FOLLOW_UPS)
+# --- end followup ---

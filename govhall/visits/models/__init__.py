@@ -22,3 +22,15 @@ __all__ = [
     "VisitState",
     "WindowGroup",
 ]
+
+# --- followup (issue 16) ---
+from govhall.visits.models.followups import (
+    AppealDecision,
+    Finding,
+    FollowUpAlert,
+    FollowUpEvent,
+    RaterView,
+)
+
+__all__ += ["AppealDecision", "Finding", "FollowUpAlert", "FollowUpEvent", "RaterView"]
+# --- end followup ---
