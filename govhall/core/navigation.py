@@ -287,6 +287,7 @@ def navigation_for(user: User | AnonymousUser, *, path: str = "") -> list[Resolv
 def landing_for(user: User) -> list[ResolvedLink]:
     return resolve_links(LANDING.get(user.role, ()), user)
 
+
 # --- followup (issue 16): the follow-ups of bad ratings (govhall/visits/urls_followups.py) ---
 _FOLLOW_UPS = Link(
     "follow-ups",
