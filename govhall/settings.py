@@ -315,3 +315,8 @@ GOVHALL_FOLLOWUP_APPEAL_DAYS = env_int("GOVHALL_FOLLOWUP_APPEAL_DAYS", 5, minimu
 # How often (minutes) the follow-ups' reminders and escalations are swept.
 GOVHALL_FOLLOWUP_SWEEP_MINUTES = env_int("GOVHALL_FOLLOWUP_SWEEP_MINUTES", 5, minimum=1)
 # --- end followup ---
+# --- followup (issue 16): the follow-up's states share the field name "state" with other choice sets ---
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["FollowUpStateEnum"] = (
+    "govhall.visits.models.followups.FollowUpState"
+)
+# --- end followup ---

@@ -298,6 +298,4 @@ _FOLLOW_UPS = Link(
 )
 # Before the back office and the API links, which close the bar.
 NAVIGATION = (*NAVIGATION[:-2], _FOLLOW_UPS, *NAVIGATION[-2:])
-for _role in (Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR):
-    LANDING[_role] = (*LANDING[_role], _FOLLOW_UPS)
 # --- end followup ---

@@ -115,29 +115,29 @@ class _Versioned(serializers.Serializer):
     )
 
 
-class VerifySerializer(_Versioned):
+class FollowUpVerifySerializer(_Versioned):
     finding = serializers.ChoiceField(choices=Finding.choices, required=False, allow_blank=True, default="")
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
     called_back_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class RectifySerializer(_Versioned):
+class FollowUpRectifySerializer(_Versioned):
     rectification = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReportBackSerializer(_Versioned):
+class FollowUpReportBackSerializer(_Versioned):
     rater_view = serializers.ChoiceField(
         choices=RaterView.choices, required=False, allow_blank=True, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AppealSerializer(_Versioned):
+class FollowUpAppealSerializer(_Versioned):
     grounds = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecideAppealSerializer(_Versioned):
-    decision = serializers.ChoiceField(
+class DecideFollowUpAppealSerializer(_Versioned):
+    appeal_decision = serializers.ChoiceField(
         choices=AppealDecision.choices, required=False, allow_blank=True, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -218,36 +218,34 @@ def _move_view(serializer_class, perform, summary: str):
             perform(follow_up, d, by=request.user, now=timezone.now(), expected_version=version)
             return _answer(follow_up)
 
-    MoveView.__name__ = MoveView.__qualname__ = (
-        f"FollowUp{serializer_class.__name__.removesuffix('Serializer')}View"
-    )
+    MoveView.__name__ = MoveView.__qualname__ = f"{serializer_class.__name__.removesuffix('Serializer')}View"
     return MoveView
 
 
 VerifyView = _move_view(
-    VerifySerializer,
+    FollowUpVerifySerializer,
     lambda f, d, **c: services.verify(
         f, finding=d["finding"], explanation=d["explanation"], called_back_at=d["called_back_at"], **c
     ),
     "Call back and verify (回访核实): the finding and its explanation",
 )
 RectifyView = _move_view(
-    RectifySerializer,
+    FollowUpRectifySerializer,
     lambda f, d, **c: services.rectify(f, rectification=d["rectification"], **c),
     "Record the rectification (整改)",
 )
 ReportBackView = _move_view(
-    ReportBackSerializer,
+    FollowUpReportBackSerializer,
     lambda f, d, **c: services.report_back(f, rater_view=d["rater_view"], note=d["note"], **c),
     "Report back to the rater: their view of the rectification; closes the follow-up",
 )
 AppealView = _move_view(
-    AppealSerializer,
+    FollowUpAppealSerializer,
     lambda f, d, **c: services.appeal(f, grounds=d["grounds"], **c),
     "Appeal the rating as false or mistaken (申诉)",
 )
 DecideAppealView = _move_view(
-    DecideAppealSerializer,
-    lambda f, d, **c: services.decide_appeal(f, decision=d["decision"], note=d["note"], **c),
+    DecideFollowUpAppealSerializer,
+    lambda f, d, **c: services.decide_appeal(f, decision=d["appeal_decision"], note=d["note"], **c),
     "The centre decides an appeal: upheld takes the rating out of the figures",
 )

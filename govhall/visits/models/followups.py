@@ -86,7 +86,7 @@ class FollowUp(models.Model):
     # Appeal (申诉) by the department, decided by the centre within GOVHALL_FOLLOWUP_APPEAL_DAYS working days.
     appeal_reason = models.TextField(_("grounds of the appeal"), blank=True)
     appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True)
-    appeal_due = models.DateField(_("appeal decided by"), null=True, blank=True)
+    appeal_due = models.DateField(_("decide the appeal by"), null=True, blank=True)
     appeal_decision = models.CharField(
         _("appeal decision"), max_length=10, choices=AppealDecision.choices, blank=True
     )

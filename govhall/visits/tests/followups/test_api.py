@@ -63,7 +63,7 @@ def test_closing_without_a_finding_is_400_naming_the_rule(world):
         f"{BASE}{follow_up.pk}/verify/", {"explanation": "打过电话", "version": 1}
     )
     assert answer.status_code == 400
-    assert "closed only with a finding" in answer.json()["finding"][0]
+    assert "须有回访核实结论" in answer.json()["finding"][0]  # the rule, in the user's language
 
 
 def test_a_move_not_in_the_table_is_409_and_a_foreign_one_403(world):
@@ -85,7 +85,7 @@ def test_appeal_and_the_centre_upholds_it(world):
     )
     assert appealed.json()["state"] == "appealed"
     decided = client_for(world.users["supervisor"]).post(
-        f"{BASE}{follow_up.pk}/decide-appeal/", {"decision": "upheld", "note": "属实", "version": 2}
+        f"{BASE}{follow_up.pk}/decide-appeal/", {"appeal_decision": "upheld", "note": "属实", "version": 2}
     )
     assert decided.status_code == 200
     assert (decided.json()["state"], decided.json()["rating_counts"]) == ("closed", False)
