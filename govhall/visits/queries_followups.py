@@ -42,8 +42,7 @@ def rater_summary(follow_up: FollowUp) -> dict[str, str]:
     rating = follow_up.rating
     name = ""
     if rating.rater_id:
-        rater = rating.rater
-        full = rater.get_full_name() or rater.last_name or rater.first_name
-        name = (full[:1] + "*" * max(len(full) - 1, 1)) if full else ""
+        full = rating.rater.display_name if (rating.rater.first_name or rating.rater.last_name) else ""
+        name = (full[:1] + "*" * max(len(full) - 1, 1)) if full else ""  # 吴刚 → 吴*
     phone = rating.rater_phone or (rating.rater.phone if rating.rater_id else "")
     return {"name": name, "phone": phone, "masked_phone": mask_phone(phone) if phone else ""}
