@@ -91,3 +91,41 @@ def test_the_periodic_task_sweeps(world, tasks_run_at_once):
     open_for(world, at("2020-01-02 10:00"))  # long overdue by now
     result = sweep_rating_follow_ups.call_local()
     assert result["red"] == 1
+
+
+def _sweep_in_threads(n: int, now) -> list[dict]:
+    import threading
+
+    from django.db import connection
+
+    results, errors = [], []
+
+    def run() -> None:
+        try:
+            results.append(sweep_follow_ups(now=now, batch=7))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_each_reminder_goes_out_exactly_once_with_two_concurrent_sweeps():
+    from govhall.cases.tests.factories import make_world
+
+    world = make_world()
+    for _ in range(30):
+        open_for(world, at(RATED))
+    assert sum(r["yellow"] for r in _sweep_in_threads(2, at("2026-12-07 08:00"))) == 30
+    assert sum(r["red"] for r in _sweep_in_threads(3, at("2026-12-08 08:00"))) == 30
+    assert FollowUpAlert.objects.count() == 60
+    assert Notification.objects.filter(recipient=world.users["supervisor"], kind="followup_red").count() == 30
