@@ -16,6 +16,7 @@ from govhall.demo.city import DEMO_ACCOUNTS, load_demo_city
 from govhall.visits.models import Rating, RatingLevel
 from govhall.visits.models.followups import FollowUp
 from govhall.visits.services.followups import open_follow_up
+from tests.e2e.conftest import axe_violations, describe_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +55,8 @@ def test_a_red_follow_up_is_verified_and_rectified(page: Page, site, demo_city):
     expect(row).to_contain_text("非常不满意")
     expect(row).to_contain_text("待回访核实")
     site.screenshot("follow-up-list")
+    violations = axe_violations(page)
+    assert not violations, describe_violations(page.url, violations)
 
     row.locator("a").click()
     expect(page.locator("[data-test=rating]")).to_contain_text("材料要求说了三次都不一样")
@@ -78,6 +81,8 @@ def test_a_red_follow_up_is_verified_and_rectified(page: Page, site, demo_city):
     expect(page.locator("[data-test=form-report_back]")).to_be_visible()
     expect(page.locator("[data-test=events] li")).to_have_count(3)
     site.screenshot("follow-up-detail")
+    violations = axe_violations(page)
+    assert not violations, describe_violations(page.url, violations)
 
     follow_up.refresh_from_db()
     assert (follow_up.state, follow_up.finding, follow_up.version) == ("rectifying", "founded", 3)
