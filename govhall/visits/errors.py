@@ -16,15 +16,20 @@ class FollowUpMoveRefused(TransitionNotAllowed):
     """The move is not in the follow-up's ALLOWED_TRANSITIONS for its current state."""
 
     def __init__(self, *, state: str, action: str) -> None:
-        from govhall.visits.followup_states import ALLOWED_TRANSITIONS
+        from govhall.visits.followup_states import ACTION_LABELS, ALLOWED_TRANSITIONS
         from govhall.visits.models.followups import FollowUpState
 
         self.machine = "follow-up"
         self.state = state
         self.action = action
-        allowed = ", ".join(ALLOWED_TRANSITIONS.get(state, {})) or _("none: it is closed")
+        moves = ALLOWED_TRANSITIONS.get(state, {})
+        allowed = ", ".join(str(ACTION_LABELS.get(m, m)) for m in moves) or _("none: it is closed")
         Exception.__init__(
             self,
             _("“%(action)s” is not allowed on a follow-up in state “%(state)s” (allowed: %(allowed)s).")
-            % {"action": action, "state": FollowUpState(state).label, "allowed": allowed},
+            % {
+                "action": ACTION_LABELS.get(action, action),
+                "state": FollowUpState(state).label,
+                "allowed": allowed,
+            },
         )

@@ -41,6 +41,16 @@ MOVE_LABELS = {
     Move.DISMISS_APPEAL: gettext_lazy("Appeal dismissed"),
 }
 
+# What the moves are called where they are offered or refused.
+ACTION_LABELS = {
+    Move.VERIFY: gettext_lazy("Call back and verify"),
+    Move.RECTIFY: gettext_lazy("Rectify"),
+    Move.REPORT_BACK: gettext_lazy("Report back to the rater"),
+    Move.APPEAL: gettext_lazy("Appeal the rating"),
+    Move.UPHOLD_APPEAL: gettext_lazy("Uphold the appeal"),
+    Move.DISMISS_APPEAL: gettext_lazy("Dismiss the appeal"),
+}
+
 # Targets resolved from the row (see the module's docstring).
 BY_FINDING = "by_finding"
 BACK_TO_BEFORE_APPEAL = "back_to_before_appeal"

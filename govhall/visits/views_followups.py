@@ -112,7 +112,8 @@ def _render(request: HttpRequest, follow_up: FollowUp, *, bound=None, status: in
     sections = []
     for name in _form_names(request.user, follow_up):
         form_class, _perform, heading, button = MOVES[name]
-        form = bound[1] if bound is not None and bound[0] == name else form_class(initial=v)
+        initial = {**v, "rectification": follow_up.rectification} if name == Move.RECTIFY else v
+        form = bound[1] if bound is not None and bound[0] == name else form_class(initial=initial)
         sections.append({"name": name, "form": form, "heading": heading, "button": button})
     rater = rater_summary(follow_up)
     may_call = (

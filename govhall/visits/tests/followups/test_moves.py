@@ -103,7 +103,8 @@ def test_a_move_the_table_does_not_allow_is_refused(world):
     with pytest.raises(FollowUpMoveRefused) as refused:
         services.rectify(follow_up, rectification="x", by=world.users["handler"], now=LATER)
     assert "To call back and verify" in str(refused.value)
-    assert "verify, appeal" in str(refused.value)
+    assert "“Rectify” is not allowed" in str(refused.value)
+    assert "(allowed: Call back and verify, Appeal the rating)" in str(refused.value)
 
 
 def test_a_stale_version_changes_nothing(world):
