@@ -18,6 +18,12 @@ def _blank(choices) -> list:
 
 
 class VerifyForm(VersionForm):
+    called_back_at = forms.DateTimeField(
+        label=_("Called back at"),
+        required=False,
+        help_text=_("Leave empty if the call was just now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     finding = forms.ChoiceField(label=_("Finding"), choices=_blank(Finding.choices), required=False)
     explanation = forms.CharField(
         label=_("Explanation of the finding"), required=False, widget=forms.Textarea(attrs={"rows": 3})

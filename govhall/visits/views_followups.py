@@ -29,7 +29,9 @@ PAGE_ROLES = services.DEPARTMENT_ROLES | services.SEE_ALL_ROLES
 MOVES = {
     Move.VERIFY: (
         forms.VerifyForm,
-        lambda f, d, **c: services.verify(f, finding=d["finding"], explanation=d["explanation"], **c),
+        lambda f, d, **c: services.verify(
+            f, finding=d["finding"], explanation=d["explanation"], called_back_at=d["called_back_at"], **c
+        ),
         gettext_lazy("Call back and verify"),
         gettext_lazy("Record the finding"),
     ),

@@ -52,10 +52,11 @@ def test_the_follow_up_page_offers_the_department_its_moves_and_verifies(world):
     assert 'data-error="finding"' in refused.content.decode()
     done = handler.post(
         f"/visits/follow-ups/{follow_up.pk}/verify/",
-        {"version": 1, "finding": "founded", "explanation": "属实"},
+        {"version": 1, "finding": "founded", "explanation": "属实", "called_back_at": "2026-12-01T10:30"},
     )
     assert done.status_code == 302
-    assert FollowUp.objects.get(pk=follow_up.pk).state == "rectifying"
+    verified = FollowUp.objects.get(pk=follow_up.pk)
+    assert (verified.state, verified.called_back_at) == ("rectifying", at("2026-12-01 10:30"))
     html = handler.get(f"/visits/follow-ups/{follow_up.pk}/").content.decode()
     assert 'data-test="form-rectify"' in html and 'data-test="form-report_back"' not in html
 
