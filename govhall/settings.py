@@ -320,3 +320,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["FollowUpStateEnum"] = (
     "govhall.visits.models.followups.FollowUpState"
 )
 # --- end followup ---
+# --- rating (issue 16, docs/ratings.md) ---
+# 好差评: a rating may be replaced within this many days of the first one; a concluded case still unrated
+# after this many days gets one invitation (inbox and SMS); the follow-up of a bad rating of something
+# without a department of its own (the website) goes to the department with this code.
+GOVHALL_RATING_CHANGE_DAYS = env_int("GOVHALL_RATING_CHANGE_DAYS", 7, minimum=0)
+GOVHALL_RATING_INVITE_DAYS = env_int("GOVHALL_RATING_INVITE_DAYS", 3, minimum=1)
+GOVHALL_FOLLOWUP_DEPARTMENT = env_str("GOVHALL_FOLLOWUP_DEPARTMENT", "")

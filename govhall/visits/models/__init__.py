@@ -34,3 +34,7 @@ from govhall.visits.models.followups import (
 
 __all__ += ["AppealDecision", "Finding", "FollowUpAlert", "FollowUpEvent", "RaterView"]
 # --- end followup ---
+# --- rating (issue 16): the channels' own rows ---
+from govhall.visits.models.rating_channels import RatingInvitation, RatingTablet
+
+__all__ += ["RatingInvitation", "RatingTablet"]
