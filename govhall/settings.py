@@ -327,3 +327,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["FollowUpStateEnum"] = (
 GOVHALL_RATING_CHANGE_DAYS = env_int("GOVHALL_RATING_CHANGE_DAYS", 7, minimum=0)
 GOVHALL_RATING_INVITE_DAYS = env_int("GOVHALL_RATING_INVITE_DAYS", 3, minimum=1)
 GOVHALL_FOLLOWUP_DEPARTMENT = env_str("GOVHALL_FOLLOWUP_DEPARTMENT", "")
+# The rating's choice sets in the API (fields "level", "channel", "rated" are shared with other apps).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "RatingLevelEnum": "govhall.visits.models.RatingLevel",
+    "RatingChannelEnum": "govhall.visits.models.RatingChannel",
+    "RatedObjectEnum": "govhall.visits.models.RatedObject",
+}

@@ -17,6 +17,7 @@ rating later replaced by a good one keeps its follow-up as it is: the complaint 
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.cases.errors import StaleVersion
@@ -38,6 +40,7 @@ from govhall.visits.models import (
     Visit,
     VisitState,
 )
+from govhall.visits.models.rating_channels import RatingTablet, hash_token
 from govhall.visits.models.ratings import BAD_LEVELS
 from govhall.visits.services.followups import open_follow_up
 
@@ -333,3 +336,39 @@ def can_change(rating: Rating | None, *, now: datetime) -> bool:
         "m"
     ]
     return now <= first_at + timedelta(days=change_days())
+
+
+# --- the window tablet (评价器) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pair_tablet(*, window, name: str = "", now: datetime) -> tuple[RatingTablet, str]:
+    """Pair a new tablet with a window; return it and its secret token, shown once (only its hash is kept)."""
+    token = secrets.token_urlsafe(32)
+    tablet = RatingTablet.objects.create(
+        window=window, name=name, token_hash=hash_token(token), paired_at=now
+    )
+    return tablet, token
+
+
+def tablet_for_token(token: str) -> RatingTablet | None:
+    if not token:
+        return None
+    return (
+        RatingTablet.objects.select_related("window")
+        .filter(token_hash=hash_token(token), is_active=True)
+        .first()
+    )
+
+
+def visit_awaiting_rating(tablet: RatingTablet, *, now: datetime) -> Visit | None:
+    """The window's last visit finished today and still unrated (the tablet offers it), or None. Only the
+    last one: an older unrated visit whose resident has left is not offered to the next."""
+    last = (
+        Visit.objects.filter(window_id=tablet.window_id, state=VisitState.DONE, day=timezone.localdate(now))
+        .order_by("-ended_at", "-pk")
+        .first()
+    )
+    if last is None or Rating.objects.filter(visit=last).exists():
+        return None
+    return last
