@@ -1,6 +1,7 @@
 """The invitation to rate (好差评邀请): a concluded case still unrated GOVHALL_RATING_INVITE_DAYS days
-after its conclusion gets one message in the inbox of every account that follows it (govhall.portal.notify.followers)
-and one text through the SMS interface (to those accounts' phones, or the phone on the case).
+after its conclusion gets one message in the inbox of every account that follows it
+(govhall.portal.notify.followers) and one text through the SMS interface (to those accounts' phones, or
+the phone on the case).
 
 Sent once per case: the sweep writes one RatingInvitation per case (unique), and whichever worker claims
 its sent_at by compare-and-swap writes the messages in the same transaction. Cases concluded more than
