@@ -193,7 +193,7 @@ def rate_case(
         level=level, reasons=reasons, comment=comment, channel=channel, rater_phone=rater_phone,
         recorded_by=recorded_by,
     )  # fmt: skip
-    case = Case.objects.select_for_update().select_related("item").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("item").get(pk=case.pk)
     if case.state not in RATEABLE_CASE_STATES:
         raise _refuse(
             "case",
