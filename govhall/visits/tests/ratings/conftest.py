@@ -64,3 +64,15 @@ def done_visit(world: World, now: datetime, *, state: str = VisitState.DONE, win
         called_at=now if state != VisitState.WAITING else None,
         ended_at=now if state == VisitState.DONE else None,
     )
+
+
+REASONS = [("attitude", "态度"), ("efficiency", "效率"), ("process", "流程"), ("materials", "材料要求"),
+           ("environment", "环境"), ("other", "其他")]  # fmt: skip
+
+
+def seed_reasons() -> None:
+    """The reasons of migration 0002, again: a transactional (live-server) test flushes them."""
+    from govhall.visits.models import RatingReason
+
+    for order, (code, name) in enumerate(REASONS):
+        RatingReason.objects.get_or_create(code=code, defaults={"name": name, "order": (order + 1) * 10})
