@@ -186,6 +186,7 @@ ANONYMOUS += [
     Visit("feedback", "/portal/feedback/"),
 ]
 
+
 @pytest.fixture
 def console_errors(page):
     """As in conftest, except that Chromium's log line for a page answered 404 (a query that found
