@@ -299,3 +299,12 @@ _FOLLOW_UPS = Link(
 # Before the back office and the API links, which close the bar.
 NAVIGATION = (*NAVIGATION[:-2], _FOLLOW_UPS, *NAVIGATION[-2:])
 # --- end followup ---
+# --- rating (issue 16): the hotline operator records ratings given by phone (govhall/visits/views_ratings.py)
+_PHONE_RATING = Link(
+    "phone-rating",
+    _("Record a rating given by phone"),
+    (Target("visits:phone-rating", login=True),),
+    roles=frozenset({Role.OPERATOR, Role.ADMIN}),
+    description=_("Find the case or the visit by its number and record the caller's rating and reasons."),
+)
+LANDING[Role.OPERATOR] = (*LANDING[Role.OPERATOR], _PHONE_RATING)
