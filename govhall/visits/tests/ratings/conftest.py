@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from govhall.cases import services as case_services
 from govhall.cases.models import StepState
@@ -52,7 +52,7 @@ def done_visit(world: World, now: datetime, *, state: str = VisitState.DONE, win
     return Visit.objects.create(
         hall=world.centre,
         group=group,
-        day=now.date(),
+        day=timezone.localdate(now),
         sequence=n,
         number=f"A{n:03d}",
         state=state,
