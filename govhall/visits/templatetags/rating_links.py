@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from govhall.visits.rating_codes import rating_code
 from govhall.visits.services.ratings import RATEABLE_CASE_STATES
@@ -17,9 +18,8 @@ register = template.Library()
 RATED_NOTICES = frozenset({"conclusion", "rejection"})
 
 
-@register.simple_tag(takes_context=True)
-def rating_link(context, case, kind: str = "") -> dict | None:
-    """{url, code} for a notice of a rateable case, or None (another notice, or no public rating page)."""
+def rating_link_for(case, kind: str = "", request=None) -> dict | None:
+    """{url, base, code} for a notice of a rateable case, or None (another notice, no public rating page)."""
     if case is None or case.state not in RATEABLE_CASE_STATES or (kind and kind not in RATED_NOTICES):
         return None
     try:
@@ -27,6 +27,20 @@ def rating_link(context, case, kind: str = "") -> dict | None:
     except NoReverseMatch:
         return None
     code = rating_code(case)
-    request = context.get("request")
     base = request.build_absolute_uri(path) if request is not None else path
     return {"url": f"{base}?{urlencode({'number': case.number, 'code': code})}", "base": base, "code": code}
+
+
+@register.simple_tag(takes_context=True)
+def rating_link(context, case, kind: str = "") -> dict | None:
+    return rating_link_for(case, kind, context.get("request"))
+
+
+def rating_line(case, kind: str, request=None) -> str:
+    """The notice's rating sentence as plain text (for the PDF), or "" when the notice has none."""
+    link = rating_link_for(case, kind, request)
+    if link is None:
+        return ""
+    return _(
+        "Rate how your case was handled at %(url)s with the case number and the rating code %(code)s."
+    ) % {"url": link["base"], "code": link["code"]}

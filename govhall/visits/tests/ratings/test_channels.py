@@ -229,3 +229,13 @@ def test_the_operator_finds_a_visit_by_queue_number_and_day(world, client):
 def test_a_clerk_may_not_record_phone_ratings(world, client):
     client.force_login(world.users["clerk"])
     assert client.get(reverse("visits:phone-rating")).status_code == 403
+
+
+def test_the_pdf_notices_of_a_rateable_case_carry_the_rating_line(world, zhang, client):
+    from govhall.visits.templatetags.rating_links import rating_line
+
+    case = rejected_case(world, MONDAY)
+    assert rating_code(case) in rating_line(case, "rejection") and rating_line(case, "acceptance") == ""
+    client.force_login(zhang)
+    response = client.get(reverse("portal:my-notice-pdf", args=[case.number, "rejection"]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
