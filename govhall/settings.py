@@ -305,3 +305,31 @@ LOGGING = {
 GOVHALL_DRAFT_KEEP_DAYS = env_int("GOVHALL_DRAFT_KEEP_DAYS", 30, minimum=1)
 GOVHALL_DRAFT_REMINDER_DAYS = env_int("GOVHALL_DRAFT_REMINDER_DAYS", 5, minimum=0)
 GOVHALL_PREREVIEW_DAYS = env_int("GOVHALL_PREREVIEW_DAYS", 1, minimum=0)
+
+# --- followup (issue 16, docs/rating-follow-up.md) ---
+# The follow-up of a bad rating (差评整改), in working days: call back and verify, rectify and report back,
+# and the centre's decision on a department's appeal (申诉). Some provinces rectify within 15.
+GOVHALL_FOLLOWUP_CALLBACK_DAYS = env_int("GOVHALL_FOLLOWUP_CALLBACK_DAYS", 1, minimum=1)
+GOVHALL_FOLLOWUP_RECTIFY_DAYS = env_int("GOVHALL_FOLLOWUP_RECTIFY_DAYS", 5, minimum=1)
+GOVHALL_FOLLOWUP_APPEAL_DAYS = env_int("GOVHALL_FOLLOWUP_APPEAL_DAYS", 5, minimum=1)
+# How often (minutes) the follow-ups' reminders and escalations are swept.
+GOVHALL_FOLLOWUP_SWEEP_MINUTES = env_int("GOVHALL_FOLLOWUP_SWEEP_MINUTES", 5, minimum=1)
+# --- end followup ---
+# --- followup (issue 16): the follow-up's states share the field name "state" with other choice sets ---
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["FollowUpStateEnum"] = (
+    "govhall.visits.models.followups.FollowUpState"
+)
+# --- end followup ---
+# --- rating (issue 16, docs/ratings.md) ---
+# 好差评: a rating may be replaced within this many days of the first one; a concluded case still unrated
+# after this many days gets one invitation (inbox and SMS); the follow-up of a bad rating of something
+# without a department of its own (the website) goes to the department with this code.
+GOVHALL_RATING_CHANGE_DAYS = env_int("GOVHALL_RATING_CHANGE_DAYS", 7, minimum=0)
+GOVHALL_RATING_INVITE_DAYS = env_int("GOVHALL_RATING_INVITE_DAYS", 3, minimum=1)
+GOVHALL_FOLLOWUP_DEPARTMENT = env_str("GOVHALL_FOLLOWUP_DEPARTMENT", "")
+# The rating's choice sets in the API (fields "level", "channel", "rated" are shared with other apps).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "RatingLevelEnum": "govhall.visits.models.RatingLevel",
+    "RatingChannelEnum": "govhall.visits.models.RatingChannel",
+    "RatedObjectEnum": "govhall.visits.models.RatedObject",
+}

@@ -103,7 +103,7 @@ def test_an_applicant_sees_no_staff_links(client, make_user):
         (Role.HANDLER, ["queue", "cases"], None),
         (Role.DEPT_HEAD, ["queue", "extensions", "supervision", "cases"], None),
         (Role.SUPERVISOR, ["supervision", "stats", "cases", "api"], None),
-        (Role.OPERATOR, ["progress"], "12345 热线工作台尚未上线"),
+        (Role.OPERATOR, ["progress", "phone-rating"], "12345 热线工作台尚未上线"),
         (Role.LEADER, ["stats", "supervision", "cases", "api"], None),
         (Role.ADMIN, ["users", "items", "departments", "halls", "calendar", "api"], None),
         (Role.APPLICANT, ["progress"], None),

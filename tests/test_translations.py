@@ -35,6 +35,18 @@ def test_catalogue_parses_and_is_complete(po_path):
 
 
 @pytest.mark.parametrize("po_path", PO_FILES, ids=rel)
+def test_each_message_is_in_its_catalogue_once(po_path):
+    # gettext keeps one of two entries with the same msgid (which one is the compiler's choice): a second
+    # entry is at best dead and at worst the translation that wins.
+    seen: dict[tuple, int] = {}
+    for entry in polib.pofile(str(po_path)):
+        if not entry.obsolete:
+            seen[(entry.msgctxt, entry.msgid)] = seen.get((entry.msgctxt, entry.msgid), 0) + 1
+    twice = [msgid for (_, msgid), n in seen.items() if n > 1]
+    assert not twice, f"{rel(po_path)}: entries more than once {twice}"
+
+
+@pytest.mark.parametrize("po_path", PO_FILES, ids=rel)
 def test_translations_keep_the_placeholders(po_path):
     wrong = []
     for entry in polib.pofile(str(po_path)).translated_entries():

@@ -152,6 +152,8 @@ def notice_pdf(ctx: dict, *, addressee: str, progress_url: str) -> bytes:
             ),
             small,
         ),
+        # rating (issue 16): the rating link and code, set by the portal for a rateable case's notice
+        *([Paragraph(escape(ctx["rating_line"]), small)] if ctx.get("rating_line") else []),
         Paragraph(
             escape(
                 _("%(centre)s · complaints and suggestions: %(phone)s")

@@ -286,3 +286,25 @@ def navigation_for(user: User | AnonymousUser, *, path: str = "") -> list[Resolv
 
 def landing_for(user: User) -> list[ResolvedLink]:
     return resolve_links(LANDING.get(user.role, ()), user)
+
+
+# --- followup (issue 16): the follow-ups of bad ratings (govhall/visits/urls_followups.py) ---
+_FOLLOW_UPS = Link(
+    "follow-ups",
+    _("Bad-rating follow-ups"),
+    (Target("visits:follow-ups", login=True),),
+    roles=frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER}),
+    description=_("Call back every bad rating, record the finding, rectify and report back; decide appeals."),
+)
+# Before the back office and the API links, which close the bar.
+NAVIGATION = (*NAVIGATION[:-2], _FOLLOW_UPS, *NAVIGATION[-2:])
+# --- end followup ---
+# --- rating (issue 16): the hotline operator records ratings given by phone (govhall/visits/views_ratings.py)
+_PHONE_RATING = Link(
+    "phone-rating",
+    _("Record a rating given by phone"),
+    (Target("visits:phone-rating", login=True),),
+    roles=frozenset({Role.OPERATOR, Role.ADMIN}),
+    description=_("Find the case or the visit by its number and record the caller's rating and reasons."),
+)
+LANDING[Role.OPERATOR] = (*LANDING[Role.OPERATOR], _PHONE_RATING)

@@ -24,6 +24,7 @@ from govhall.cases.notice_pdf import PDF_TYPE, notice_pdf
 from govhall.cases.queries import mask_id
 from govhall.lanes.progress import lane_progress
 from govhall.portal import inbox, mine, notify, plain
+from govhall.visits.templatetags.rating_links import rating_line
 
 NOT_FOUND = OpenApiResponse(description="No such case of this account (also: another's)")
 
@@ -174,6 +175,7 @@ class MyNoticeView(APIView):
     def get(self, request: Request, number: str, kind: str) -> HttpResponse:
         case = mine.find_case(request.user, number)
         context = notices.notice_context(case, kind)
+        context["rating_line"] = rating_line(case, kind, request)  # rating (issue 16)
         masked = mask_id(case.id_number)
         addressee = case.applicant_name + (f"（{masked}）" if masked else "")
         progress_url = request.build_absolute_uri(reverse("portal:progress"))

@@ -26,3 +26,13 @@ def sweep_old_drafts() -> tuple[int, int]:
     """Hourly: remind the owners of drafts near removal, remove drafts kept too long without activity."""
     result = services.sweep_drafts(now=timezone.now())
     return result.reminded, result.removed
+
+
+# --- rating (issue 16): the invitation to rate a concluded case still unrated ---
+@db_periodic_task(crontab(minute="20", hour="*"))
+def invite_to_rate() -> int:
+    """Hourly: invite (inbox and SMS, once per case) the applicants of concluded cases still unrated after
+    GOVHALL_RATING_INVITE_DAYS days."""
+    from govhall.portal.rating_invite import invite_unrated
+
+    return invite_unrated(now=timezone.now())

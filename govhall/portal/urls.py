@@ -70,3 +70,13 @@ urlpatterns = [
     # ratingstats: each department's monthly 好差评 figures, public
     path("satisfaction/", views_satisfaction.satisfaction, name="satisfaction"),
 ]
+
+# --- rating (issue 16): 好差评 of one's case, by the code on a notice, and of the website ---
+from govhall.portal import views_rating  # noqa: E402
+
+urlpatterns += [
+    path("my/cases/<str:number>/rate/", views_rating.rate_my_case, name="my-case-rate"),
+    path("rate/", views_rating.rate_by_code, name="rate"),
+    path("rate/done/", views_rating.rate_done, name="rate-done"),
+    path("feedback/", views_rating.rate_website, name="feedback"),
+]

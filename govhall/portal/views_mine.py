@@ -14,6 +14,7 @@ from govhall.cases.notice_pdf import PDF_TYPE, notice_pdf
 from govhall.cases.queries import mask_id
 from govhall.lanes.progress import lane_progress
 from govhall.portal import inbox, mine, plain
+from govhall.visits.templatetags.rating_links import rating_line
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -69,6 +70,7 @@ def _notice(request: HttpRequest, number: str, kind: str) -> dict:
     context = notices.notice_context(case, kind)
     context["id_number"] = mask_id(case.id_number)
     context["progress_url"] = request.build_absolute_uri(reverse("portal:progress"))
+    context["rating_line"] = rating_line(case, kind, request)  # rating (issue 16)
     return context
 
 

@@ -175,6 +175,20 @@ SIGNED_IN = [
 ]
 
 
+# --- rating (issue 16): the public rating page (also with its refusal) and the website's feedback page ---
+def rate_without_a_reason(page: Page, life: PortalLife) -> None:
+    page.check("input[name=level][value='1']")
+    page.click("[data-test=rating-submit]")
+    _summary(page)
+
+
+ANONYMOUS += [
+    Visit("rate", "/portal/rate/"),
+    Visit("rate-error", "/portal/rate/?number={life.concluded.number}&code=WRONG123", rate_without_a_reason),
+    Visit("feedback", "/portal/feedback/"),
+]
+
+
 @pytest.fixture
 def console_errors(page):
     """As in conftest, except that Chromium's log line for a page answered 404 (a query that found

@@ -25,6 +25,9 @@ class NotificationKind(models.TextChoices):
     CONSULTATION_RED = "consultation_red", _("Consultation answer overdue")
     # An online application's draft (portal) will be removed soon unless the applicant continues it.
     DRAFT_EXPIRING = "draft_expiring", _("Draft application about to be removed")
+    # --- followup (issue 16): the follow-up of a bad rating (visits) near or past its deadline ---
+    FOLLOWUP_YELLOW = "followup_yellow", _("Bad-rating follow-up deadline near")
+    FOLLOWUP_RED = "followup_red", _("Bad-rating follow-up overdue")
 
 
 class Notification(models.Model):

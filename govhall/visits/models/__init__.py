@@ -22,3 +22,19 @@ __all__ = [
     "VisitState",
     "WindowGroup",
 ]
+
+# --- followup (issue 16) ---
+from govhall.visits.models.followups import (
+    AppealDecision,
+    Finding,
+    FollowUpAlert,
+    FollowUpEvent,
+    RaterView,
+)
+
+__all__ += ["AppealDecision", "Finding", "FollowUpAlert", "FollowUpEvent", "RaterView"]
+# --- end followup ---
+# --- rating (issue 16): the channels' own rows ---
+from govhall.visits.models.rating_channels import RatingInvitation, RatingTablet
+
+__all__ += ["RatingInvitation", "RatingTablet"]

@@ -1,8 +1,8 @@
 """The follow-up of a bad rating (差评整改): assigned by "谁办理、谁负责" to the department that handled the
 rated service; call back and verify, record a finding, rectify where founded and report back to the rater;
-or appeal (申诉) to the centre. The states and moves are one table in govhall.visits.states; the deadline of
-the current stage carries warn_at/due_at and a light, with reminders sent once (alert_level, claimed by
-compare-and-swap) and escalation through supervision."""
+or appeal (申诉) to the centre. The states and moves are one table in govhall.visits.followup_states; the
+deadline of the current stage carries warn_at/due_at and a light, with reminders sent once (alert_level,
+claimed by compare-and-swap) and escalation through supervision."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from govhall.supervision.models import AlertLevel
+from govhall.supervision.models.base import AppendOnly
 
 
 class FollowUpState(models.TextChoices):
@@ -83,7 +86,7 @@ class FollowUp(models.Model):
     # Appeal (申诉) by the department, decided by the centre within GOVHALL_FOLLOWUP_APPEAL_DAYS working days.
     appeal_reason = models.TextField(_("grounds of the appeal"), blank=True)
     appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True)
-    appeal_due = models.DateField(_("appeal decided by"), null=True, blank=True)
+    appeal_due = models.DateField(_("decide the appeal by"), null=True, blank=True)
     appeal_decision = models.CharField(
         _("appeal decision"), max_length=10, choices=AppealDecision.choices, blank=True
     )
@@ -125,3 +128,80 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} → {self.department}"
+
+    @property
+    def is_lit(self) -> bool:
+        """An open follow-up carries the light of its current stage's deadline (supervision's light tag)."""
+        return self.state != FollowUpState.CLOSED and self.due_at is not None
+
+    @property
+    def current_due(self):
+        """The due date of the current stage: call back, rectify, or the centre's decision on the appeal."""
+        return {
+            FollowUpState.CALLBACK: self.callback_due,
+            FollowUpState.RECTIFYING: self.rectify_due,
+            FollowUpState.APPEALED: self.appeal_due,
+        }.get(self.state)
+
+
+class FollowUpEvent(AppendOnly):
+    """One move of a follow-up: who, when, from which state to which, with the note. Never changed or
+    removed (the ORM refuses, and database triggers refuse writers that bypass it)."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.PROTECT, related_name="events"
+    )
+    move = models.CharField(_("move"), max_length=20)
+    from_state = models.CharField(_("from"), max_length=12, blank=True)
+    to_state = models.CharField(_("to"), max_length=12)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("follow-up event")
+        verbose_name_plural = _("follow-up events")
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.move} {self.from_state}→{self.to_state}"
+
+
+class FollowUpAlert(AppendOnly):
+    """A follow-up crossing its yellow or red time: the proof that the reminder (yellow: the department) or
+    the escalation (red: the department and the centre's supervisors) went out once. Kept here rather
+    than in supervision's Alert, which belongs to a case; the levels are supervision's."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    level = models.CharField(_("level"), max_length=20, choices=AlertLevel.choices)
+    threshold_at = models.DateTimeField(_("threshold"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "level", "threshold_at"], name="followup_alert_once_per_crossing"
+            )
+        ]
+        verbose_name = _("follow-up alert")
+        verbose_name_plural = _("follow-up alerts")
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.level} {self.threshold_at:%Y-%m-%d}"

@@ -5,9 +5,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    # ratingstats: indexes for the rating figures (docs/benchmarks.md, "Ratings").
+    # ratingstats: indexes for the rating figures (docs/benchmarks.md, "Ratings"). After both 0002 and
+    # 0003 (on main both follow 0001_initial), so that the chain has one leaf.
     dependencies = [
-        ("visits", "0001_initial"),
+        ("visits", "0002_followup_moves_and_alerts"),
+        ("visits", "0003_rating_reasons"),
     ]
 
     operations = [

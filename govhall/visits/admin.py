@@ -1,0 +1,4 @@
+"""Admin of the visit and its rating; each part registers its models in its own module."""
+
+# --- rating (issue 16) ---
+from govhall.visits import admin_ratings  # noqa: F401
