@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -115,8 +115,10 @@ def _rateable_cases(f: Filters, today: date) -> QuerySet:
 def _rateable_visits(f: Filters, today: date) -> QuerySet:
     # A join, not a subquery per visit: a visit has at most one current rating (a unique constraint).
     counted = Q(ratings__is_current=True, ratings__counts=True)
+    # The department as the rating takes it: the visit's item's, else that of the case opened during it.
     return Visit.objects.filter(_during("ended_at", f), state=VisitState.DONE).alias(
-        counted_rating=FilteredRelation("ratings", condition=counted)
+        counted_rating=FilteredRelation("ratings", condition=counted),
+        department_id_=Coalesce("item__department_id", "case__item__department_id"),
     )
 
 
@@ -197,7 +199,7 @@ SOURCES: dict[str, Source] = {
             "rateable_visits",
             _rateable_visits,
             {
-                "department": "item__department_id",
+                "department": "department_id_",
                 "hall": "hall_id",
                 "window": "window_id",
                 "clerk": "clerk_id",

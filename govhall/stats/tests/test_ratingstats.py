@@ -146,6 +146,8 @@ def ids(rw, qs) -> set[str]:
         ("overdue_bad", None, None, {"r5"}),
         ("on_time_rated", None, None, {"r4"}),
         ("bad", "department", "other", {"r10"}),
+        ("rated_rateable", "department", "other", {"r10"}),
+        ("called_back", "department", "other", set()),
         ("rated", "month", date(2026, 4, 1), {"r3"}),
         ("rated", "window", None, set()),
     ],
