@@ -123,3 +123,22 @@ def test_the_public_month_lists_departments_with_nothing_too(world):
         ("SCJ", 0, None),
         ("ZJJ", 0, None),
     ]
+
+
+def test_the_monthly_report_has_a_ratings_sheet_and_the_ranking_the_satisfaction_rate(rw, client):
+    from govhall.stats import reports
+    from govhall.stats.tables import report_tables
+    from govhall.stats.tests.conftest import set_min_cases
+
+    set_min_cases(1)
+    report = reports.generate_monthly(date(2026, 3, 1), now=datetime.fromisoformat("2026-04-15T10:00+08:00"))
+    block = report.data["ratings"]
+    assert (block["summary"]["rated"], block["summary"]["satisfaction_rate"]) == (6, 66.7)
+    assert {d["code"]: d["satisfaction_rate"] for d in block["departments"]} == {"SCJ": 80.0, "ZJJ": 0.0}
+    ranked = report.data["ranking"]["ranked"][0]
+    assert (ranked["code"], ranked["satisfaction_rate"], ranked["rated"]) == ("SCJ", 80.0, 5)
+    sheet = next(t for t in report_tables(report.data) if t.key == "ratings")
+    assert [r["name"] for r in sheet.rows] == ["市场监督管理局", "住房和城乡建设局", "All departments"]
+    client.force_login(rw.world.users["leader"])
+    book = load_workbook(io.BytesIO(client.get("/stats/reports/2026-03/xlsx/").content))
+    assert book.sheetnames[-1] == "好差评"  # the page speaks zh-Hans first
