@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0010_consultation_channels_due_publishing'),
         ('catalog', '0005_guides_themes_synonyms_situations'),
-        ('visits', '0001_initial'),
+        ('visits', '0002_followup_moves_and_alerts'),
     ]
 
     operations = [

@@ -5,10 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    # ratingstats: indexes for the rating figures (docs/benchmarks.md, "Ratings"). After both 0002 and
-    # 0003 (on main both follow 0001_initial), so that the chain has one leaf.
+    # Indexes for the rating figures (docs/benchmarks.md, "Ratings").
     dependencies = [
-        ("visits", "0002_followup_moves_and_alerts"),
         ("visits", "0003_rating_reasons"),
     ]
 

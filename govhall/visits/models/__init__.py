@@ -1,5 +1,14 @@
-from govhall.visits.models.followups import FollowUp, FollowUpState
+from govhall.visits.models.followups import (
+    AppealDecision,
+    Finding,
+    FollowUp,
+    FollowUpAlert,
+    FollowUpEvent,
+    FollowUpState,
+    RaterView,
+)
 from govhall.visits.models.groups import WindowGroup
+from govhall.visits.models.rating_channels import RatingInvitation, RatingTablet
 from govhall.visits.models.ratings import (
     RatedObject,
     Rating,
@@ -10,31 +19,22 @@ from govhall.visits.models.ratings import (
 from govhall.visits.models.visit import Visit, VisitSource, VisitState
 
 __all__ = [
+    "AppealDecision",
+    "Finding",
     "FollowUp",
+    "FollowUpAlert",
+    "FollowUpEvent",
     "FollowUpState",
     "RatedObject",
+    "RaterView",
     "Rating",
     "RatingChannel",
+    "RatingInvitation",
     "RatingLevel",
     "RatingReason",
+    "RatingTablet",
     "Visit",
     "VisitSource",
     "VisitState",
     "WindowGroup",
 ]
-
-# --- followup (issue 16) ---
-from govhall.visits.models.followups import (
-    AppealDecision,
-    Finding,
-    FollowUpAlert,
-    FollowUpEvent,
-    RaterView,
-)
-
-__all__ += ["AppealDecision", "Finding", "FollowUpAlert", "FollowUpEvent", "RaterView"]
-# --- end followup ---
-# --- rating (issue 16): the channels' own rows ---
-from govhall.visits.models.rating_channels import RatingInvitation, RatingTablet
-
-__all__ += ["RatingInvitation", "RatingTablet"]
