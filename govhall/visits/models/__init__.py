@@ -7,6 +7,15 @@ from govhall.visits.models.followups import (
     FollowUpState,
     RaterView,
 )
+from govhall.visits.models.appointments import (
+    Booking,
+    BookingState,
+    QueueCounter,
+    Slot,
+    SlotKind,
+    SlotTemplate,
+    Weekday,
+)
 from govhall.visits.models.groups import WindowGroup
 from govhall.visits.models.rating_channels import RatingInvitation, RatingTablet
 from govhall.visits.models.ratings import (
@@ -19,6 +28,13 @@ from govhall.visits.models.ratings import (
 from govhall.visits.models.visit import Visit, VisitSource, VisitState
 
 __all__ = [
+    "Booking",
+    "BookingState",
+    "QueueCounter",
+    "Slot",
+    "SlotKind",
+    "SlotTemplate",
+    "Weekday",
     "AppealDecision",
     "Finding",
     "FollowUp",

@@ -1,6 +1,6 @@
 """The visit (一次办事): one queue number from the moment it is taken to the end of its service, with the
 who, what, where and when that waiting and service times and the visit's rating (一次一评) are counted
-from. The allowed moves between its states are one table in govhall.visits.states."""
+from. The allowed moves between its states are one table in govhall.visits.visit_states."""
 
 from __future__ import annotations
 
@@ -87,6 +87,11 @@ class Visit(models.Model):
     started_at = models.DateTimeField(_("service started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("service ended at"), null=True, blank=True)
     calls = models.PositiveSmallIntegerField(_("times called"), default=0)
+    # part visit: the order of the queue. A booked number queues from its slot's start and before a
+    # walk-in of the same moment (priority 0); a walk-in queues from its ticket (priority 1).
+    queue_at = models.DateTimeField(_("queues from"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+    transfers = models.PositiveSmallIntegerField(_("times transferred"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -101,6 +106,10 @@ class Visit(models.Model):
             models.Index(fields=["window", "ended_at"], condition=Q(state="done"), name="visit_window_done"),
             # ratingstats: the visits done in a period (rateable), whatever the window
             models.Index(fields=["ended_at"], condition=Q(state="done"), name="visit_done_end"),
+            # part visit: call next
+            models.Index(
+                fields=["group", "day", "state", "queue_at", "priority", "sequence"], name="visit_queue_order"
+            ),
         ]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
