@@ -168,7 +168,7 @@ def _stale(booking: Booking, version: int | None) -> None:
 
 def cancel_booking(booking: Booking, *, by, now: datetime, version: int | None = None) -> Booking:
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
         _stale(booking, version)
         _check_changeable(booking, by=by, now=now)
         booking.state = BookingState.CANCELLED
@@ -182,7 +182,9 @@ def cancel_booking(booking: Booking, *, by, now: datetime, version: int | None =
 def change_booking(booking: Booking, *, slot: Slot, by, now: datetime, version: int | None = None) -> Booking:
     """Move the appointment to another slot (same code); the old place is freed only if the new one is had."""
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot", "item").get(pk=booking.pk)
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("slot", "item").get(pk=booking.pk)
+        )
         _stale(booking, version)
         _check_changeable(booking, by=by, now=now)
         if slot.pk == booking.slot_id:
@@ -272,7 +274,7 @@ def take_number_by_code(*, hall, code: str, now: datetime) -> Visit:
     code = (code or "").strip().upper()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("slot__group", "item", "person")
             .filter(code=code)
             .first()
