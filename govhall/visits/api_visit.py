@@ -195,7 +195,9 @@ class BookingListView(VisitAPIView):
     def get(self, request: Request) -> Response:
         return Response(AppointmentSerializer(bookings_of(request.user)[:100], many=True).data)
 
-    @extend_schema(summary="Book a slot (预约)", request=BookSlotInput, responses={201: AppointmentSerializer})
+    @extend_schema(
+        summary="Book a slot (预约)", request=BookSlotInput, responses={201: AppointmentSerializer}
+    )
     def post(self, request: Request) -> Response:
         data = _valid(BookSlotInput, request)
         slot = get_object_or_404(Slot.objects.select_related("group"), pk=data["slot"])
@@ -238,7 +240,9 @@ class BookingChangeView(VisitAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="Move my appointment to another slot", request=ChangeBookingInput, responses=AppointmentSerializer
+        summary="Move my appointment to another slot",
+        request=ChangeBookingInput,
+        responses=AppointmentSerializer,
     )
     def post(self, request: Request, code: str) -> Response:
         data = _valid(ChangeBookingInput, request)
@@ -335,7 +339,8 @@ class DisplayView(VisitAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        summary="The hall display's state: numbers being called and where to go", responses=HallDisplaySerializer
+        summary="The hall display's state: numbers being called and where to go",
+        responses=HallDisplaySerializer,
     )
     def get(self, request: Request, hall: str) -> Response:
         h = get_object_or_404(Hall, code=hall)
@@ -404,7 +409,9 @@ class RequeueView(VisitAPIView):
     permission_classes = [IsAuthenticated, WindowStaff]
 
     @extend_schema(
-        summary="A skipped resident came back: wait again", request=VisitVersionInput, responses=HallVisitSerializer
+        summary="A skipped resident came back: wait again",
+        request=VisitVersionInput,
+        responses=HallVisitSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
         visit = _visit_for_action(request, pk, _valid(VisitVersionInput, request))

@@ -66,7 +66,9 @@ def test_a_resident_books_lists_changes_and_cancels(hall, client_for):
 def test_booking_a_full_slot_answers_400_naming_the_rule(hall, client_for):
     slot = next_workday_slots(hall)[0]
     Slot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
-    r = client_for(hall.world.users["applicant"]).post("/api/v1/visits/bookings/", {"slot": slot.pk}, format="json")
+    r = client_for(hall.world.users["applicant"]).post(
+        "/api/v1/visits/bookings/", {"slot": slot.pk}, format="json"
+    )
     assert r.status_code == 400
     assert "full" in r.json()["slot"][0]
 
@@ -85,14 +87,20 @@ def test_a_kiosk_takes_numbers_only_with_its_signed_device_token(hall, client_fo
     assert kiosk.post("/api/v1/visits/tickets/", bad, format="json").status_code == 403
     r = kiosk.post("/api/v1/visits/tickets/", {**body, "device": kiosk_token(centre)}, format="json")
     assert r.status_code == 201
-    assert (r.json()["number"], r.json()["waiting_ahead"], r.json()["estimated_wait_minutes"]) == ("A001", 0, 0)
+    assert (r.json()["number"], r.json()["waiting_ahead"], r.json()["estimated_wait_minutes"]) == (
+        "A001",
+        0,
+        0,
+    )
     r = kiosk.post("/api/v1/visits/tickets/", {**body, "device": kiosk_token(centre)}, format="json")
     assert (r.json()["waiting_ahead"], r.json()["estimated_wait_minutes"]) == (1, 5)
 
 
 def test_a_signed_in_phone_takes_a_number_for_an_item(hall, client_for):
     r = client_for(hall.world.users["applicant"]).post(
-        "/api/v1/visits/tickets/", {"hall": hall.world.centre.code, "item": hall.world.item.code}, format="json"
+        "/api/v1/visits/tickets/",
+        {"hall": hall.world.centre.code, "item": hall.world.item.code},
+        format="json",
     )
     assert r.status_code == 201 and r.json()["group"] == "A" and r.json()["item"] == hall.world.item.code
 
@@ -134,7 +142,9 @@ def test_nobody_waiting_answers_204(hall, client_for):
 
 
 def test_residents_cannot_call_numbers(hall, client_for):
-    r = client_for(hall.world.users["applicant"]).post(f"/api/v1/visits/windows/{hall.windows[0].pk}/call-next/")
+    r = client_for(hall.world.users["applicant"]).post(
+        f"/api/v1/visits/windows/{hall.windows[0].pk}/call-next/"
+    )
     assert r.status_code == 403
 
 
