@@ -308,3 +308,23 @@ _PHONE_RATING = Link(
     description=_("Find the case or the visit by its number and record the caller's rating and reasons."),
 )
 LANDING[Role.OPERATOR] = (*LANDING[Role.OPERATOR], _PHONE_RATING)
+# part visit (issue 16): the queue and windows for clerks; waiting and service times for leaders.
+_VISITS = Link(
+    "visits",
+    _("Queue and windows"),
+    (Target("visits:index", login=True),),
+    roles=frozenset({Role.CLERK, Role.AGENCY_CLERK, Role.ADMIN}),
+    description=_("Call numbers at your window; the hall display and the kiosk."),
+)
+_VISIT_TIMES = Link(
+    "visit-times",
+    _("Waiting and service times"),
+    (Target("stats:visits", login=True),),
+    roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
+    description=_("Waiting and service times of hall visits per hall, window group and hour."),
+)
+NAVIGATION = (*NAVIGATION, _VISITS)
+for _role, _links in ((Role.CLERK, (_VISITS,)), (Role.AGENCY_CLERK, (_VISITS,)), (Role.ADMIN, (_VISITS,))):
+    LANDING[_role] = (*LANDING[_role], *_links)
+for _role in (Role.LEADER, Role.SUPERVISOR):
+    LANDING[_role] = (*LANDING[_role], _VISIT_TIMES)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from govhall.stats import api, ratingstats_api
+from govhall.stats import api, visit_times
 
 urlpatterns = [
     path("stats/", api.SummaryView.as_view(), name="stats-summary"),
@@ -14,4 +15,6 @@ urlpatterns = [
     path(
         "stats/ratings/public/", ratingstats_api.PublicSatisfactionView.as_view(), name="stats-ratings-public"
     ),
+    # part visit (issue 16)
+    path("stats/visits/", visit_times.VisitTimesView.as_view(), name="stats-visits"),
 ]

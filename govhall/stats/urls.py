@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from govhall.stats import ratingstats_views, views
+from govhall.stats import views, visit_times
 
 MONTH = r"(?P<month>\d{4}-\d{2})"
 
@@ -21,4 +22,6 @@ urlpatterns = [
     path("ratings/", ratingstats_views.index, name="ratings"),
     path("ratings/list/", ratingstats_views.rating_list, name="rating-list"),
     re_path(r"^ratings/export\.(?P<fmt>xlsx|csv)$", ratingstats_views.export, name="ratings-export"),
+    # part visit (issue 16): waiting and service times of hall visits
+    path("visits/", visit_times.visit_times_page, name="visits"),
 ]

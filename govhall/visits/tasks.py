@@ -21,3 +21,7 @@ def sweep_rating_follow_ups() -> dict:
 
 
 # --- end followup ---
+"""Huey finds the visits app's tasks here; each part keeps its own module."""
+
+# part visit
+from govhall.visits.tasks_visit import generate_appointment_slots  # noqa: F401

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from govhall.cases.errors import TransitionNotAllowed
 from govhall.catalog.models import Hall, ServiceItem, Window
 from govhall.visits.devices import is_window_staff, kiosk_token, kiosk_token_valid
-from govhall.visits.models import Booking, BookingState, Slot, Visit, WindowGroup
+from govhall.visits.models import BookingState, Slot, Visit, WindowGroup
 from govhall.visits.queries_visit import (
     bookable_slots,
     bookings_of,

@@ -1,4 +1,4 @@
-"""{% booking_button item %}: the guide's "预约办理" button when a window group serves the item (part visit)."""
+"""{% booking_button item %}: the guide's "预约办理" button when a group serves the item (part visit)."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def test_an_unknown_booking_code_is_refused_on_the_kiosk(hall, browser):
     r = browser().post(
         f"/visits/kiosk/{code}/", {"device": kiosk_token(hall.world.centre), "code": "NOPE2345"}
     )
-    assert r.status_code == 400 and "No appointment has this booking code".encode() in r.content
+    assert r.status_code == 400 and b"No appointment has this booking code" in r.content
 
 
 def test_the_phone_page_takes_a_number_signed_in(hall, browser):
