@@ -339,7 +339,8 @@ def report(rounds: list[dict], errors: list[str], delays: list[float]) -> None:
     if good:
         print(
             f"display update delay after call-next (server side, n={len(good)}): "
-            f"p50 {percentile(good, 50):.1f} ms · p95 {percentile(good, 95):.1f} ms · max {max(good) * 1000:.1f} ms;"
+            f"p50 {percentile(good, 50):.1f} ms · p95 {percentile(good, 95):.1f} ms"
+            f" · max {max(good) * 1000:.1f} ms;"
             " a browser polling every 2 s adds 1 s on average, 2 s at most"
         )
     if len(good) < len(delays):
