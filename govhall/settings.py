@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "RatedObjectEnum": "govhall.visits.models.RatedObject",
 }
 # part visit (docs/visit.md): appointment slots are generated this many days ahead; raising the kiosk key
+# part visit (docs/visits.md): appointment slots are generated this many days ahead; raising the kiosk key
 # version revokes every kiosk device link given before; the hall display polls every this many seconds.
 GOVHALL_SLOT_DAYS_AHEAD = env_int("GOVHALL_SLOT_DAYS_AHEAD", 14, minimum=1)
 GOVHALL_KIOSK_KEY_VERSION = env_int("GOVHALL_KIOSK_KEY_VERSION", 1, minimum=1)

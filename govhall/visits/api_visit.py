@@ -27,6 +27,7 @@ from govhall.visits.queries_visit import (
     display_rows,
     display_version,
     queue_info,
+    waiting_by_group,
 )
 from govhall.visits.services import visit as services
 
@@ -155,11 +156,17 @@ class DisplayCallSerializer(serializers.Serializer):
     called_at = serializers.DateTimeField()
 
 
+class DisplayQueueSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    name = serializers.CharField()
+    waiting = serializers.IntegerField()
+
+
 class HallDisplaySerializer(serializers.Serializer):
     hall = serializers.CharField()
     version = serializers.CharField()
     called = DisplayCallSerializer(many=True)
-    queues = GroupQueueSerializer(many=True)
+    queues = DisplayQueueSerializer(many=True)
 
 
 # --- appointments ------------------------------------------------------------------------------------
@@ -346,19 +353,12 @@ class DisplayView(VisitAPIView):
         h = get_object_or_404(Hall, code=hall)
         now = timezone.now()
         rows = display_rows(h, now=now)
-        queues = []
-        for g in WindowGroup.objects.filter(hall=h, is_active=True):
-            info = queue_info(g, now=now)
-            queues.append(
-                {
-                    "group": g.code,
-                    "name": g.name,
-                    "waiting": info.waiting,
-                    "estimated_wait_minutes": info.wait_minutes,
-                    "service_minutes": info.service_minutes,
-                }
-            )
-        return Response({"hall": h.code, "version": display_version(rows), "called": rows, "queues": queues})
+        queues = [
+            {"group": q["code"], "name": q["name"], "waiting": q["waiting"]}
+            for q in waiting_by_group(h, now=now)
+        ]
+        version = display_version(rows, [{"code": q["group"], "waiting": q["waiting"]} for q in queues])
+        return Response({"hall": h.code, "version": version, "called": rows, "queues": queues})
 
 
 # --- the window --------------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from govhall.visits.models import Booking, BookingState, Slot, Visit, VisitState, WindowGroup
@@ -42,12 +41,12 @@ def service_minutes(group: WindowGroup, day: date) -> float:
 
 
 def queue_info(group: WindowGroup, *, now: datetime, visit: Visit | None = None) -> QueueInfo:
-    """How many wait in the group and, for `visit`, how many before it; the estimated wait in minutes."""
+    """How many wait in the group and, for `visit`, how many before it; the estimated wait in minutes.
+    With a visit only those ahead are counted (a ticket's answer): `waiting` is then ahead + 1."""
     day = timezone.localdate(now)
     waiting_qs = Visit.objects.filter(group=group, day=day, state=VisitState.WAITING)
-    waiting = waiting_qs.count()
     if visit is None:
-        ahead = waiting
+        ahead = waiting = waiting_qs.count()
     else:
         key = (visit.queue_at, visit.priority, visit.sequence)
         ahead = waiting_qs.filter(
@@ -55,6 +54,7 @@ def queue_info(group: WindowGroup, *, now: datetime, visit: Visit | None = None)
             | Q(queue_at=key[0], priority__lt=key[1])
             | Q(queue_at=key[0], priority=key[1], sequence__lt=key[2])
         ).count()
+        waiting = ahead + 1
     minutes = service_minutes(group, day)
     windows = max(1, group.windows.filter(is_active=True).count())
     return QueueInfo(group, waiting, ahead, math.ceil(ahead * minutes / windows), round(minutes, 1))
@@ -83,21 +83,24 @@ def display_rows(hall, *, now: datetime) -> list[dict]:
     ]
 
 
-def display_version(rows: list[dict]) -> str:
+def display_version(rows: list[dict], queues: list[dict] = ()) -> str:
     """A short tag of what the display shows: unchanged tag, nothing to redraw (the poll answers 204)."""
     raw = "|".join(f"{r['number']}:{r['window']}:{r['state']}:{r['calls']}" for r in rows)
+    raw += "|" + ",".join(f"{q['code']}={q['waiting']}" for q in queues)
     return hashlib.blake2s(raw.encode(), digest_size=6).hexdigest()
 
 
 def waiting_by_group(hall, *, now: datetime) -> list[dict]:
+    """The hall's active groups with how many wait in each: one grouped count."""
     day = timezone.localdate(now)
     groups = list(WindowGroup.objects.filter(hall=hall, is_active=True))
-    counts = defaultdict(int)
-    for gid in Visit.objects.filter(hall=hall, day=day, state=VisitState.WAITING).values_list(
-        "group_id", flat=True
-    ):
-        counts[gid] += 1
-    return [{"group": g, "code": g.code, "name": g.name, "waiting": counts[g.pk]} for g in groups]
+    counts = dict(
+        Visit.objects.filter(hall=hall, day=day, state=VisitState.WAITING)
+        .values_list("group_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [{"group": g, "code": g.code, "name": g.name, "waiting": counts.get(g.pk, 0)} for g in groups]
 
 
 def groups_for_item(item) -> QuerySet[WindowGroup]:

@@ -265,12 +265,14 @@ def display(request: HttpRequest, hall_code: str) -> HttpResponse:
 def _display_context(hall: Hall) -> dict:
     from django.conf import settings
 
-    rows = display_rows(hall, now=timezone.now())
+    now = timezone.now()
+    rows = display_rows(hall, now=now)
+    queues = waiting_by_group(hall, now=now)
     return {
         "rows": rows,
-        "version": display_version(rows),
+        "version": display_version(rows, queues),
         "poll": getattr(settings, "GOVHALL_DISPLAY_POLL_SECONDS", 2),
-        "queues": waiting_by_group(hall, now=timezone.now()),
+        "queues": queues,
     }
 
 

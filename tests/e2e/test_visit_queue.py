@@ -115,7 +115,9 @@ def test_book_take_number_by_code_called_on_display_served_and_finished(
     # 5. The display shows A001 and window 01 within a few polls, without reloading.
     called = display.locator("[data-test=call][data-number=A001]")
     expect(called).to_have_attribute("data-window", "01")
-    display.screenshot(path=str(site.screenshot("visit-window-called").with_name("govhall-visit-display.png")))
+    display.screenshot(
+        path=str(site.screenshot("visit-window-called").with_name("govhall-visit-display.png"))
+    )
 
     # 6. Service starts and finishes; the window is free to call again.
     page.click("[data-test=start]")
@@ -126,7 +128,11 @@ def test_book_take_number_by_code_called_on_display_served_and_finished(
 
     visit = Visit.objects.get(number="A001")
     assert (visit.state, visit.source, visit.person, visit.window, visit.clerk) == (
-        "done", "booking", citizen, hall.windows[0], hall.world.users["clerk"],
+        "done",
+        "booking",
+        citizen,
+        hall.windows[0],
+        hall.world.users["clerk"],
     )
     assert visit.ticket_at <= visit.called_at <= visit.started_at <= visit.ended_at
     assert visit.booking.code == code

@@ -324,6 +324,14 @@ def take_number_by_code(*, hall, code: str, now: datetime) -> Visit:
 # --- the window: calling -----------------------------------------------------------------------------
 
 
+VISIT_RELATED = ("hall", "group", "item", "window", "clerk", "case")
+
+
+def _reload(pk: int) -> Visit:
+    """The visit as the callers answer it: its related rows in the same query."""
+    return Visit.objects.select_related(*VISIT_RELATED).get(pk=pk)
+
+
 def _move(visit: Visit, action: str, *, expect: str | None = None, **fields) -> Visit:
     """Compare-and-swap the visit to the state the table gives; 409 if someone moved it first."""
     from govhall.cases.errors import TransitionNotAllowed
@@ -336,8 +344,7 @@ def _move(visit: Visit, action: str, *, expect: str | None = None, **fields) -> 
     if not updated:
         current = Visit.objects.get(pk=visit.pk)
         raise TransitionNotAllowed(machine="visit", state=current.state, action=action)
-    visit.refresh_from_db()
-    return visit
+    return _reload(visit.pk)
 
 
 def current_at_window(window: Window) -> Visit | None:
@@ -378,8 +385,7 @@ def call_next(*, window: Window, clerk, now: datetime) -> Visit | None:
             if visit is None:
                 return None
             Visit.objects.filter(pk=visit.pk).update(state=target, version=F("version") + 1, **fields)
-            visit.refresh_from_db()
-            return visit
+            return _reload(visit.pk)
         for _attempt in range(20):
             pk = waiting.values_list("pk", flat=True).first()
             if pk is None:
@@ -387,7 +393,7 @@ def call_next(*, window: Window, clerk, now: datetime) -> Visit | None:
             if Visit.objects.filter(pk=pk, state=VisitState.WAITING).update(
                 state=target, version=F("version") + 1, **fields
             ):
-                return Visit.objects.get(pk=pk)
+                return _reload(pk)
         return None
 
 
@@ -472,8 +478,7 @@ def link_case(visit: Visit, *, case_number: str, now: datetime) -> Visit:
         if visit.state not in (VisitState.CALLED, VisitState.SERVING, VisitState.DONE):
             raise ValidationError({"case": _("A case can be linked only to a visit that has been called.")})
         Visit.objects.filter(pk=visit.pk).update(case=case, version=F("version") + 1)
-        visit.refresh_from_db()
-        return visit
+        return _reload(visit.pk)
 
 
 __all__ = [

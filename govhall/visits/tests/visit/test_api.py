@@ -70,7 +70,7 @@ def test_booking_a_full_slot_answers_400_naming_the_rule(hall, client_for):
         "/api/v1/visits/bookings/", {"slot": slot.pk}, format="json"
     )
     assert r.status_code == 400
-    assert "full" in r.json()["slot"][0]
+    assert "已约满" in r.json()["slot"][0]  # the page speaks zh-Hans first
 
 
 def test_booking_needs_a_signed_in_account(hall, client_for):
