@@ -64,7 +64,7 @@ def test_an_unknown_booking_code_is_refused_on_the_kiosk(hall, browser):
     r = browser().post(
         f"/visits/kiosk/{code}/", {"device": kiosk_token(hall.world.centre), "code": "NOPE2345"}
     )
-    assert r.status_code == 400 and b"No appointment has this booking code" in r.content
+    assert r.status_code == 400 and "没有这个预约码的预约" in r.content.decode()
 
 
 def test_the_phone_page_takes_a_number_signed_in(hall, browser):
