@@ -141,6 +141,10 @@ def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     from govhall.demo.licences import load_demo_licences  # which items issue licences, which accept them
 
     load_demo_licences()
+    # part visit (issue 16): window groups, appointment slots, today's appointment and queue
+    from govhall.demo.visits_demo import load_demo_visits
+
+    load_demo_visits(centre_code=city.centre_code, now=now)
 
     counts = catalog_summary()
     counts.update(

@@ -1,0 +1,85 @@
+"""The demo city's hall visits (part visit of issue 16): the centre's windows in four window groups by
+zone (A 建设项目, B 企业注册, C 便民服务, D 社会事务), weekly slot templates with off-peak (错时) and
+extended (延时) hours, the slots of the coming two weeks, the citizen's next appointment, and this
+morning's queue at the centre: served, being served, called and waiting numbers. Written through the
+visits' services."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from govhall.catalog.models import Hall, ServiceItem, Window
+from govhall.core.models import User
+from govhall.visits.models import Slot, SlotKind, SlotTemplate, WindowGroup
+from govhall.visits.services import visit as services
+
+GROUPS = (("A", "建设项目审批"), ("B", "企业注册登记"), ("C", "便民服务"), ("D", "社会事务"))
+REGULAR = ((time(9), time(10)), (time(10), time(11)), (time(14), time(15)), (time(15), time(16)))
+
+
+def load_demo_visits(*, centre_code: str, now: datetime) -> dict[str, int]:
+    centre = Hall.objects.get(code=centre_code)
+    groups = []
+    for code, name in GROUPS:
+        windows = list(Window.objects.filter(hall=centre, number__startswith=code, is_active=True))
+        if not windows:
+            continue
+        group = WindowGroup.objects.create(hall=centre, code=code, name=name, service_minutes=12)
+        group.windows.set(windows)
+        group.items.set(
+            ServiceItem.objects.filter(status="published", department__windows__in=windows).distinct()
+        )
+        groups.append(group)
+        for weekday in range(5):
+            for start, end in REGULAR:
+                SlotTemplate.objects.create(group=group, weekday=weekday, start=start, end=end, capacity=4)
+            SlotTemplate.objects.create(
+                group=group,
+                weekday=weekday,
+                start=time(12),
+                end=time(13, 30),
+                capacity=2,
+                kind=SlotKind.OFF_PEAK,
+            )
+        SlotTemplate.objects.create(
+            group=group, weekday=3, start=time(17, 30), end=time(19), capacity=3, kind=SlotKind.EXTENDED
+        )
+    today = timezone.localdate(now)
+    slots = services.generate_slots(start=today, days=14, now=now)
+    counts = {"window_groups": len(groups), "slots": slots, "bookings": 0, "visits": 0}
+    if not groups:
+        return counts
+    citizen = User.objects.filter(username="citizen").first()
+    free = Slot.objects.filter(group__in=groups, start_at__gt=now).order_by("start_at").first()
+    if citizen is not None and free is not None:
+        services.book_slot(slot=free, person=citizen, now=now)
+        counts["bookings"] = 1
+    counts["visits"] = _morning_queue(groups, now=now)
+    return counts
+
+
+def _morning_queue(groups: list[WindowGroup], *, now: datetime) -> int:
+    """Numbers taken since opening (or the last hour): the first served, one being served, one called at
+    each group's first windows, the rest waiting."""
+    opening = timezone.make_aware(datetime.combine(timezone.localdate(now), time(8, 30)))
+    start = opening if opening < now - timedelta(minutes=40) else now - timedelta(minutes=40)
+    clerk = User.objects.filter(username="clerk").first()
+    taken = 0
+    for g, group in enumerate(groups):
+        windows = list(group.windows.order_by("number")[:2])
+        for n in range(6 + 2 * g):
+            services.take_number(group=group, now=start + timedelta(minutes=3 * n + g))
+            taken += 1
+        t = start + timedelta(minutes=5)
+        for _ in range(2):  # served and finished at the first window
+            v = services.call_next(window=windows[0], clerk=clerk, now=t)
+            v = services.start_service(v, window=windows[0], now=t + timedelta(minutes=1))
+            services.finish_service(v, window=windows[0], now=t + timedelta(minutes=12))
+            t += timedelta(minutes=13)
+        v = services.call_next(window=windows[0], clerk=clerk, now=min(t, now))
+        services.start_service(v, window=windows[0], now=min(t + timedelta(minutes=1), now))
+        if len(windows) > 1:
+            services.call_next(window=windows[1], clerk=clerk, now=now - timedelta(minutes=1))
+    return taken
