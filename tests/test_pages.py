@@ -71,7 +71,7 @@ def test_logout_is_a_post_form_with_csrf(client, make_user):
 def test_administrator_sees_admin_links_and_a_landing_page(client, make_user):
     client.force_login(make_user(Role.ADMIN))
     html = client.get("/").content.decode()
-    assert nav_keys(html) == ["home", "stats", "catalog", "admin", "api"]
+    assert nav_keys(html) == ["home", "stats", "visits", "catalog", "admin", "api"]
     assert "系统管理员" in html
     assert 'data-landing="users"' in html
     assert reverse("admin:core_user_changelist") in html
@@ -98,14 +98,18 @@ def test_an_applicant_sees_no_staff_links(client, make_user):
 @pytest.mark.parametrize(
     ("role", "cards", "note"),
     [
-        (Role.CLERK, ["intake", "lanes", "cases"], None),
-        (Role.AGENCY_CLERK, ["intake", "cases"], None),
+        (Role.CLERK, ["intake", "lanes", "cases", "visits"], None),
+        (Role.AGENCY_CLERK, ["intake", "cases", "visits"], None),
         (Role.HANDLER, ["queue", "cases"], None),
         (Role.DEPT_HEAD, ["queue", "extensions", "supervision", "cases"], None),
         (Role.SUPERVISOR, ["supervision", "stats", "cases", "api"], None),
         (Role.OPERATOR, ["progress", "phone-rating"], "12345 热线工作台尚未上线"),
         (Role.LEADER, ["stats", "supervision", "cases", "api"], None),
         (Role.ADMIN, ["users", "items", "departments", "halls", "calendar", "api"], None),
+        (Role.SUPERVISOR, ["supervision", "stats", "cases", "api", "visit-times"], None),
+        (Role.OPERATOR, ["progress"], "12345 热线工作台尚未上线"),
+        (Role.LEADER, ["stats", "supervision", "cases", "api", "visit-times"], None),
+        (Role.ADMIN, ["users", "items", "departments", "halls", "calendar", "api", "visits"], None),
         (Role.APPLICANT, ["progress"], None),
     ],
 )
@@ -160,8 +164,15 @@ def test_every_declared_link_points_somewhere_that_exists():
 
 def test_only_links_the_user_may_open_are_offered(make_user):
     clerk = make_user(Role.CLERK, is_staff=True)  # staff, but no permission at all
-    assert [link.key for link in navigation_for(clerk)] == ["home", "intake", "cases", "lanes", "api"]
-    assert [link.key for link in landing_for(clerk)] == ["intake", "lanes", "cases"]
+    assert [link.key for link in navigation_for(clerk)] == [
+        "home",
+        "intake",
+        "cases",
+        "lanes",
+        "visits",
+        "api",
+    ]
+    assert [link.key for link in landing_for(clerk)] == ["intake", "lanes", "cases", "visits"]
 
     clerk.user_permissions.add(Permission.objects.get(codename="view_department"))
     clerk = User.objects.get(pk=clerk.pk)  # permissions are cached on the instance
@@ -170,6 +181,7 @@ def test_only_links_the_user_may_open_are_offered(make_user):
         "intake",
         "cases",
         "lanes",
+        "visits",
         "admin",
         "api",
     ]
@@ -178,8 +190,8 @@ def test_only_links_the_user_may_open_are_offered(make_user):
     clerk.user_permissions.add(Permission.objects.get(codename="view_serviceitem"))
     clerk = User.objects.get(pk=clerk.pk)
     keys = [link.key for link in navigation_for(clerk)]
-    assert keys == ["home", "intake", "cases", "lanes", "catalog", "admin", "api"]
-    assert [link.key for link in landing_for(clerk)] == ["intake", "lanes", "cases", "catalog"]
+    assert keys == ["home", "intake", "cases", "lanes", "visits", "catalog", "admin", "api"]
+    assert [link.key for link in landing_for(clerk)] == ["intake", "lanes", "cases", "catalog", "visits"]
 
 
 def test_the_current_page_is_marked(make_user):

@@ -323,7 +323,8 @@ _VISIT_TIMES = Link(
     roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
     description=_("Waiting and service times of hall visits per hall, window group and hour."),
 )
-NAVIGATION = (*NAVIGATION, _VISITS)
+_AT = [link.key for link in NAVIGATION].index("progress") + 1  # after the work links, before the catalogue
+NAVIGATION = (*NAVIGATION[:_AT], _VISITS, *NAVIGATION[_AT:])
 for _role, _links in ((Role.CLERK, (_VISITS,)), (Role.AGENCY_CLERK, (_VISITS,)), (Role.ADMIN, (_VISITS,))):
     LANDING[_role] = (*LANDING[_role], *_links)
 for _role in (Role.LEADER, Role.SUPERVISOR):
