@@ -114,7 +114,8 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     for b in rows:
         b.no_show = b.is_no_show(now)
         b.changeable = b.state == BookingState.BOOKED and not b.slot.has_started(now)
-    return render(request, "visits/visit/my_bookings.html", {"bookings": rows})
+    halls = Hall.objects.filter(window_groups__is_active=True).distinct().order_by("code")
+    return render(request, "visits/visit/my_bookings.html", {"bookings": rows, "halls": halls})
 
 
 @citizen_required

@@ -51,14 +51,14 @@ def test_printed_pages_leave_out_navigation_and_buttons(page: Page, site, accoun
 def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request(page: Page, site, accounts):
     site.login("admin1", PASSWORD)
     expect(page.locator(".site-user .role-badge")).to_have_text("系统管理员")
-    expect(nav(page)).to_have_text(["首页", "统计分析", "事项目录", "管理后台", "API 文档"])
+    expect(nav(page)).to_have_text(["首页", "统计分析", "排队叫号", "事项目录", "管理后台", "API 文档"])
     expect(page.locator("[data-landing=users] a")).to_have_text("用户与角色")
     site.screenshot("home-admin-zh")
 
     page.click("[data-test=language-en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(nav(page)).to_have_text(
-        ["Home", "Statistics", "Service catalogue", "Back office", "API documentation"]
+        ["Home", "Statistics", "Queue and windows", "Service catalogue", "Back office", "API documentation"]
     )
     expect(page.locator(".site-user .role-badge")).to_have_text("Administrator")
     site.screenshot("home-admin-en")
@@ -70,7 +70,7 @@ def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request
 
     site.login("clerk1", PASSWORD)
     expect(page.locator(".site-user .role-badge")).to_have_text("窗口人员")
-    expect(nav(page)).to_have_text(["首页", "窗口受理", "办件查询", "快车道", "API 文档"])
+    expect(nav(page)).to_have_text(["首页", "窗口受理", "办件查询", "快车道", "排队叫号", "API 文档"])
     expect(page.locator(".lead")).to_contain_text("您在窗口受理申请")
     expect(page.locator("[data-landing=intake] a")).to_have_text("窗口受理")
     site.screenshot("home-clerk-zh")
@@ -78,7 +78,9 @@ def test_administrator_and_clerk_see_their_own_navigation_and_english_on_request
     page.click("[data-test=language-en]")
     expect(page.locator(".site-user .role-badge")).to_have_text("Window clerk")
     expect(page.locator("h2")).to_have_text(["Your work today", "What you can do here"])
-    expect(nav(page)).to_have_text(["Home", "Intake", "Case search", "Fast lanes", "API documentation"])
+    expect(nav(page)).to_have_text(
+        ["Home", "Intake", "Case search", "Fast lanes", "Queue and windows", "API documentation"]
+    )
 
 
 def test_login_page(page: Page, site):

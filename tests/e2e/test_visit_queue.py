@@ -136,3 +136,23 @@ def test_book_take_number_by_code_called_on_display_served_and_finished(
     )
     assert visit.ticket_at <= visit.called_at <= visit.started_at <= visit.ended_at
     assert visit.booking.code == code
+
+
+def test_a_signed_in_resident_takes_a_number_on_the_phone(page: Page, site, live_server, axe, hall_today):
+    hall, _slot, citizen = hall_today
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, citizen)
+    site.open("/visits/bookings/")
+    axe(page)
+    fits_the_phone(page)
+    page.click(f"[data-test=take-halls] a[href='/visits/take/{hall.world.centre.code}/']")
+    expect(page.locator("h1")).to_contain_text("取号")
+    axe(page)
+    fits_the_phone(page)
+    site.screenshot("visit-take-390")
+    page.click("[data-test=group-B]")
+    expect(page.locator("[data-test=ticket-number]")).to_have_text("B001")
+    expect(page.locator("[data-test=ticket-wait]")).to_contain_text("前面还有 0 人")
+    axe(page)
+    fits_the_phone(page)
+    site.screenshot("visit-my-number-390")
