@@ -172,6 +172,10 @@ SIGNED_IN = [
     Visit("consult-ask-signed-in", "/portal/consult/?item={life.item.code}"),
     Visit("consult-mine", "/portal/consult/mine/"),
     Visit("consult-detail", "/portal/consult/{life.consultation.pk}/"),
+    # part visit (issue 16): appointments and the phone page for a number
+    Visit("visit-book", "/visits/book/{life.item.code}/"),
+    Visit("visit-bookings", "/visits/bookings/"),
+    Visit("visit-take", "/visits/take/370181-000/"),
 ]
 
 

@@ -190,8 +190,14 @@ def change_booking(booking: Booking, *, slot: Slot, by, now: datetime, version: 
         if slot.pk == booking.slot_id:
             return booking
         _check_bookable(slot, item=booking.item, now=now)
-        _claim_place(slot)
-        _release_place(booking.slot_id)
+        # Both slot rows in the order of their keys, so that two changes in opposite directions never
+        # deadlock; a refused claim rolls the release back with the transaction.
+        if slot.pk < booking.slot_id:
+            _claim_place(slot)
+            _release_place(booking.slot_id)
+        else:
+            _release_place(booking.slot_id)
+            _claim_place(slot)
         booking.slot = slot
         booking.version += 1
         booking.save(update_fields=["slot", "version"])

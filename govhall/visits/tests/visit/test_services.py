@@ -335,3 +335,21 @@ def test_visit_times_per_group_and_hour(hall, now):
             "service_minutes": 8.0,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("old_at", "full_at"),
+    [("2026-03-03 09:00", "2026-03-02 09:00"), ("2026-03-02 09:00", "2026-03-03 09:00")],
+)
+def test_changing_to_a_full_slot_keeps_the_old_place(hall, now, old_at, full_at):
+    """Both orders of the slots' keys: claim first, or release first and roll back."""
+    services.generate_slots(start=date(2026, 3, 2), days=2, now=now)
+    old, full = slot_at(hall, old_at), slot_at(hall, full_at)
+    Slot.objects.filter(pk=full.pk).update(booked=full.capacity)
+    user = hall.world.users["applicant"]
+    booking = services.book_slot(slot=old, person=user, now=now)
+    with pytest.raises(ValidationError):
+        services.change_booking(booking, slot=full, by=user, now=now)
+    old.refresh_from_db()
+    booking.refresh_from_db()
+    assert (old.booked, booking.slot_id) == (1, old.pk)
