@@ -7,11 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # catalog, cases and the user model are dependencies of 0001_initial already.
     dependencies = [
-        ('cases', '0010_consultation_channels_due_publishing'),
-        ('catalog', '0005_guides_themes_synonyms_situations'),
-        ('visits', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("visits", "0001_initial"),
     ]
 
     operations = [

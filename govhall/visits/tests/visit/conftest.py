@@ -54,7 +54,8 @@ def make_hall() -> Hall:
 
 
 @pytest.fixture
-def hall(db) -> Hall:
+def hall(db, seeded_calendar) -> Hall:
+    """The test hall; the calendar seeded again in case a transactional test flushed it."""
     return make_hall()
 
 
