@@ -205,7 +205,6 @@ SPECTACULAR_SETTINGS = {
         "CardKindEnum": "govhall.supervision.models.cards.CardKind",
         "ChannelEnum": "govhall.cases.models.Channel",
         "StaffConsultationChannelEnum": "govhall.cases.serializers.STAFF_CONSULTATION_CHANNELS",
-        # part visit
         "VisitStateEnum": "govhall.visits.models.VisitState",
         "BookingStateEnum": "govhall.visits.models.BookingState",
         "SlotKindEnum": "govhall.visits.models.SlotKind",
@@ -338,7 +337,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "RatingChannelEnum": "govhall.visits.models.RatingChannel",
     "RatedObjectEnum": "govhall.visits.models.RatedObject",
 }
-# part visit (docs/visit.md): appointment slots are generated this many days ahead; raising the kiosk key
 # part visit (docs/visits.md): appointment slots are generated this many days ahead; raising the kiosk key
 # version revokes every kiosk device link given before; the hall display polls every this many seconds.
 GOVHALL_SLOT_DAYS_AHEAD = env_int("GOVHALL_SLOT_DAYS_AHEAD", 14, minimum=1)

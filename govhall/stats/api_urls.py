@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from govhall.stats import api, ratingstats_api
-from govhall.stats import api, visit_times
+from govhall.stats import api, ratingstats_api, visit_times
 
 urlpatterns = [
     path("stats/", api.SummaryView.as_view(), name="stats-summary"),

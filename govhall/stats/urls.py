@@ -2,8 +2,7 @@
 
 from django.urls import path, re_path
 
-from govhall.stats import ratingstats_views, views
-from govhall.stats import views, visit_times
+from govhall.stats import ratingstats_views, views, visit_times
 
 MONTH = r"(?P<month>\d{4}-\d{2})"
 

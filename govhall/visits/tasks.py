@@ -1,12 +1,14 @@
-"""Huey tasks of the visits app. Adapters only: read the clock at the edge, call a service."""
+"""Huey tasks of the visits app. Adapters only: read the clock at the edge, call a service. The visit's
+own tasks live in tasks_visit and are imported here, where Huey looks for them."""
 
 from __future__ import annotations
 
-# --- followup (issue 16) ---
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
+
+from govhall.visits.tasks_visit import generate_appointment_slots  # noqa: F401
 
 
 @db_periodic_task(crontab(minute=f"*/{settings.GOVHALL_FOLLOWUP_SWEEP_MINUTES}"))
@@ -18,10 +20,3 @@ def sweep_rating_follow_ups() -> dict:
     result = sweep_follow_ups(now=timezone.now())
     deliver_due(now=timezone.now())
     return result
-
-
-# --- end followup ---
-"""Huey finds the visits app's tasks here; each part keeps its own module."""
-
-# part visit
-from govhall.visits.tasks_visit import generate_appointment_slots  # noqa: F401

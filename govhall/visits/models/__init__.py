@@ -1,12 +1,3 @@
-from govhall.visits.models.followups import (
-    AppealDecision,
-    Finding,
-    FollowUp,
-    FollowUpAlert,
-    FollowUpEvent,
-    FollowUpState,
-    RaterView,
-)
 from govhall.visits.models.appointments import (
     Booking,
     BookingState,
@@ -15,6 +6,15 @@ from govhall.visits.models.appointments import (
     SlotKind,
     SlotTemplate,
     Weekday,
+)
+from govhall.visits.models.followups import (
+    AppealDecision,
+    Finding,
+    FollowUp,
+    FollowUpAlert,
+    FollowUpEvent,
+    FollowUpState,
+    RaterView,
 )
 from govhall.visits.models.groups import WindowGroup
 from govhall.visits.models.rating_channels import RatingInvitation, RatingTablet
@@ -28,19 +28,15 @@ from govhall.visits.models.ratings import (
 from govhall.visits.models.visit import Visit, VisitSource, VisitState
 
 __all__ = [
+    "AppealDecision",
     "Booking",
     "BookingState",
-    "QueueCounter",
-    "Slot",
-    "SlotKind",
-    "SlotTemplate",
-    "Weekday",
-    "AppealDecision",
     "Finding",
     "FollowUp",
     "FollowUpAlert",
     "FollowUpEvent",
     "FollowUpState",
+    "QueueCounter",
     "RatedObject",
     "RaterView",
     "Rating",
@@ -49,8 +45,12 @@ __all__ = [
     "RatingLevel",
     "RatingReason",
     "RatingTablet",
+    "Slot",
+    "SlotKind",
+    "SlotTemplate",
     "Visit",
     "VisitSource",
     "VisitState",
+    "Weekday",
     "WindowGroup",
 ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     # catalog, cases and the user model are dependencies of 0001_initial already.
     dependencies = [
-        ("visits", "0001_initial"),
+        ("visits", "0004_ratingstats_indexes"),
     ]
 
     operations = [
