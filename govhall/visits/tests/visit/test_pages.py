@@ -61,9 +61,7 @@ def test_the_kiosk_needs_its_device_link(hall, web):
 
 def test_an_unknown_booking_code_is_refused_on_the_kiosk(hall, web):
     code = hall.world.centre.code
-    r = web().post(
-        f"/visits/kiosk/{code}/", {"device": kiosk_token(hall.world.centre), "code": "NOPE2345"}
-    )
+    r = web().post(f"/visits/kiosk/{code}/", {"device": kiosk_token(hall.world.centre), "code": "NOPE2345"})
     assert r.status_code == 400 and "没有这个预约码的预约" in r.content.decode()
 
 
@@ -90,9 +88,7 @@ def test_the_window_calls_and_finishes_and_the_display_follows(hall, web):
     assert visit.state == "called" and visit.window_id == w
     calls = web().get(f"/visits/display/{hall.world.centre.code}/calls/", {"v": before})
     assert calls.status_code == 200 and b'data-number="A001"' in calls.content
-    unchanged = web().get(
-        f"/visits/display/{hall.world.centre.code}/calls/", {"v": calls.context["version"]}
-    )
+    unchanged = web().get(f"/visits/display/{hall.world.centre.code}/calls/", {"v": calls.context["version"]})
     assert unchanged.status_code == 204
     c.post(f"/visits/windows/{w}/act/", {"action": "start", "visit": visit.pk})
     c.post(f"/visits/windows/{w}/act/", {"action": "finish", "visit": visit.pk})
@@ -103,7 +99,4 @@ def test_the_window_calls_and_finishes_and_the_display_follows(hall, web):
 
 
 def test_residents_cannot_open_a_window(hall, web):
-    assert (
-        web(hall.world.users["applicant"]).get(f"/visits/windows/{hall.windows[0].pk}/").status_code
-        == 403
-    )
+    assert web(hall.world.users["applicant"]).get(f"/visits/windows/{hall.windows[0].pk}/").status_code == 403
