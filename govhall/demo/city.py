@@ -22,6 +22,7 @@ from govhall.catalog.queries import catalog_summary
 from govhall.core.models import Role
 from govhall.core.services import AccountSpec, UsernamesTaken, create_accounts
 from govhall.demo.city_data import City, demo_city
+from govhall.demo.visits_demo import load_window_groups
 
 
 class DemoError(RuntimeError):
@@ -141,10 +142,7 @@ def _load(city: City, *, now: datetime, passwords: dict[str, str]) -> dict:
     from govhall.demo.licences import load_demo_licences  # which items issue licences, which accept them
 
     load_demo_licences()
-    # part visit (issue 16): window groups, appointment slots, today's appointment and queue
-    from govhall.demo.visits_demo import load_demo_visits
-
-    load_demo_visits(centre_code=city.centre_code, now=now)
+    load_window_groups(centre_code=city.centre_code)
 
     counts = catalog_summary()
     counts.update(

@@ -1,8 +1,7 @@
-"""The demo city's hall visits (part visit of issue 16): the centre's windows in four window groups by
-zone (A 建设项目, B 企业注册, C 便民服务, D 社会事务), weekly slot templates with off-peak (错时) and
-extended (延时) hours, the slots of the coming two weeks, the citizen's next appointment, and this
-morning's queue at the centre: served, being served, called and waiting numbers. Written through the
-visits' services."""
+"""The demo city's window groups (issue 16): the centre's windows in four groups by zone (A 建设项目,
+B 企业注册, C 便民服务, D 社会事务) with weekly slot templates, off-peak (错时) and extended (延时) hours
+included; loaded with the catalogue. The slots, appointments, visits and ratings of the living city are
+planned from `now` by govhall.demo.living.visits, which also takes this morning's queue from here."""
 
 from __future__ import annotations
 
@@ -12,14 +11,14 @@ from django.utils import timezone
 
 from govhall.catalog.models import Hall, ServiceItem, Window
 from govhall.core.models import User
-from govhall.visits.models import Slot, SlotKind, SlotTemplate, WindowGroup
+from govhall.visits.models import SlotKind, SlotTemplate, WindowGroup
 from govhall.visits.services import visit as services
 
 GROUPS = (("A", "建设项目审批"), ("B", "企业注册登记"), ("C", "便民服务"), ("D", "社会事务"))
 REGULAR = ((time(9), time(10)), (time(10), time(11)), (time(14), time(15)), (time(15), time(16)))
 
 
-def load_demo_visits(*, centre_code: str, now: datetime) -> dict[str, int]:
+def load_window_groups(*, centre_code: str) -> dict[str, int]:
     centre = Hall.objects.get(code=centre_code)
     groups = []
     for code, name in GROUPS:
@@ -46,21 +45,10 @@ def load_demo_visits(*, centre_code: str, now: datetime) -> dict[str, int]:
         SlotTemplate.objects.create(
             group=group, weekday=3, start=time(17, 30), end=time(19), capacity=3, kind=SlotKind.EXTENDED
         )
-    today = timezone.localdate(now)
-    slots = services.generate_slots(start=today, days=14, now=now)
-    counts = {"window_groups": len(groups), "slots": slots, "bookings": 0, "visits": 0}
-    if not groups:
-        return counts
-    citizen = User.objects.filter(username="citizen").first()
-    free = Slot.objects.filter(group__in=groups, start_at__gt=now).order_by("start_at").first()
-    if citizen is not None and free is not None:
-        services.book_slot(slot=free, person=citizen, now=now)
-        counts["bookings"] = 1
-    counts["visits"] = _morning_queue(groups, now=now)
-    return counts
+    return {"window_groups": len(groups), "slot_templates": SlotTemplate.objects.count()}
 
 
-def _morning_queue(groups: list[WindowGroup], *, now: datetime) -> int:
+def morning_queue(groups: list[WindowGroup], *, now: datetime) -> int:
     """Numbers taken since opening (or the last hour): the first served, one being served, one called at
     each group's first windows, the rest waiting."""
     opening = timezone.make_aware(datetime.combine(timezone.localdate(now), time(8, 30)))

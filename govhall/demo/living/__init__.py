@@ -9,7 +9,10 @@
 3. fast-lane cases of the three lanes at each stage (fastlanes.py);
 4. the online service hall's people: citizens and a company with accounts, licences and consultations
    (portal.py), and their online applications in every state (applications.py);
-5. the supervision sweeps of the last ten working days and at `now`, cards and orders in every state,
+5. the hall's visits: appointment slots and appointments, the last days at the centre's window groups, this
+   morning's queue, ratings (好差评) of visits and cases, bad ratings with follow-ups in every state
+   (visits.py);
+6. the supervision sweeps of the last ten working days and at `now`, cards and orders in every state,
    and last month's assessment report, published (oversight.py).
 
 Nothing is written behind the services' back. Same `now` and `seed`, same data (ids, numbers, figures;
@@ -37,6 +40,7 @@ from govhall.demo.living.people import AGENCY_HALLS, LivingError, crew_for
 from govhall.demo.living.portal import load_portal_people
 from govhall.demo.living.recent import SCALE, Recent, plan_recent
 from govhall.demo.living.today import Planner, Today
+from govhall.demo.living.visits import load_visits
 
 SEED = 2026
 MONTHS = 3
@@ -85,6 +89,7 @@ def load_living_city(
         advanced(len(fated) + len(open_work))(len(lane_plans))
         portal = load_portal_people(crew, clock)
         online = load_online_applications(crew, clock, portal)
+        hall_visits = load_visits(crew, clock, portal, random.Random(seed + 6))
         oversight = Oversight(crew, clock, random.Random(seed + 5)).run()
         report = publish_last_month(crew, clock)
         if progress:
@@ -100,6 +105,7 @@ def load_living_city(
         portal_accounts=len(portal.accounts),
         licences=len(portal.licences),
         online_applications=len(online),
+        hall_visits=hall_visits,
     )
     return result
 

@@ -68,11 +68,12 @@ def fresh_load(now: datetime, *, seed: int = SEED, scale: float | None = None) -
         LaneEvent.objects.aggregate(m=Max("at"))["m"],
         CardEvent.objects.exclude(by=None).aggregate(m=Max("at"))["m"],
         OrderEvent.objects.exclude(by=None).aggregate(m=Max("at"))["m"],
+        *_visit_moments(),
     )
     result["latest_reminder"] = _latest(
         Alert.objects.aggregate(m=Max("at"))["m"], Notification.objects.aggregate(m=Max("created_at"))["m"]
     )
-    worked = CaseEvent.objects.exclude(by=None).values_list("at", flat=True)
+    worked = [*CaseEvent.objects.exclude(by=None).values_list("at", flat=True), *_visit_days()]
     result["days_worked_off"] = sorted(d for d in _days(worked) if not workdays.is_workday(d))
     supervisor = User.objects.get(username="supervisor")
     rows = board.board_counts(board.visible_steps(supervisor), now, by="department")
@@ -84,7 +85,54 @@ def fresh_load(now: datetime, *, seed: int = SEED, scale: float | None = None) -
     )
     result["portal"] = _portal()
     result["pages"] = _pages()
+    result["visits"] = _visits(now)
     return result
+
+
+def _visit_moments() -> list:
+    from govhall.visits.models import FollowUpEvent, Rating, Visit
+
+    return [
+        Visit.objects.aggregate(m=Max("ticket_at"))["m"],
+        Visit.objects.aggregate(m=Max("ended_at"))["m"],
+        Rating.objects.aggregate(m=Max("rated_at"))["m"],
+        FollowUpEvent.objects.aggregate(m=Max("at"))["m"],
+    ]
+
+
+def _visit_days() -> list:
+    from govhall.visits.models import Visit
+
+    return list(Visit.objects.values_list("ticket_at", flat=True))
+
+
+def _visits(now: datetime) -> dict:
+    """The hall's visits, appointments, ratings and follow-ups as the demo left them."""
+    from collections import Counter
+
+    from govhall.visits.models import Booking, FollowUp, Rating, Slot, Visit
+
+    today = timezone.localdate(now)
+
+    def light(f: FollowUp) -> str:
+        if f.state == "closed":
+            return "closed"
+        return "red" if now >= f.due_at else "yellow" if now >= f.warn_at else "green"
+
+    return {
+        "slots_ahead": Slot.objects.filter(start_at__gt=now).count(),
+        "slot_days_off": sorted(
+            {d for d in Slot.objects.values_list("day", flat=True) if not workdays.is_workday(d)}
+        ),
+        "bookings": Booking.objects.filter(slot__start_at__gt=now).count(),
+        "today": dict(Counter(Visit.objects.filter(day=today).values_list("state", flat=True))),
+        "done": Visit.objects.filter(state="done").count(),
+        "rated": dict(Counter(Rating.objects.values_list("rated", flat=True))),
+        "uncounted": Rating.objects.filter(counts=False).count(),
+        "follow_ups": sorted(
+            (f.state, light(f), bool(f.finding), bool(f.appeal_decision)) for f in FollowUp.objects.all()
+        ),
+    }
 
 
 def _latest(*moments):

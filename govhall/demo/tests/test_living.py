@@ -129,7 +129,8 @@ def test_each_roles_first_page_opens_with_the_work_on_it(city, role, shows):
 
 def test_reminders_wait_in_the_inboxes(city):
     inbox = city["inbox"]
-    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (32, 34, 64, 2)
+    # The supervisor's include the three red bad-rating follow-ups' escalations.
+    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (32, 34, 67, 2)
 
 
 def test_cards_and_orders_are_in_every_state(city):
@@ -216,3 +217,24 @@ def test_the_online_service_hall_has_people_at_work(city):
         ("钱芳", "representative", "泉山鲁味食品有限公司"),
     ]
     assert portal["consultations"] == [("published", "online"), ("registered", "online")]
+
+
+def test_the_hall_has_appointments_a_queue_ratings_and_follow_ups_in_every_state(city):
+    """Issue 16: appointments on the coming working days, a queue at the centre this afternoon, rated
+    visits and cases, and bad ratings whose follow-ups stand in each state, lit at `now`."""
+    v = city["visits"]
+    assert v["slots_ahead"] > 100 and v["slot_days_off"] == [] and v["bookings"] == 3
+    assert set(v["today"]) == {"done", "serving", "called", "waiting"}
+    assert v["done"] > 100 and v["rated"]["visit"] > 50 and v["rated"]["case"] > 100
+    assert v["uncounted"] == 1, "the rating whose appeal was upheld is out of the figures"
+    assert sorted(v["follow_ups"]) == [
+        ("appealed", "green", False, False),
+        ("callback", "green", False, False),
+        ("callback", "red", False, False),
+        ("callback", "red", False, True),  # the appeal dismissed, the callback due again
+        ("closed", "closed", False, True),
+        ("closed", "closed", True, False),
+        ("closed", "closed", True, False),
+        ("rectifying", "green", True, False),
+        ("rectifying", "red", True, False),
+    ]

@@ -219,5 +219,12 @@ class Command(BaseCommand):
         )
         for role, queue in f["queues"].items():
             out(f"  {role:<12} " + ", ".join(f"{key.replace('_', ' ')} {n}" for key, n in queue.items()))
+        v = f.get("hall_visits") or {}
+        if v:
+            out(
+                f"  visits       {v['visits']} numbers at the centre, {v['slots']} appointment slots, "
+                f"{v['bookings']} appointments, {v['ratings']} ratings"
+            )
+            out("  follow-ups   " + ", ".join(f"{n} {fate}" for fate, n in v["follow_ups"].items()))
         out(f"  messages     {f['messages_sent']} reminders and notices in the inboxes")
         out(f"  report       assessment report {f['report']} {f['report_state']}")

@@ -196,18 +196,3 @@ def test_a_rating_without_a_department_cannot_be_followed_up(world):
     rating.department = None
     with pytest.raises(ValidationError):
         services.open_follow_up(rating, now=NOW)
-
-
-def test_the_demo_script_leaves_a_follow_up_in_each_state(world):
-    from govhall.visits.services.followup_demo import drive_demo_follow_ups
-
-    follow_ups = [open_for(world, at(f"2026-11-{day:02d} 09:00")) for day in range(16, 22)]
-    counts = drive_demo_follow_ups(
-        follow_ups,
-        department_staff={world.department.pk: world.users["handler"]},
-        supervisor=world.users["supervisor"],
-    )
-    assert counts == dict.fromkeys(("wait", "rectifying", "reported", "unfounded", "appealed", "upheld"), 1)
-    states = list(FollowUp.objects.order_by("opened_at").values_list("state", flat=True))
-    assert states == ["callback", "rectifying", "closed", "closed", "appealed", "closed"]
-    assert Rating.objects.filter(counts=False).count() == 1
