@@ -126,6 +126,37 @@ _LANES = Link(
     description=_("One form and one set of materials; departments approve in parallel."),
 )
 
+# The visit and its rating (govhall/visits): the clerks' queue and windows, the leaders' waiting and service
+# times, the departments' follow-ups of bad ratings, and the operator's record of a rating given by phone.
+_VISITS = Link(
+    "visits",
+    _("Queue and windows"),
+    (Target("visits:index", login=True),),
+    roles=frozenset({Role.CLERK, Role.AGENCY_CLERK, Role.ADMIN}),
+    description=_("Call numbers at your window; the hall display and the kiosk."),
+)
+_VISIT_TIMES = Link(
+    "visit-times",
+    _("Waiting and service times"),
+    (Target("stats:visits", login=True),),
+    roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
+    description=_("Waiting and service times of hall visits per hall, window group and hour."),
+)
+_FOLLOW_UPS = Link(
+    "follow-ups",
+    _("Bad-rating follow-ups"),
+    (Target("visits:follow-ups", login=True),),
+    roles=frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER}),
+    description=_("Call back every bad rating, record the finding, rectify and report back; decide appeals."),
+)
+_PHONE_RATING = Link(
+    "phone-rating",
+    _("Record a rating given by phone"),
+    (Target("visits:phone-rating", login=True),),
+    roles=frozenset({Role.OPERATOR, Role.ADMIN}),
+    description=_("Find the case or the visit by its number and record the caller's rating and reasons."),
+)
+
 _CATALOGUE_TARGETS = (
     Target("catalog:index"),  # the public catalogue page, once it exists
     Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
@@ -142,12 +173,14 @@ NAVIGATION: tuple[Link, ...] = (
     _SUPERVISION,
     _STATS,
     _PROGRESS,
+    _VISITS,
     Link(
         "catalog",
         _("Service catalogue"),
         _CATALOGUE_TARGETS,
         anonymous=True,
     ),
+    _FOLLOW_UPS,
     Link("admin", _("Back office"), (Target("admin:index", staff=True),), roles=STAFF_ROLES),
     Link("api", _("API documentation"), (Target("api-docs", login=True),), roles=STAFF_ROLES),
 )
@@ -201,14 +234,14 @@ _API_LINK = Link(
 # The landing page of each role: what the user can do today, as links. Roles that are not listed
 # (or whose links do not exist yet) get the role description only.
 LANDING: dict[str, tuple[Link, ...]] = {
-    Role.ADMIN: (*_ADMIN_LINKS, _API_LINK),
-    Role.CLERK: (_INTAKE, _LANES, _CASES, _CATALOGUE_LINK),
-    Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK),
+    Role.ADMIN: (*_ADMIN_LINKS, _API_LINK, _VISITS),
+    Role.CLERK: (_INTAKE, _LANES, _CASES, _CATALOGUE_LINK, _VISITS),
+    Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK, _VISITS),
     Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
     Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
-    Role.SUPERVISOR: (_SUPERVISION, _STATS, _CASES, _CATALOGUE_LINK, _API_LINK),
-    Role.OPERATOR: (_PROGRESS, _CATALOGUE_LINK),
-    Role.LEADER: (_STATS, _SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK),
+    Role.SUPERVISOR: (_SUPERVISION, _STATS, _CASES, _CATALOGUE_LINK, _API_LINK, _VISIT_TIMES),
+    Role.OPERATOR: (_PROGRESS, _CATALOGUE_LINK, _PHONE_RATING),
+    Role.LEADER: (_STATS, _SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK, _VISIT_TIMES),
     Role.APPLICANT: (_PROGRESS, _CATALOGUE_LINK),
 }
 
@@ -286,46 +319,3 @@ def navigation_for(user: User | AnonymousUser, *, path: str = "") -> list[Resolv
 
 def landing_for(user: User) -> list[ResolvedLink]:
     return resolve_links(LANDING.get(user.role, ()), user)
-
-
-# --- followup (issue 16): the follow-ups of bad ratings (govhall/visits/urls_followups.py) ---
-_FOLLOW_UPS = Link(
-    "follow-ups",
-    _("Bad-rating follow-ups"),
-    (Target("visits:follow-ups", login=True),),
-    roles=frozenset({Role.HANDLER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.LEADER}),
-    description=_("Call back every bad rating, record the finding, rectify and report back; decide appeals."),
-)
-# Before the back office and the API links, which close the bar.
-NAVIGATION = (*NAVIGATION[:-2], _FOLLOW_UPS, *NAVIGATION[-2:])
-# --- end followup ---
-# --- rating (issue 16): the hotline operator records ratings given by phone (govhall/visits/views_ratings.py)
-_PHONE_RATING = Link(
-    "phone-rating",
-    _("Record a rating given by phone"),
-    (Target("visits:phone-rating", login=True),),
-    roles=frozenset({Role.OPERATOR, Role.ADMIN}),
-    description=_("Find the case or the visit by its number and record the caller's rating and reasons."),
-)
-LANDING[Role.OPERATOR] = (*LANDING[Role.OPERATOR], _PHONE_RATING)
-# part visit (issue 16): the queue and windows for clerks; waiting and service times for leaders.
-_VISITS = Link(
-    "visits",
-    _("Queue and windows"),
-    (Target("visits:index", login=True),),
-    roles=frozenset({Role.CLERK, Role.AGENCY_CLERK, Role.ADMIN}),
-    description=_("Call numbers at your window; the hall display and the kiosk."),
-)
-_VISIT_TIMES = Link(
-    "visit-times",
-    _("Waiting and service times"),
-    (Target("stats:visits", login=True),),
-    roles=frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
-    description=_("Waiting and service times of hall visits per hall, window group and hour."),
-)
-_AT = [link.key for link in NAVIGATION].index("progress") + 1  # after the work links, before the catalogue
-NAVIGATION = (*NAVIGATION[:_AT], _VISITS, *NAVIGATION[_AT:])
-for _role, _links in ((Role.CLERK, (_VISITS,)), (Role.AGENCY_CLERK, (_VISITS,)), (Role.ADMIN, (_VISITS,))):
-    LANDING[_role] = (*LANDING[_role], *_links)
-for _role in (Role.LEADER, Role.SUPERVISOR):
-    LANDING[_role] = (*LANDING[_role], _VISIT_TIMES)
