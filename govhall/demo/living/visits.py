@@ -215,17 +215,18 @@ class Visits:
         return fates
 
     def _unrated_case(self, *, before: datetime, exclude: set[int]) -> Case | None:
+        """A case of the demo `head`'s department (工商), so that `handler` and `head` find the follow-ups
+        in every state; of any department with a head if 工商 has none at that moment."""
+        cases = Case.objects.filter(
+            state__in=(CaseState.CONCLUDED, CaseState.DELIVERED),
+            concluded_at__lt=before - timedelta(hours=1),
+            concluded_at__gte=before - timedelta(days=20),
+            ratings__isnull=True,
+        ).exclude(pk__in=exclude)
+        ours = self.crew.accounts["head"].department_id
         return (
-            Case.objects.filter(
-                state__in=(CaseState.CONCLUDED, CaseState.DELIVERED),
-                concluded_at__lt=before - timedelta(hours=1),
-                concluded_at__gte=before - timedelta(days=20),
-                ratings__isnull=True,
-                item__department_id__in=list(self.crew.heads),
-            )
-            .exclude(pk__in=exclude)
-            .order_by("-concluded_at")
-            .first()
+            cases.filter(item__department_id=ours).order_by("-concluded_at").first()
+            or cases.filter(item__department_id__in=list(self.crew.heads)).order_by("-concluded_at").first()
         )
 
     def _move(self, follow_up: FollowUp, fate: str, opened: datetime) -> None:
