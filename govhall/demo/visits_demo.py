@@ -11,14 +11,22 @@ from django.utils import timezone
 
 from govhall.catalog.models import Hall, ServiceItem, Window
 from govhall.core.models import User
-from govhall.visits.models import SlotKind, SlotTemplate, WindowGroup
+from govhall.visits.models import RatingReason, SlotKind, SlotTemplate, WindowGroup
 from govhall.visits.services import visit as services
 
 GROUPS = (("A", "建设项目审批"), ("B", "企业注册登记"), ("C", "便民服务"), ("D", "社会事务"))
+# The reasons of a bad rating, as migration visits 0003 configures them: a database emptied by a test's flush
+# (or a rebuild that keeps no data) has lost them, and the living city's bad ratings need them.
+REASONS = (
+    ("attitude", "态度"), ("efficiency", "效率"), ("process", "流程"), ("materials", "材料要求"),
+    ("environment", "环境"), ("other", "其他"),
+)  # fmt: skip
 REGULAR = ((time(9), time(10)), (time(10), time(11)), (time(14), time(15)), (time(15), time(16)))
 
 
 def load_window_groups(*, centre_code: str) -> dict[str, int]:
+    for order, (code, name) in enumerate(REASONS, start=1):
+        RatingReason.objects.get_or_create(code=code, defaults={"name": name, "order": order * 10})
     centre = Hall.objects.get(code=centre_code)
     groups = []
     for code, name in GROUPS:
