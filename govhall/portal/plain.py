@@ -88,11 +88,20 @@ ONLINE_NEXT_CORRECTION: Promise = _(
 )
 
 
+# The states in which a visit to the hall may still be needed (hand in materials, collect the result): the
+# case's page then offers an appointment (预约办理) when a window group serves the item.
+VISIT_STATES = frozenset({CORRECTION, IN_PROGRESS, PAUSED, CONCLUDED})
+
+
 @dataclass(frozen=True)
 class PlainState:
     key: str
     label: Promise
     next_step: Promise
+
+    @property
+    def visit_may_help(self) -> bool:
+        return self.key in VISIT_STATES
 
 
 def case_state(state: str, *, online: bool = False) -> PlainState:

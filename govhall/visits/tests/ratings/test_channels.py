@@ -239,3 +239,19 @@ def test_the_pdf_notices_of_a_rateable_case_carry_the_rating_line(world, zhang, 
     client.force_login(zhang)
     response = client.get(reverse("portal:my-notice-pdf", args=[case.number, "rejection"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_my_case_offers_an_appointment_while_a_visit_may_be_needed(world, zhang, client):
+    """预约办理 from my applications: while the case is being handled (or needs a correction, or its result
+    waits at the window), when a window group serves its item."""
+    from govhall.visits.models import WindowGroup
+
+    group = WindowGroup.objects.create(hall=world.centre, code="A", name="市场准入")
+    group.items.set([world.item])
+    client.force_login(zhang)
+    open_case = world.accepted(MONDAY)
+    page = client.get(reverse("portal:my-case", args=[open_case.number])).content.decode()
+    assert f'href="{reverse("visits:book", args=[world.item.code])}"' in page
+    group.items.clear()
+    page = client.get(reverse("portal:my-case", args=[open_case.number])).content.decode()
+    assert 'data-test="book-visit"' not in page
