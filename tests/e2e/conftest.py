@@ -38,6 +38,15 @@ AXE_FAILING = {"serious", "critical"}
 expect.set_options(timeout=15_000)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every test of this folder is a browser test (`-m "not e2e"` leaves them all out), whether or not its
+    module says so."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
