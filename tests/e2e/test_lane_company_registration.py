@@ -59,6 +59,9 @@ def test_clerk_files_one_form_three_departments_approve_in_any_order(page: Page,
     page.click("nav.site-nav a[data-nav=lanes]")
     expect(page.locator("h1")).to_have_text("快车道")
     page.click("[data-test=lane-apply-link]")
+    # The lane's radio loads the unified form through htmx on "change": check it only once the page (and
+    # htmx with it) has loaded, or a loaded machine lets the change go by unheard.
+    page.wait_for_load_state("load")
     page.check("[data-test=lane-option-company-registration]")
     expect(page.locator("[data-test=unified-form]")).to_be_visible()
     values = {
