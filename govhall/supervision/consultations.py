@@ -16,8 +16,7 @@ from govhall.supervision import bulk
 from govhall.supervision.models import Alert, AlertLevel, NotificationKind
 from govhall.supervision.notify import Message, post
 from govhall.supervision.services import Directory, centre_text
-from govhall.supervision.sweep import ALERT_FIELDS, _dt
-from govhall.supervision.sweep import _claim as claim
+from govhall.supervision.sweep import ALERT_FIELDS, claim_crossed, db_datetime
 
 
 def _claim(level: int, now: datetime, batch: int) -> list[int]:
@@ -25,11 +24,11 @@ def _claim(level: int, now: datetime, batch: int) -> list[int]:
     (the same compare-and-swap as the case sweep)."""
     if level == 1:
         crossed = "answered_at IS NULL AND warn_at <= %s AND due_at > %s"
-        params = [_dt(now), _dt(now)]
+        params = [db_datetime(now), db_datetime(now)]
     else:
         crossed = "answered_at IS NULL AND due_at <= %s"
-        params = [_dt(now)]
-    return claim(Consultation._meta.db_table, level, crossed, params, batch)
+        params = [db_datetime(now)]
+    return claim_crossed(Consultation._meta.db_table, level, crossed, params, batch)
 
 
 def sweep_consultations(level: int, *, now: datetime, directory: Directory, batch: int = 10000) -> int:

@@ -81,8 +81,9 @@ class SweepResult:
         )
 
 
-def _claim(table: str, level: int, crossed: str, params: list, limit: int) -> list[int]:
-    """Set alert_level = level on at most `limit` crossed rows still below it; the ids this call won."""
+def claim_crossed(table: str, level: int, crossed: str, params: list, limit: int) -> list[int]:
+    """Set alert_level = level on at most `limit` crossed rows still below it; the ids this call won. Every
+    deadline with lights (steps, cases, lanes, consultations, rating follow-ups) is claimed through it."""
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     where = f"alert_level < %s AND {crossed}"
     sql = (
@@ -94,7 +95,8 @@ def _claim(table: str, level: int, crossed: str, params: list, limit: int) -> li
         return [row[0] for row in cursor.fetchall()]
 
 
-def _dt(value: datetime):
+def db_datetime(value: datetime):
+    """A datetime as the database adapter takes it in raw SQL (the conditions of claim_crossed)."""
     return connection.ops.adapt_datetimefield_value(value)
 
 
@@ -104,16 +106,17 @@ def _step_crossed(level: int, now: datetime) -> tuple[str, list]:
         return "state = %s AND paused = %s AND warn_at <= %s AND due_at > %s", [
             "active",
             False,
-            _dt(now),
-            _dt(now),
+            db_datetime(now),
+            db_datetime(now),
         ]
-    return "state = %s AND paused = %s AND due_at <= %s", ["active", False, _dt(now)]
+    return "state = %s AND paused = %s AND due_at <= %s", ["active", False, db_datetime(now)]
 
 
 def _case_crossed(level: int, now: datetime) -> tuple[str, list]:
     if level == 1:
-        return "state = %s AND warn_at <= %s AND due_at > %s", ["accepted", _dt(now), _dt(now)]
-    return "state = %s AND due_at <= %s", ["accepted", _dt(now)]
+        at = db_datetime(now)
+        return "state = %s AND warn_at <= %s AND due_at > %s", ["accepted", at, at]
+    return "state = %s AND due_at <= %s", ["accepted", db_datetime(now)]
 
 
 def _step_rows(ids: list[int]) -> list[dict]:
@@ -140,7 +143,7 @@ def _claim_steps(level: int, now: datetime, batch: int) -> list[dict]:
     claim RETURNING the rows, joined with their case numbers), elsewhere the claim and a read."""
     crossed, params = _step_crossed(level, now)
     if connection.vendor != "postgresql":
-        ids = _claim(Step._meta.db_table, level, crossed, params, batch)
+        ids = claim_crossed(Step._meta.db_table, level, crossed, params, batch)
         return _step_rows(ids) if ids else []
     where = f"alert_level < %s AND {crossed}"
     sql = (
@@ -308,7 +311,7 @@ def _sweep_cases(level: int, *, now: datetime, directory: Directory, result: Swe
     crossed, params = _case_crossed(level, now)
     while True:
         with transaction.atomic():
-            ids = _claim(Case._meta.db_table, level, crossed, params, batch)
+            ids = claim_crossed(Case._meta.db_table, level, crossed, params, batch)
             if not ids:
                 return
             rows = list(
@@ -382,10 +385,10 @@ def _lane_crossed(level: int, now: datetime) -> tuple[str, list]:
         return "state = %s AND paused = %s AND warn_at <= %s AND due_at > %s", [
             "in_progress",
             False,
-            _dt(now),
-            _dt(now),
+            db_datetime(now),
+            db_datetime(now),
         ]
-    return "state = %s AND paused = %s AND due_at <= %s", ["in_progress", False, _dt(now)]
+    return "state = %s AND paused = %s AND due_at <= %s", ["in_progress", False, db_datetime(now)]
 
 
 LANE_ALERT_FIELDS = ("lane_case", "department", "level", "threshold_at", "at")
@@ -403,7 +406,7 @@ def _sweep_lanes(level: int, *, now: datetime, directory: Directory, result: Swe
     crossed, params = _lane_crossed(level, now)
     while True:
         with transaction.atomic():
-            ids = _claim(LaneCase._meta.db_table, level, crossed, params, batch)
+            ids = claim_crossed(LaneCase._meta.db_table, level, crossed, params, batch)
             if not ids:
                 return
             rows = LaneCase.objects.filter(pk__in=ids).values(

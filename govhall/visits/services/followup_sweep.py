@@ -1,7 +1,7 @@
 """Reminders and escalation of the follow-ups' deadlines, as for every other deadline in supervision.
 
 Lights need no job (warn_at/due_at are compared with now in SQL). The sweep claims the follow-ups that
-crossed yellow (alert_level 1) or red (2) by compare-and-swap on alert_level (supervision.sweep._claim:
+crossed yellow (alert_level 1) or red (2) by compare-and-swap on alert_level (supervision.sweep.claim_crossed:
 only the worker whose UPDATE changed a row gets it), and in the same transaction writes one FollowUpAlert
 per crossing and the inbox (and outbox) messages:
 
@@ -23,7 +23,7 @@ from govhall.supervision import bulk
 from govhall.supervision.models import AlertLevel, NotificationKind
 from govhall.supervision.notify import Message, post
 from govhall.supervision.services import Directory, centre_label, centre_text
-from govhall.supervision.sweep import _claim, _dt
+from govhall.supervision.sweep import claim_crossed, db_datetime
 from govhall.visits.models.followups import FollowUp, FollowUpAlert, FollowUpState
 
 BATCH = 2000
@@ -33,8 +33,9 @@ ALERT_FIELDS = ("follow_up", "department", "level", "threshold_at", "at")
 def _crossed(level: int, now: datetime) -> tuple[str, list]:
     # The partial index followup_open_due (due_at, open and alert_level < 2) serves these conditions.
     if level == 1:
-        return "state <> %s AND warn_at <= %s AND due_at > %s", [FollowUpState.CLOSED, _dt(now), _dt(now)]
-    return "state <> %s AND due_at <= %s", [FollowUpState.CLOSED, _dt(now)]
+        at = db_datetime(now)
+        return "state <> %s AND warn_at <= %s AND due_at > %s", [FollowUpState.CLOSED, at, at]
+    return "state <> %s AND due_at <= %s", [FollowUpState.CLOSED, db_datetime(now)]
 
 
 def follow_up_url(pk: int) -> str:
@@ -50,7 +51,7 @@ def sweep_follow_ups(*, now: datetime, batch: int = BATCH) -> dict[str, int]:
         while True:
             with transaction.atomic():
                 crossed, params = _crossed(level, now)
-                ids = _claim(FollowUp._meta.db_table, level, crossed, params, batch)
+                ids = claim_crossed(FollowUp._meta.db_table, level, crossed, params, batch)
                 if not ids:
                     break
                 rows = FollowUp.objects.filter(pk__in=ids).values(
