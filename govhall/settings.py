@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "govhall.stats",
     # The online service hall, above cases and lanes.
     "govhall.portal",
+    # The 12345 hotline and its web channel, beside the portal (neither imports the other).
+    "govhall.hotline",
     # The demo city and its generated history, above every other app (no app imports it).
     "govhall.demo",
 ]
@@ -342,3 +344,19 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
 GOVHALL_SLOT_DAYS_AHEAD = env_int("GOVHALL_SLOT_DAYS_AHEAD", 14, minimum=1)
 GOVHALL_KIOSK_KEY_VERSION = env_int("GOVHALL_KIOSK_KEY_VERSION", 1, minimum=1)
 GOVHALL_DISPLAY_POLL_SECONDS = env_int("GOVHALL_DISPLAY_POLL_SECONDS", 2, minimum=1)
+
+# --- hotline (issue 17, docs/hotline.md) ---
+# 回访: after this many callback attempts not reached, the callback ends as unreachable (left out of the
+# satisfaction rate, reported apart). 重办: a ticket sent back this many times is escalated to a supervision
+# order (提级督办). Closed tickets' contact data are removed after the retention period (days).
+GOVHALL_HOTLINE_CALLBACK_ATTEMPTS = env_int("GOVHALL_HOTLINE_CALLBACK_ATTEMPTS", 3, minimum=1)
+GOVHALL_HOTLINE_REDO_LIMIT = env_int("GOVHALL_HOTLINE_REDO_LIMIT", 3, minimum=1)
+GOVHALL_HOTLINE_CONTACT_RETENTION_DAYS = env_int("GOVHALL_HOTLINE_CONTACT_RETENTION_DAYS", 730, minimum=1)
+# How often (minutes) the dispatches' reminders and escalations are swept.
+GOVHALL_HOTLINE_SWEEP_MINUTES = env_int("GOVHALL_HOTLINE_SWEEP_MINUTES", 5, minimum=1)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "TicketStateEnum": "govhall.hotline.models.TicketState",
+    "DispatchStateEnum": "govhall.hotline.models.DispatchState",
+    "TicketChannelEnum": "govhall.hotline.models.Channel",
+}
+# --- end hotline ---
