@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("govhall.stats.api_urls")),
     path("visits/", include("govhall.visits.api_urls")),
     path("portal/", include("govhall.portal.api_urls")),
+    path("hotline/", include("govhall.hotline.api_urls")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,11 @@ urlpatterns = [
     path("visits/", include("govhall.visits.urls")),
     path("stats/", include("govhall.stats.urls")),
     path("portal/", include("govhall.portal.urls")),
+    path("hotline/", include("govhall.hotline.urls")),
+    # 民生网: the hotline's public web channel (leave a message, read answered messages).
+    path("messages/", include("govhall.hotline.urls_web")),
+    # Open311 GeoReport v2 for third-party apps (discovery at /open311/discovery.json).
+    path("open311/", include("govhall.hotline.open311.urls")),
     # The unified login's redirect and callback (off unless GOVHALL_OIDC_CLIENT_ID is set).
     path("portal/oidc/", include("mozilla_django_oidc.urls")),
 ]
