@@ -66,6 +66,18 @@ class TicketFilterSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 
+def _moved_answer(request: Request, ticket: Ticket) -> Response:
+    """After a move: the ticket and its dispatches (two queries; the event log is in GET tickets/{id}/)."""
+    ticket = (
+        Ticket.objects.select_related("subject", "area")
+        .prefetch_related(queries.dispatches_prefetch(timezone.now()))
+        .get(pk=ticket.pk)
+    )
+    response = Response(s.TicketMovedSerializer(ticket, context={"request": request}).data)
+    response["ETag"] = f'"{ticket.version}"'
+    return response
+
+
 def _ticket_answer(request: Request, ticket: Ticket, *, code: int = status.HTTP_200_OK) -> Response:
     ticket = queries.ticket_with_children(ticket.pk, timezone.now())
     response = Response(s.TicketDetailSerializer(ticket, context={"request": request}).data, status=code)
@@ -128,7 +140,7 @@ def _ticket_move(serializer_class, perform, summary: str, *, centre: bool):
             d = dict(data.validated_data)
             version = d.pop("version")
             perform(ticket, d, by=request.user, now=timezone.now(), expected_version=version)
-            return _ticket_answer(request, ticket)
+            return _moved_answer(request, ticket)
 
     MoveView.__name__ = MoveView.__qualname__ = (
         f"Ticket{serializer_class.__name__.removesuffix('Serializer')}View"

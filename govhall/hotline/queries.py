@@ -17,6 +17,7 @@ from govhall.hotline.models import (
     IncomingCall,
     Subject,
     Ticket,
+    TicketEvent,
     TicketState,
 )
 from govhall.hotline.services.common import UNIT_ROLES, is_centre
@@ -76,7 +77,10 @@ def ticket_with_children(pk: int, now: datetime, *, rows: QuerySet[Ticket] | Non
     rows = rows if rows is not None else Ticket.objects.all()
     return (
         rows.select_related("subject", "area", "operator", "replied_by", "catalogue", "limit_policy")
-        .prefetch_related(dispatches_prefetch(now))
+        .prefetch_related(
+            dispatches_prefetch(now),
+            Prefetch("events", queryset=TicketEvent.objects.select_related("by").order_by("at", "id")),
+        )
         .get(pk=pk)
     )
 

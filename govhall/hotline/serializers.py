@@ -97,6 +97,25 @@ class TicketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TicketMovedSerializer(TicketSerializer):
+    """A ticket after a move: its fields and the dispatches the user may see (the log: GET the ticket)."""
+
+    dispatches = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "dispatches"]
+        read_only_fields = fields
+
+    def get_dispatches(self, obj: Ticket) -> list[dict]:
+        from govhall.hotline.queries import is_unit_user
+
+        user = self.context["request"].user
+        rows = obj.dispatches.all()
+        if is_unit_user(user):  # a unit sees its own dispatches only
+            rows = [d for d in rows if d.unit_id == user.department_id]
+        return DispatchSerializer(rows, many=True).data
+
+
 class TicketDetailSerializer(TicketSerializer):
     caller = serializers.SerializerMethodField(
         help_text="What the user may see of the caller: name, phone, masked, hidden"
