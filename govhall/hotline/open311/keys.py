@@ -23,7 +23,7 @@ def create_key(*, name: str, now: datetime) -> tuple[Open311Key, str]:
     if not name:
         raise ValidationError({"name": [_("This field is required.")]})
     if len(name) > 60:
-        raise ValidationError({"name": [_("At most 60 characters.")]})
+        raise ValidationError({"name": [_("A key's name is at most 60 characters long.")]})
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         if Open311Key.objects.filter(name=name).exists():

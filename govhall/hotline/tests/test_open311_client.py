@@ -3,8 +3,11 @@ HTTP POST with `requests` (georeport does not create requests), against the live
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
+from django.db import connection
 from georeport import GeoReport
 
 from govhall.hotline.models import Ticket
@@ -16,7 +19,27 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def endpoint(live_server, world):
     world, key = open311_world(world)
-    return f"{live_server.url}/open311/v2", key
+    yield f"{live_server.url}/open311/v2", key
+    servers_disconnected()
+
+
+def servers_disconnected(limit: float = 30) -> None:
+    """The live server's request threads close their PostgreSQL connections just after they answer; wait
+    for that, or pytest-django cannot drop the test database at the end ("accessed by other users")."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + limit
+    sql = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            if cursor.fetchone()[0] == 0:
+                return
+        if time.monotonic() > deadline:
+            pytest.fail(f"the live server kept a database connection open for over {limit} s")
+        time.sleep(0.05)
 
 
 def create(root: str, key: str, fmt: str = "json", **form) -> requests.Response:
