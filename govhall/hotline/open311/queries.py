@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from govhall.hotline.models import (
@@ -20,7 +21,6 @@ from govhall.hotline.models import (
     Ticket,
     TicketState,
 )
-from govhall.hotline.open311.formats import iso
 from govhall.hotline.open311.params import MAX_RESULTS, RequestFilter, attribute_definitions, public_services
 
 REPLIED_STATES = (TicketState.REPLIED, TicketState.REVIEW, TicketState.CLOSED)
@@ -118,30 +118,42 @@ def find_requests(flt: RequestFilter):
     return rows.values(*FIELDS, "agency")[:MAX_RESULTS]
 
 
-def request_row(t: dict) -> dict:
-    """One ticket (a value dict of find_requests) as the spec's service request. No contact field."""
-    replied = t["state"] in REPLIED_STATES and t["reply"]
-    public_words = t["channel"] == Channel.OPEN311 or t["publish_allowed"]
-    updated = max(d for d in (t["received_at"], t["dispatched_at"], t["replied_at"], t["closed_at"]) if d)
-    return {
-        "service_request_id": t["number"],
-        "status": "closed" if t["state"] == TicketState.CLOSED else "open",
-        "status_notes": t["reply"] if replied else None,
-        "service_name": t["subject__name"],
-        "service_code": t["subject__code"],
-        "description": t["content"] if public_words else t["title"],
-        "agency_responsible": t["agency"],
-        "service_notice": str(TicketState(t["state"]).label),
-        "requested_datetime": iso(t["received_at"]),
-        "updated_datetime": iso(updated),
-        "expected_datetime": iso(t["reply_due_at"]),
-        "address": t["address"] or None,
-        "address_id": None,
-        "zipcode": None,
-        "lat": t["lat"],
-        "long": t["lon"],
-        "media_url": None,
-    }
+def request_rows(tickets) -> list[dict]:
+    """Tickets (value dicts of find_requests) as the spec's service requests. No contact field. The zone
+    and the state names are looked up once: a 1,000-row answer spends most of its time here."""
+    zone = timezone.get_current_timezone()
+    labels = {state: str(label) for state, label in TicketState.choices}
+
+    def when(value):
+        return value.astimezone(zone).isoformat(timespec="seconds") if value is not None else None
+
+    rows = []
+    for t in tickets:
+        replied = t["state"] in REPLIED_STATES and t["reply"]
+        public_words = t["channel"] == Channel.OPEN311 or t["publish_allowed"]
+        updated = max(d for d in (t["received_at"], t["dispatched_at"], t["replied_at"], t["closed_at"]) if d)
+        rows.append(
+            {
+                "service_request_id": t["number"],
+                "status": "closed" if t["state"] == TicketState.CLOSED else "open",
+                "status_notes": t["reply"] if replied else None,
+                "service_name": t["subject__name"],
+                "service_code": t["subject__code"],
+                "description": t["content"] if public_words else t["title"],
+                "agency_responsible": t["agency"],
+                "service_notice": labels[t["state"]],
+                "requested_datetime": when(t["received_at"]),
+                "updated_datetime": when(updated),
+                "expected_datetime": when(t["reply_due_at"]),
+                "address": t["address"] or None,
+                "address_id": None,
+                "zipcode": None,
+                "lat": t["lat"],
+                "long": t["lon"],
+                "media_url": None,
+            }
+        )
+    return rows
 
 
 def base_url(request) -> str:

@@ -52,7 +52,7 @@ def requests(request, fmt: str) -> HttpResponse:
 
     def find():
         flt = params.parse_filter(request.GET, now=timezone.now())
-        return [queries.request_row(t) for t in queries.find_requests(flt)], "service_requests"
+        return queries.request_rows(queries.find_requests(flt)), "service_requests"
 
     return _answer(fmt, find)
 
@@ -64,7 +64,7 @@ def request_detail(request, number: str, fmt: str) -> HttpResponse:
         return formats.render_errors(
             [(404, _("No service request has the id “%(id)s”.") % {"id": number[:30]})], fmt, status=404
         )
-    return formats.render([queries.request_row(rows[0])], fmt, root="service_requests")
+    return formats.render(queries.request_rows(rows), fmt, root="service_requests")
 
 
 def _create(request) -> list[dict]:
