@@ -7,7 +7,7 @@ import time
 
 import pytest
 import requests
-from django.db import connection
+from django.db import connection, connections
 from georeport import GeoReport
 
 from govhall.hotline.models import Ticket
@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def endpoint(live_server, world):
+def endpoint(live_server, world, monkeypatch):
+    # The live server's threads keep a persistent connection (CONN_MAX_AGE) while an HTTP keep-alive socket
+    # lives; without persistence each request closes its own, and the test database can be dropped.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     world, key = open311_world(world)
     yield f"{live_server.url}/open311/v2", key
     servers_disconnected()
