@@ -354,6 +354,8 @@ GOVHALL_HOTLINE_REDO_LIMIT = env_int("GOVHALL_HOTLINE_REDO_LIMIT", 3, minimum=1)
 GOVHALL_HOTLINE_CONTACT_RETENTION_DAYS = env_int("GOVHALL_HOTLINE_CONTACT_RETENTION_DAYS", 730, minimum=1)
 # How often (minutes) the dispatches' reminders and escalations are swept.
 GOVHALL_HOTLINE_SWEEP_MINUTES = env_int("GOVHALL_HOTLINE_SWEEP_MINUTES", 5, minimum=1)
+# The fewest dispatches assessed for closure in the month for a unit to be ranked (docs/hotline-stats.md).
+GOVHALL_HOTLINE_RANK_MIN_SAMPLE = env_int("GOVHALL_HOTLINE_RANK_MIN_SAMPLE", 10, minimum=1)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "TicketStateEnum": "govhall.hotline.models.TicketState",
     "DispatchStateEnum": "govhall.hotline.models.DispatchState",
