@@ -14,11 +14,11 @@ from govhall.hotline.stats import INDICATORS, RATE_KEYS, VOLUMES
 from govhall.stats.export import Column, Table
 
 VOLUME_TITLES = {
-    "channel": (gettext_lazy("Tickets by channel"), gettext_lazy("Channel")),
-    "request_type": (gettext_lazy("Tickets by request type"), gettext_lazy("Request type")),
-    "subject1": (gettext_lazy("Tickets by subject (level 1)"), gettext_lazy("Subject")),
-    "subject2": (gettext_lazy("Tickets by subject (level 2)"), gettext_lazy("Subject")),
-    "area": (gettext_lazy("Tickets by area"), gettext_lazy("Area")),
+    "channel": (gettext_lazy("Hotline: tickets by channel"), gettext_lazy("Channel")),
+    "request_type": (gettext_lazy("Hotline: by request type"), gettext_lazy("Request type")),
+    "subject1": (gettext_lazy("Hotline: by subject, level 1"), gettext_lazy("Request subject")),
+    "subject2": (gettext_lazy("Hotline: by subject, level 2"), gettext_lazy("Request subject")),
+    "area": (gettext_lazy("Hotline: tickets by area"), gettext_lazy("Area")),
 }
 SAMPLE_LABELS = {
     "sign": gettext_lazy("Dispatches assessed for sign-for"),
@@ -69,7 +69,7 @@ def unit_table(data: dict) -> Table:
     rows = [*data["units"], {"name": _("Whole centre"), **data["totals"]}]
     t = Table(
         "hotline_units",
-        _("12345 hotline: figures by unit"),
+        _("Hotline: figures by unit"),
         _unit_columns(),
         rows,
         note=_("A rate links to the tickets it counts; the number next to it to every ticket assessed."),
@@ -92,7 +92,7 @@ def ranking_table(data: dict) -> Table:
     weights = ", ".join(f"{INDICATORS[k].label} {w}" for k, w in ranking["weights"].items())
     t = Table(
         "hotline_ranking",
-        _("12345 hotline: ranking of the units"),
+        _("Hotline: ranking of the units"),
         columns,
         rows,
         note=_(
