@@ -362,6 +362,8 @@ GOVHALL_HOTLINE_CTI_TOKEN = env_str("GOVHALL_HOTLINE_CTI_TOKEN", "")
 GOVHALL_HOTLINE_CTI_EXTENSIONS = dict(
     item.split("=", 1) for item in env_list("GOVHALL_HOTLINE_CTI_EXTENSIONS", []) if "=" in item
 )
+# The fewest dispatches assessed for closure in the month for a unit to be ranked (docs/hotline-stats.md).
+GOVHALL_HOTLINE_RANK_MIN_SAMPLE = env_int("GOVHALL_HOTLINE_RANK_MIN_SAMPLE", 10, minimum=1)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "TicketStateEnum": "govhall.hotline.models.TicketState",
     "DispatchStateEnum": "govhall.hotline.models.DispatchState",
