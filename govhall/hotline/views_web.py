@@ -143,8 +143,8 @@ def new(request: HttpRequest) -> HttpResponse:
             request.session[DONE_KEY] = ticket.pk
             return redirect("hotline_web:done")
     context = {"form": form, "limits": _limits(now), "account_phone": user.phone}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "hotline/web/new.html", context, status=status)
+    # A form with errors re-renders with 200, as the portal's forms do (a browser logs a 400 as an error).
+    return render(request, "hotline/web/new.html", context)
 
 
 @require_GET
@@ -216,7 +216,7 @@ def published(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["type"] = TYPE_LABELS.get(row["ticket"].request_type)
     context = {"form": form, "page": page, "rows": rows, "searched": bool(words or request_type)}
-    return render(request, "hotline/web/list.html", context, status=200 if not form.errors else 400)
+    return render(request, "hotline/web/list.html", context)
 
 
 @require_GET
