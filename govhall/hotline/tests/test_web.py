@@ -324,3 +324,21 @@ def test_english_is_available(world, client):
     assert "Answered messages" in client.get("/messages/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     chinese = Client().get("/messages/").content.decode()
     assert "已答复的留言" in chinese
+
+
+def test_the_public_list_costs_the_same_statements_for_1_or_20_rows(
+    world, client, django_assert_max_num_queries
+):
+    answered(world, title="第一条")
+    with django_assert_max_num_queries(8) as one:
+        client.get("/messages/")
+    for n in range(19):
+        answered(world, title=f"留言{n:02d}")
+    with django_assert_max_num_queries(len(one.captured_queries)) as twenty:
+        assert client.get("/messages/").content.decode().count('data-test="public-row"') == 20
+    assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+def test_the_portal_menu_links_here_and_marks_the_page(world, client):
+    assert 'href="/messages/" data-nav="messages"' in client.get("/portal/").content.decode()
+    assert 'data-nav="messages" class="is-active"' in client.get("/messages/").content.decode()
