@@ -529,8 +529,9 @@ class Archive:
             (Move.REPLY, TicketState.HANDLING, TicketState.REPLIED, replied, handler, reply, "lead"),
         ]
         attempts = []
-        if ticket.anonymous:
+        if ticket.anonymous:  # nobody to call back: the reply closes it
             ticket.closure, ticket.closed_at = Closure.NO_CALLBACK, replied
+            events[-1] = (*events[-1][:2], TicketState.CLOSED, *events[-1][3:])
             t.counts["archive_no_callback"] += 1
             self.pending.append((ticket, events, [dispatch], attempts))
             return
