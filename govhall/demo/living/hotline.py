@@ -111,6 +111,7 @@ class Traffic:
     supervisor: User
     first: date
     counts: Counter = field(default_factory=Counter)
+    escalated: bool = False  # the stubborn caller has been chosen
 
     def __post_init__(self):
         self.cutoff = self.now - MARGIN
@@ -330,13 +331,17 @@ class Traffic:
         )
         return moment
 
-    def callback(self, ticket: Ticket, moment: datetime, *, redone: bool = False) -> None:
+    def callback(self, ticket: Ticket, moment: datetime, *, redone: int = 0, stubborn: bool = False) -> None:
+        """The callback and what follows it. `stubborn`: the one caller who stays dissatisfied after every
+        redo, until the redos reach the limit and the ticket is escalated to a supervision order."""
         ticket.refresh_from_db()
         if ticket.state != TicketState.REPLIED:
             return  # anonymous: closed without a callback
         outcome = self.rng.choices(*zip(*CALLBACKS, strict=True))[0]
         if redone:
-            outcome = CallbackOutcome.SATISFIED
+            outcome = CallbackOutcome.DISSATISFIED if stubborn and redone < 4 else CallbackOutcome.SATISFIED
+        if outcome == CallbackOutcome.DISSATISFIED and not self.escalated and not redone:
+            stubborn = self.escalated = True
         if outcome == "unreachable":
             for _attempt in range(6):
                 moment = self.centre(moment, minutes=(600, 1500))
@@ -365,7 +370,7 @@ class Traffic:
         if outcome != CallbackOutcome.DISSATISFIED:
             return
         moment = self.centre(moment, minutes=(120, 600))
-        uphold = self.rng.random() < 0.5
+        uphold = stubborn or self.rng.random() < 0.5
         callbacks.review_dissatisfaction(
             ticket,
             uphold=uphold,
@@ -378,8 +383,12 @@ class Traffic:
         self.counts["review_upheld" if uphold else "review_not_upheld"] += 1
         if uphold:
             ticket.refresh_from_db()
+            if ticket.escalated_order_id:  # the redos reached the limit: 提级督办
+                self.counts["escalated"] += 1
+            if ticket.state != TicketState.DISPATCHED:
+                return
             moment = self.handle(ticket, "plain", moment)
-            self.callback(ticket, moment, redone=True)
+            self.callback(ticket, moment, redone=redone + 1, stubborn=stubborn)
 
 
 class Archive:

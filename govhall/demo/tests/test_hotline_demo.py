@@ -115,3 +115,11 @@ def test_open_tickets_show_their_lights(db_access):
         assert shown[lights.RED] > 100, shown
         return
     assert set(shown) == {lights.GREEN, lights.YELLOW, lights.RED}, shown
+
+
+@pytest.mark.skipif(traffic.handling is None, reason="the handling services are not merged yet")
+def test_the_last_weeks_hold_every_fate(db_access):
+    moves = set(TicketEvent.objects.values_list("move", flat=True))
+    assert {"accept_return", "reject_return", "approve_extension", "refuse_extension", "contribute"} <= moves
+    assert {"redo", "confirm_close", "callback"} <= moves
+    assert Ticket.objects.filter(escalated_order__isnull=False).count() == 1
