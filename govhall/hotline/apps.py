@@ -10,3 +10,8 @@ class HotlineConfig(AppConfig):
     name = "govhall.hotline"
     label = "hotline"
     verbose_name = _("12345 hotline")
+
+    def ready(self) -> None:
+        from govhall.hotline.stats import register_section
+
+        register_section()  # the hotline's figures in the assessment report and the dashboard

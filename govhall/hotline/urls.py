@@ -1,7 +1,7 @@
 """The hotline's staff pages at /hotline/: the operator's workbench and the centre's lists and tickets
 (govhall.hotline.views), the units' dispatches (govhall.hotline.views_unit)."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from govhall.hotline import views, views_unit
 
@@ -20,4 +20,5 @@ urlpatterns: list = [
     path("unit/<int:pk>/", views_unit.dispatch_detail, name="dispatch"),
     path("unit/<int:pk>/reveal/", views_unit.reveal, name="dispatch-reveal"),
     path("unit/<int:pk>/<str:name>/", views_unit.dispatch_move, name="dispatch-move"),
+    path("stats/", include("govhall.hotline.urls_stats")),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govhall.catalog.models import Department, Hall, ServiceItem
+from govhall.stats import sections
 from govhall.stats.export import Column, Table
 from govhall.stats.queries import (
     Filters,
@@ -269,6 +270,8 @@ def overview(f: Filters, *, now: datetime, user) -> dict:
             months,
         ],
         "charts": charts,
+        # the apps' sections (govhall.stats.sections) for the same period, e.g. the hotline's
+        "sections": sections.blocks(sections.compute_all(f.date_from, f.date_to, now=now), dashboard=True),
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.errors import StaleVersion
 from govhall.stats import ranking as ranking_module
+from govhall.stats import sections
 from govhall.stats.drilldown import cases_for
 from govhall.stats.models import PublishedReportIsFrozen, Report, ReportState
 from govhall.stats.permissions import may_see
@@ -96,7 +97,7 @@ def _generate(month: date, *, now: datetime, user) -> Report:
     report = Report.objects.select_for_update().filter(month=month).first()
     if report is not None and report.state == ReportState.PUBLISHED:
         raise PublishedReportIsFrozen(report)
-    data = compute(month, today=timezone.localdate(now))
+    data = compute(month, today=timezone.localdate(now), now=now)
     if report is None:
         return Report.objects.create(month=month, data=data, generated_at=now, generated_by=user)
     report.data = data
@@ -149,11 +150,14 @@ def _change(current, previous):
     return round(current - previous, 2)
 
 
-def compute(month: date, *, today: date | None = None) -> dict:
+def compute(month: date, *, today: date | None = None, now: datetime | None = None) -> dict:
     """Everything the report shows, as plain JSON. `today`: the day of generation (a rectification within
-    its limit on that day is not yet due); the month's end by default."""
+    its limit on that day is not yet due); the month's end by default. `now`: the moment of generation,
+    for the registered sections (govhall.stats.sections); the start of `today` by default."""
     start, end = month_range(month)
     today = end + timedelta(days=1) if today is None else today
+    if now is None:
+        now = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     f = Filters(start, end)
     prev_start, prev_end = month_range(previous_month(month))
     pf = Filters(prev_start, prev_end)
@@ -218,6 +222,7 @@ def compute(month: date, *, today: date | None = None) -> dict:
         "overdue": _overdue(f),
         "cards": _cards(f),
         "ratings": _ratings(f, today),  # ratingstats
+        "sections": sections.compute_all(start, end, now=now),  # the apps' sections (hotline)
     }
 
 

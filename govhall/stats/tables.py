@@ -167,8 +167,9 @@ def _labels(choices, value) -> str:
     return str(dict(choices).get(value, value or ""))
 
 
-def report_tables(data: dict) -> list[Table]:
-    """The report's tables, in the report's order, labelled in the current language."""
+def report_tables(data: dict, *, with_sections: bool = True) -> list[Table]:
+    """The report's tables, in the report's order, labelled in the current language; then the registered
+    sections' tables (the printable page renders those with the sections' templates instead)."""
     from govhall.supervision.models import CardKind, CardRule, CardState
 
     summary = data["summary"]
@@ -278,6 +279,10 @@ def report_tables(data: dict) -> list[Table]:
     )
     if "ratings" in data:  # ratingstats: reports generated before the ratings have no such block
         tables.append(rating_table(data["ratings"]))
+    if with_sections:  # the apps' sections (govhall.stats.sections), e.g. the hotline's
+        from govhall.stats import sections
+
+        tables += sections.tables(data.get("sections"))
     return tables
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govhall.cases.errors import StaleVersion
 from govhall.cases.models import CaseKind, Channel
-from govhall.stats import dashboard, pdf, reports
+from govhall.stats import dashboard, pdf, reports, sections
 from govhall.stats.drilldown import LABELS, MEASURES, first_cases
 from govhall.stats.export import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from govhall.stats.forms import FilterForm, GenerateForm
@@ -155,7 +155,7 @@ def report_detail(request: HttpRequest, month: str) -> HttpResponse:
 
 
 def _report_context(report: Report) -> dict:
-    tables = report_tables(report.data)
+    tables = report_tables(report.data, with_sections=False)
     for table in tables:
         if table.key == "overdue":
             table.links = [{"number": reverse("cases:detail", args=[r["case_id"]])} for r in table.rows]
@@ -169,6 +169,7 @@ def _report_context(report: Report) -> dict:
         "texts": report_texts(report),
         "tables": tables,
         "published": report.state == ReportState.PUBLISHED,
+        "sections": sections.blocks(report.data.get("sections")),
     }
 
 

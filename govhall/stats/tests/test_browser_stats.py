@@ -33,6 +33,17 @@ site = _e2e.site
 pytestmark = pytest.mark.e2e
 PASSWORD = "Statistik-2026-leader"
 
+# The sheets of the hotline's section of the report (govhall/hotline/stats_tables.py).
+HOTLINE_SHEETS = (
+    "热线：各单位指标",
+    "热线：承办单位排名",
+    "热线：按渠道",
+    "热线：按诉求类型",
+    "热线：按一级分类",
+    "热线：按二级分类",
+    "热线：按区域",
+)
+
 
 @pytest.fixture
 def city(transactional_db):
@@ -88,7 +99,10 @@ def test_a_leader_filters_the_dashboard_and_downloads_the_monthly_report(page: P
     path = tmp_path / "report.xlsx"
     download.value.save_as(path)
     book = load_workbook(path)
-    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"]
+    assert book.sheetnames == [
+        *("概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"),
+        *HOTLINE_SHEETS,  # the hotline's registered section (govhall.stats.sections)
+    ]
     assert list(book["排名"].values)[1][:3] == (1, "市场监督管理局", 64.19)
     with page.expect_download() as download:
         page.click("[data-test=download-pdf]")

@@ -21,6 +21,17 @@ from govhall.stats.tests.history import march
 MARCH = date(2026, 3, 1)
 APRIL_2 = at("2026-04-02 10:00")
 
+# The sheets of the hotline's section of the report (govhall/hotline/stats_tables.py).
+HOTLINE_SHEETS = (
+    "热线：各单位指标",
+    "热线：承办单位排名",
+    "热线：按渠道",
+    "热线：按诉求类型",
+    "热线：按一级分类",
+    "热线：按二级分类",
+    "热线：按区域",
+)
+
 
 @pytest.fixture
 def history(world):
@@ -144,7 +155,10 @@ def test_the_command_generates_publishes_and_writes_xlsx_and_pdf(world, history,
     out = capsys.readouterr().out
     assert "2026-03: published" in out and "1. 市场监督管理局  64.19" in out
     book = load_workbook(path)
-    assert book.sheetnames == ["概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"]
+    assert book.sheetnames == [
+        *("概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"),
+        *HOTLINE_SHEETS,  # the hotline's registered section (govhall.stats.sections)
+    ]
     rows = list(book["排名"].values)
     assert rows[0][:3] == ("名次", "部门", "得分") and rows[1][:3] == (1, "市场监督管理局", 64.19)
     pdf = tmp_path / "2026-03.pdf"

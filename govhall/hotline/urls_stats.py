@@ -1,0 +1,10 @@
+"""The hotline's statistics pages under /hotline/stats/ (names in the "hotline" namespace)."""
+
+from django.urls import path
+
+from govhall.hotline import views_stats
+
+urlpatterns = [
+    path("", views_stats.index, name="stats"),
+    path("tickets/", views_stats.tickets, name="stats-tickets"),
+]
