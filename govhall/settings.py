@@ -368,5 +368,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "TicketStateEnum": "govhall.hotline.models.TicketState",
     "DispatchStateEnum": "govhall.hotline.models.DispatchState",
     "TicketChannelEnum": "govhall.hotline.models.Channel",
+    "CallbackOutcomeEnum": "govhall.hotline.models.CallbackOutcome",
+    # cases' step outcome is also a field named "outcome": both get their own names.
+    "StepOutcomeEnum": "govhall.cases.models.work.StepOutcome",
 }
 # --- end hotline ---

@@ -143,7 +143,7 @@ def _ticket_move(serializer_class, perform, summary: str, *, centre: bool):
             return _moved_answer(request, ticket)
 
     MoveView.__name__ = MoveView.__qualname__ = (
-        f"Ticket{serializer_class.__name__.removesuffix('Serializer')}View"
+        f"Ticket{serializer_class.__name__.removeprefix('Hotline').removesuffix('Serializer')}View"
     )
     return MoveView
 
@@ -173,42 +173,47 @@ def _dispatch_move(serializer_class, perform, summary: str, *, centre: bool = Fa
             return response
 
     MoveView.__name__ = MoveView.__qualname__ = (
-        f"Dispatch{serializer_class.__name__.removesuffix('Serializer')}View"
+        f"Dispatch{serializer_class.__name__.removeprefix('Hotline').removesuffix('Serializer')}View"
     )
     return MoveView
 
 
 DispatchTicketView = _ticket_move(
-    s.DispatchTicketSerializer,
+    s.HotlineDispatchTicketSerializer,
     moves.dispatch,
     "Dispatch (派单) to the catalogue's units, or to others with a reason",
     centre=True,
 )
 ReplyView = _ticket_move(
-    s.ReplySerializer, moves.reply, "The lead unit's reply (答复) with its legal basis", centre=False
+    s.HotlineReplySerializer, moves.reply, "The lead unit's reply (答复) with its legal basis", centre=False
 )
 CallbackView = _ticket_move(
-    s.CallbackSerializer, moves.record_callback, "Record a callback attempt (回访)", centre=True
+    s.HotlineCallbackSerializer, moves.record_callback, "Record a callback attempt (回访)", centre=True
 )
 ReviewView = _ticket_move(
-    s.ReviewSerializer, moves.review, "Review a dissatisfaction: uphold (重办) or close", centre=True
+    s.HotlineReviewSerializer, moves.review, "Review a dissatisfaction: uphold (重办) or close", centre=True
 )
-SignView = _dispatch_move(s.SignSerializer, moves.sign, "Sign for a dispatch (签收)")
+SignView = _dispatch_move(s.HotlineSignSerializer, moves.sign, "Sign for a dispatch (签收)")
 ReturnView = _dispatch_move(
-    s.ReturnSerializer, moves.request_return, "Return a dispatch (退单) with a coded reason"
+    s.HotlineReturnSerializer, moves.request_return, "Return a dispatch (退单) with a coded reason"
 )
 DecideReturnView = _dispatch_move(
-    s.DecideReturnSerializer, moves.decide_return, "The centre accepts or rejects a return", centre=True
+    s.HotlineDecideReturnSerializer,
+    moves.decide_return,
+    "The centre accepts or rejects a return",
+    centre=True,
 )
-ExtensionView = _dispatch_move(s.ExtensionSerializer, moves.request_extension, "Ask for an extension (延期)")
+ExtensionView = _dispatch_move(
+    s.HotlineExtensionSerializer, moves.request_extension, "Ask for an extension (延期)"
+)
 DecideExtensionView = _dispatch_move(
-    s.DecideExtensionSerializer,
+    s.HotlineDecideExtensionSerializer,
     moves.decide_extension,
     "The centre approves or refuses an extension request (version: the dispatch's)",
     centre=True,
 )
 ContributeView = _dispatch_move(
-    s.ContributeSerializer, moves.contribute, "A co-unit's contribution (协办意见)"
+    s.HotlineContributeSerializer, moves.contribute, "A co-unit's contribution (协办意见)"
 )
 
 
@@ -222,7 +227,7 @@ class DispatchDetailView(HotlineAPIView):
 class CallerLookupView(HotlineAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("phone", str, required=True, description="The caller's number")],
-        responses=s.CallerTicketSerializer(many=True),
+        responses=s.HotlineCallerTicketSerializer(many=True),
         summary="The caller's earlier tickets by phone number (the centre only)",
     )
     def get(self, request: Request) -> Response:
@@ -230,7 +235,7 @@ class CallerLookupView(HotlineAPIView):
         phone = request.query_params.get("phone", "")
         if len(normalise_phone(phone)) < 7:
             return Response({"phone": [_("At least 7 digits.")]}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(s.CallerTicketSerializer(queries.caller_history(phone), many=True).data)
+        return Response(s.HotlineCallerTicketSerializer(queries.caller_history(phone), many=True).data)
 
 
 # --- the CTI hook ---------------------------------------------------------------------------------------
@@ -261,7 +266,7 @@ class IncomingCallView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        request=s.IncomingCallSerializer,
+        request=s.HotlineIncomingCallSerializer,
         responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
         summary="CTI hook: an incoming call for an operator (shows the caller's history on the workbench)",
         auth=[],
@@ -269,7 +274,7 @@ class IncomingCallView(APIView):
     def post(self, request: Request) -> Response:
         if not _token_ok(request):
             return Response({"detail": _("A valid CTI token is required.")}, status=status.HTTP_403_FORBIDDEN)
-        data = s.IncomingCallSerializer(data=request.data)
+        data = s.HotlineIncomingCallSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         phone = normalise_phone(d["phone"])

@@ -228,27 +228,7 @@ def unit_counts(user) -> dict[str, int]:
 
 
 def caller_for(ticket: Ticket, user) -> dict:
-    """What `user` may see of the caller: govhall.hotline.services.privacy.caller_view (the handling part's)
-    decides; until it is installed, the centre sees everything and a unit sees the masked surname and
-    number, nothing of a hidden caller."""
-    try:
-        from govhall.hotline.services.privacy import caller_view
-    except ImportError:
-        from govhall.hotline.services.intake import mask_name, mask_phone
+    """What `user` may see of the caller (govhall.hotline.services.privacy.caller_view decides)."""
+    from govhall.hotline.services.privacy import caller_view
 
-        if is_centre(user):
-            return {
-                "name": ticket.caller_name,
-                "phone": ticket.caller_phone,
-                "masked": False,
-                "hidden": False,
-            }
-        if ticket.hides_caller:
-            return {"name": "", "phone": "", "masked": True, "hidden": True}
-        return {
-            "name": mask_name(ticket.caller_name),
-            "phone": mask_phone(ticket.caller_phone),
-            "masked": True,
-            "hidden": False,
-        }
     return caller_view(ticket, user)

@@ -180,53 +180,53 @@ class TicketCreateSerializer(serializers.Serializer):
     )
 
 
-class Versioned(serializers.Serializer):
+class HotlineVersioned(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The version you last read (409 if stale)")
 
 
-class DispatchTicketSerializer(Versioned):
+class HotlineDispatchTicketSerializer(HotlineVersioned):
     lead_unit = serializers.CharField(required=False, allow_blank=True, default="")
     co_units = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SignSerializer(Versioned):
+class HotlineSignSerializer(HotlineVersioned):
     pass
 
 
-class ReturnSerializer(Versioned):
+class HotlineReturnSerializer(HotlineVersioned):
     reason_code = serializers.CharField(required=False, allow_blank=True, default="")
     rule = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecideReturnSerializer(Versioned):
+class HotlineDecideReturnSerializer(HotlineVersioned):
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
     new_unit = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ExtensionSerializer(Versioned):
+class HotlineExtensionSerializer(HotlineVersioned):
     workdays = serializers.IntegerField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecideExtensionSerializer(Versioned):
+class HotlineDecideExtensionSerializer(HotlineVersioned):
     request = serializers.IntegerField(help_text="The extension request's id")
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ContributeSerializer(Versioned):
+class HotlineContributeSerializer(HotlineVersioned):
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReplySerializer(Versioned):
+class HotlineReplySerializer(HotlineVersioned):
     reply = serializers.CharField(required=False, allow_blank=True, default="")
     basis = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CallbackSerializer(Versioned):
+class HotlineCallbackSerializer(HotlineVersioned):
     outcome = serializers.ChoiceField(
         choices=CallbackOutcome.choices, required=False, allow_blank=True, default=""
     )
@@ -234,12 +234,12 @@ class CallbackSerializer(Versioned):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReviewSerializer(Versioned):
+class HotlineReviewSerializer(HotlineVersioned):
     uphold = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
+class HotlineExtensionRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExtensionRequest
         fields = [
@@ -255,7 +255,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CallerTicketSerializer(serializers.ModelSerializer):
+class HotlineCallerTicketSerializer(serializers.ModelSerializer):
     lead_unit = serializers.SerializerMethodField()
 
     class Meta:
@@ -268,10 +268,10 @@ class CallerTicketSerializer(serializers.ModelSerializer):
         return unit.name if unit else ""
 
 
-CallerTicketSerializer.Meta.fields = [*CallerTicketSerializer.Meta.fields, "lead_unit"]
+HotlineCallerTicketSerializer.Meta.fields = [*HotlineCallerTicketSerializer.Meta.fields, "lead_unit"]
 
 
-class IncomingCallSerializer(serializers.Serializer):
+class HotlineIncomingCallSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, help_text="The caller's number")
     operator = serializers.CharField(
         max_length=150, required=False, allow_blank=True, default="", help_text="The operator's username"

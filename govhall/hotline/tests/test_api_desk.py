@@ -124,8 +124,13 @@ def test_a_unit_sees_its_tickets_and_only_its_own_dispatches(desk):
     assert numbers == [ticket.number]
     body = client.get(f"{BASE}/tickets/{ticket.pk}/").json()
     assert [d["unit_code"] for d in body["dispatches"]] == ["HBJ"]
-    caller = {k: body["caller"][k] for k in ("name", "phone", "masked", "hidden")}
-    assert caller == {"name": "张*", "phone": "138****1234", "masked": True, "hidden": False}
+    caller = body["caller"]
+    assert (caller["name"], caller["phone"], caller["masked"], caller["hidden"]) == (
+        "张*",
+        "138****1234",
+        True,
+        False,
+    )
     assert client.get(f"{BASE}/tickets/{other.pk}/").status_code == 404
     theirs = ticket.dispatches.get(unit__code="ZJJ")
     assert client.get(f"{BASE}/dispatches/{theirs.pk}/").status_code == 404
@@ -157,3 +162,16 @@ def test_the_caller_lookup(desk):
 
 def test_anonymous_requests_are_refused(desk):
     assert APIClient().get(f"{BASE}/tickets/").status_code == 403
+
+
+def test_the_unit_signs_for_with_its_version_and_a_stale_one_is_a_409(desk):
+    ticket = register_ticket(channel="phone", by=desk.operator, now=desk.now, **CALL)
+    dispatch_ticket(ticket, by=desk.operator, now=desk.now)
+    mine = ticket.dispatches.get(unit__code="HBJ")
+    client = api(desk.HBJ_handler)
+    url = f"{BASE}/dispatches/{mine.pk}/sign/"
+    assert client.post(url, {"version": mine.version + 1}, format="json").status_code == 409
+    response = client.post(url, {"version": mine.version}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "signed"
+    assert client.post(url, {"version": mine.version}, format="json").status_code == 409
+    assert api(desk.ZJJ_handler).post(url, {"version": mine.version + 1}, format="json").status_code == 404

@@ -98,3 +98,23 @@ def test_the_export_carries_the_viewers_name(client, desk, fmt):
 def test_the_centre_does_not_use_the_unit_pages(client, desk):
     client.force_login(desk.operator)
     assert client.get(reverse("hotline:unit")).status_code == 403
+
+
+def test_the_lead_unit_signs_for_and_replies_on_its_page(client, desk):
+    ticket = dispatched(desk, subject="010101")  # one unit: 市城管局 leads alone
+    d = ticket.dispatches.get()
+    client.force_login(desk.CGJ_handler)
+    move = reverse("hotline:dispatch-move", args=[d.pk, "sign"])
+    assert client.post(move, {"version": d.version}).status_code == 302
+    d.refresh_from_db()
+    assert d.state == "signed"
+    ticket.refresh_from_db()
+    reply = reverse("hotline:dispatch-move", args=[d.pk, "reply"])
+    response = client.post(reply, {"version": ticket.version, "reply": "", "basis": "条例"})
+    assert response.status_code == 200 and 'data-error="reply"' in response.content.decode()
+    response = client.post(
+        reply, {"version": ticket.version, "reply": "已修复", "basis": "《城市道路管理条例》"}
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state == "replied" and ticket.reply == "已修复"
