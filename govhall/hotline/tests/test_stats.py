@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govhall.hotline import stats
@@ -355,3 +357,21 @@ def test_the_minimum_sample_is_a_setting(world, settings):
     assert data["ranking"]["min_sample"] == 2
     assert data["ranking"]["ranked"] == []
     assert [r["code"] for r in data["ranking"]["unranked"]] == ["CGJ"]
+
+
+def test_the_figures_are_aggregates_not_one_query_per_ticket(world):
+    """The same number of queries for 2 tickets as for 12: one aggregate per figure and volume."""
+
+    def queries_for_month() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            november()
+        return len(captured.captured_queries)
+
+    for _ in range(2):
+        Story(world).dispatch().reply("11-12 09:00").callback("11-13 09:00", CallbackOutcome.SATISFIED, True)
+    few = queries_for_month()
+    for _ in range(10):
+        Story(world, subject="020101").dispatch().reply("11-12 09:00").callback(
+            "11-13 09:00", CallbackOutcome.FAIRLY, None
+        )
+    assert queries_for_month() == few <= 16
