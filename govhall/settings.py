@@ -354,6 +354,14 @@ GOVHALL_HOTLINE_REDO_LIMIT = env_int("GOVHALL_HOTLINE_REDO_LIMIT", 3, minimum=1)
 GOVHALL_HOTLINE_CONTACT_RETENTION_DAYS = env_int("GOVHALL_HOTLINE_CONTACT_RETENTION_DAYS", 730, minimum=1)
 # How often (minutes) the dispatches' reminders and escalations are swept.
 GOVHALL_HOTLINE_SWEEP_MINUTES = env_int("GOVHALL_HOTLINE_SWEEP_MINUTES", 5, minimum=1)
+# 延期: the extensions of one dispatch add up to at most this many working days (Shandong: 10).
+GOVHALL_HOTLINE_MAX_EXTENSION_DAYS = env_int("GOVHALL_HOTLINE_MAX_EXTENSION_DAYS", 10, minimum=1)
+# part desk: the telephony's (CTI) shared token for POST /api/v1/hotline/cti/incoming-call (empty: the hook
+# refuses every call), and seat extensions mapped to operators' usernames ("8001=operator,8002=op2").
+GOVHALL_HOTLINE_CTI_TOKEN = env_str("GOVHALL_HOTLINE_CTI_TOKEN", "")
+GOVHALL_HOTLINE_CTI_EXTENSIONS = dict(
+    item.split("=", 1) for item in env_list("GOVHALL_HOTLINE_CTI_EXTENSIONS", []) if "=" in item
+)
 # The fewest dispatches assessed for closure in the month for a unit to be ranked (docs/hotline-stats.md).
 GOVHALL_HOTLINE_RANK_MIN_SAMPLE = env_int("GOVHALL_HOTLINE_RANK_MIN_SAMPLE", 10, minimum=1)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {

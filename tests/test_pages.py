@@ -93,17 +93,17 @@ def test_an_applicant_sees_no_staff_links(client, make_user):
     assert "工作人员登录" not in html and "/admin/" not in html
 
 
-# What each role finds on its first page: cards of work it can do, and no "being built" excuse. The
-# operator's page also says plainly what is not built yet; an applicant lands in the portal.
+# What each role finds on its first page: cards of work it can do, and no "being built" excuse; an
+# applicant lands in the portal.
 @pytest.mark.parametrize(
     ("role", "cards", "note"),
     [
         (Role.CLERK, ["intake", "lanes", "cases", "visits"], None),
         (Role.AGENCY_CLERK, ["intake", "cases", "visits"], None),
-        (Role.HANDLER, ["queue", "cases"], None),
-        (Role.DEPT_HEAD, ["queue", "extensions", "supervision", "cases"], None),
-        (Role.SUPERVISOR, ["supervision", "stats", "cases", "api", "visit-times"], None),
-        (Role.OPERATOR, ["progress", "phone-rating"], "12345 热线工作台尚未上线"),
+        (Role.HANDLER, ["queue", "hotline-unit", "cases"], None),
+        (Role.DEPT_HEAD, ["queue", "hotline-unit", "extensions", "supervision", "cases"], None),
+        (Role.SUPERVISOR, ["supervision", "hotline", "stats", "cases", "api", "visit-times"], None),
+        (Role.OPERATOR, ["hotline", "progress", "phone-rating"], None),
         (Role.LEADER, ["stats", "supervision", "cases", "api", "visit-times"], None),
         (Role.ADMIN, ["users", "items", "departments", "halls", "calendar", "api", "visits"], None),
         (Role.APPLICANT, ["progress"], None),

@@ -157,6 +157,28 @@ _PHONE_RATING = Link(
     description=_("Find the case or the visit by its number and record the caller's rating and reasons."),
 )
 
+# The 12345 hotline (govhall/hotline/urls.py): the operator's workbench and the centre's lists, the units'
+# tickets. The labels are the pages' titles, translated in govhall/hotline's catalogue.
+_HOTLINE = Link(
+    "hotline",
+    _("12345 hotline workbench"),
+    (Target("hotline:workbench", login=True),),
+    roles=frozenset({Role.OPERATOR, Role.SUPERVISOR}),
+    description=_(
+        "Take calls: the caller's earlier tickets, answer during the call or dispatch; returns, extensions, "
+        "callbacks and reviews."
+    ),
+)
+_HOTLINE_UNIT = Link(
+    "hotline-unit",
+    _("12345 tickets of my unit"),
+    (Target("hotline:unit", login=True),),
+    roles=frozenset({Role.HANDLER, Role.DEPT_HEAD}),
+    description=_(
+        "Sign for the tickets dispatched to your unit, handle them and reply; the most urgent first."
+    ),
+)
+
 _CATALOGUE_TARGETS = (
     Target("catalog:index"),  # the public catalogue page, once it exists
     Target("admin:catalog_serviceitem_changelist", perm="catalog.view_serviceitem", staff=True),
@@ -181,6 +203,8 @@ NAVIGATION: tuple[Link, ...] = (
         anonymous=True,
     ),
     _FOLLOW_UPS,
+    _HOTLINE,
+    _HOTLINE_UNIT,
     Link("admin", _("Back office"), (Target("admin:index", staff=True),), roles=STAFF_ROLES),
     Link("api", _("API documentation"), (Target("api-docs", login=True),), roles=STAFF_ROLES),
 )
@@ -237,10 +261,10 @@ LANDING: dict[str, tuple[Link, ...]] = {
     Role.ADMIN: (*_ADMIN_LINKS, _API_LINK, _VISITS),
     Role.CLERK: (_INTAKE, _LANES, _CASES, _CATALOGUE_LINK, _VISITS),
     Role.AGENCY_CLERK: (_INTAKE, _CASES, _CATALOGUE_LINK, _VISITS),
-    Role.HANDLER: (_QUEUE, _CASES, _CATALOGUE_LINK),
-    Role.DEPT_HEAD: (_QUEUE, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
-    Role.SUPERVISOR: (_SUPERVISION, _STATS, _CASES, _CATALOGUE_LINK, _API_LINK, _VISIT_TIMES),
-    Role.OPERATOR: (_PROGRESS, _CATALOGUE_LINK, _PHONE_RATING),
+    Role.HANDLER: (_QUEUE, _HOTLINE_UNIT, _CASES, _CATALOGUE_LINK),
+    Role.DEPT_HEAD: (_QUEUE, _HOTLINE_UNIT, _EXTENSIONS, _SUPERVISION, _CASES, _CATALOGUE_LINK),
+    Role.SUPERVISOR: (_SUPERVISION, _HOTLINE, _STATS, _CASES, _CATALOGUE_LINK, _API_LINK, _VISIT_TIMES),
+    Role.OPERATOR: (_HOTLINE, _PROGRESS, _CATALOGUE_LINK, _PHONE_RATING),
     Role.LEADER: (_STATS, _SUPERVISION, _CASES, _CATALOGUE_LINK, _API_LINK, _VISIT_TIMES),
     Role.APPLICANT: (_PROGRESS, _CATALOGUE_LINK),
 }
@@ -261,11 +285,6 @@ ROLE_DESCRIPTIONS: dict[str, str | Promise] = {
 
 # What a role's page says plainly about the work that is not built yet, instead of pretending.
 ROLE_NOTES: dict[str, str | Promise] = {
-    Role.OPERATOR: _(
-        "The 12345 hotline workbench is not built yet: registering calls and web messages as tickets, "
-        "dispatching them to departments, callbacks and the knowledge base will be here. Until then, "
-        "answer callers who ask how their application stands with the progress query."
-    ),
     # Shown only where the portal is not installed: otherwise an applicant's home is the portal.
     Role.APPLICANT: _(
         "Service guides, forms to download and the search for every service are in the online service "

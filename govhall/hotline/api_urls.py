@@ -1,3 +1,29 @@
-from django.urls import path  # noqa: F401
+"""/api/v1/hotline/: tickets, dispatches and their moves, caller lookup, the CTI hook (hotline.api)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from govhall.hotline import api
+
+urlpatterns: list = [
+    path("tickets/", api.TicketListView.as_view(), name="api-hotline-tickets"),
+    path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="api-hotline-ticket"),
+    path("tickets/<int:pk>/dispatch/", api.DispatchTicketView.as_view(), name="api-hotline-dispatch-ticket"),
+    path("tickets/<int:pk>/reply/", api.ReplyView.as_view(), name="api-hotline-reply"),
+    path("tickets/<int:pk>/callback/", api.CallbackView.as_view(), name="api-hotline-callback"),
+    path("tickets/<int:pk>/review/", api.ReviewView.as_view(), name="api-hotline-review"),
+    path("dispatches/<int:pk>/", api.DispatchDetailView.as_view(), name="api-hotline-dispatch"),
+    path("dispatches/<int:pk>/sign/", api.SignView.as_view(), name="api-hotline-sign"),
+    path("dispatches/<int:pk>/return/", api.ReturnView.as_view(), name="api-hotline-return"),
+    path(
+        "dispatches/<int:pk>/decide-return/", api.DecideReturnView.as_view(), name="api-hotline-decide-return"
+    ),
+    path("dispatches/<int:pk>/extension/", api.ExtensionView.as_view(), name="api-hotline-extension"),
+    path(
+        "dispatches/<int:pk>/decide-extension/",
+        api.DecideExtensionView.as_view(),
+        name="api-hotline-decide-extension",
+    ),
+    path("dispatches/<int:pk>/contribute/", api.ContributeView.as_view(), name="api-hotline-contribute"),
+    path("callers/", api.CallerLookupView.as_view(), name="api-hotline-callers"),
+    path("cti/incoming-call", api.IncomingCallView.as_view(), name="api-hotline-cti"),
+]

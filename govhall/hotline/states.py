@@ -37,6 +37,7 @@ class Move:
     CONTRIBUTE = "contribute"  # 协办意见
     REPLY = "reply"  # 答复
     CALLBACK = "callback"  # 回访
+    CLOSE_NO_CALLBACK = "close_no_callback"  # anonymous: nobody to call back, closed on the reply
     CONFIRM_CLOSE = "confirm_close"  # the centre finds the dissatisfaction not upheld
     REDO = "redo"  # 重办
     ESCALATE = "escalate"  # 提级督办
@@ -59,6 +60,7 @@ MOVE_LABELS = {
     Move.CONTRIBUTE: gettext_lazy("Co-unit's contribution"),
     Move.REPLY: gettext_lazy("Replied"),
     Move.CALLBACK: gettext_lazy("Called back"),
+    Move.CLOSE_NO_CALLBACK: gettext_lazy("Closed without callback (nobody to call)"),
     Move.CONFIRM_CLOSE: gettext_lazy("Dissatisfaction not upheld, closed"),
     Move.REDO: gettext_lazy("Sent back to be redone"),
     Move.ESCALATE: gettext_lazy("Escalated to a supervision order"),
@@ -99,6 +101,7 @@ TICKET_TRANSITIONS: dict[str, dict[str, str]] = {
     },
     TicketState.REPLIED: {
         Move.CALLBACK: BY_OUTCOME,
+        Move.CLOSE_NO_CALLBACK: TicketState.CLOSED,
     },
     TicketState.REVIEW: {
         Move.CONFIRM_CLOSE: TicketState.CLOSED,
@@ -146,6 +149,7 @@ ACTION_LABELS = {
     Move.CONTRIBUTE: gettext_lazy("Contribute to the reply"),
     Move.REPLY: gettext_lazy("Reply"),
     Move.CALLBACK: gettext_lazy("Record a callback"),
+    Move.CLOSE_NO_CALLBACK: gettext_lazy("Close without callback"),
     Move.CONFIRM_CLOSE: gettext_lazy("Close: dissatisfaction not upheld"),
     Move.REDO: gettext_lazy("Send back to be redone"),
 }

@@ -1,6 +1,24 @@
-from django.urls import include, path
+"""The hotline's staff pages at /hotline/: the operator's workbench and the centre's lists and tickets
+(govhall.hotline.views), the units' dispatches (govhall.hotline.views_unit)."""
+
+from django.urls import include, path, re_path
+
+from govhall.hotline import views, views_unit
 
 app_name = "hotline"
 urlpatterns: list = [
+    path("", views.workbench, name="workbench"),
+    path("callers/", views.caller_lookup, name="caller-lookup"),
+    path("subjects/", views.subject_search, name="subject-search"),
+    path("route/", views.route_preview, name="route-preview"),
+    path("incoming-call/", views.incoming_call, name="incoming-call"),
+    path("tickets/", views.centre_lists, name="centre-lists"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/<str:name>/", views.ticket_move, name="ticket-move"),
+    path("unit/", views_unit.unit_list, name="unit"),
+    re_path(r"^unit/export\.(?P<fmt>csv|xlsx)$", views_unit.unit_export, name="unit-export"),
+    path("unit/<int:pk>/", views_unit.dispatch_detail, name="dispatch"),
+    path("unit/<int:pk>/reveal/", views_unit.reveal, name="dispatch-reveal"),
+    path("unit/<int:pk>/<str:name>/", views_unit.dispatch_move, name="dispatch-move"),
     path("stats/", include("govhall.hotline.urls_stats")),
 ]

@@ -13,7 +13,8 @@
    morning's queue, ratings (好差评) of visits and cases, bad ratings with follow-ups in every state
    (visits.py);
 6. the supervision sweeps of the last ten working days and at `now`, cards and orders in every state,
-   and last month's assessment report, published (oversight.py).
+   and last month's assessment report, published (oversight.py);
+7. a year of 12345 hotline tickets with the hotline's reference data (hotline.py).
 
 Nothing is written behind the services' back. Same `now` and `seed`, same data (ids, numbers, figures;
 only the random verification codes differ). It returns the figures of figures.py.
@@ -35,6 +36,7 @@ from govhall.demo.living import figures
 from govhall.demo.living.applications import load_online_applications
 from govhall.demo.living.clock import Clock, months_back
 from govhall.demo.living.fastlanes import LanePlanner, Lanes
+from govhall.demo.living.hotline import load_hotline
 from govhall.demo.living.oversight import Oversight, publish_last_month
 from govhall.demo.living.people import AGENCY_HALLS, LivingError, crew_for
 from govhall.demo.living.portal import load_portal_people
@@ -92,6 +94,8 @@ def load_living_city(
         hall_visits = load_visits(crew, clock, portal, random.Random(seed + 6))
         oversight = Oversight(crew, clock, random.Random(seed + 5)).run()
         report = publish_last_month(crew, clock)
+        # Last, so that the cases' history (which draws on every department) is the same without it.
+        hotline = load_hotline(now=now, seed=seed)
         if progress:
             progress(total, total)
     result = figures.summary(now=now, first=first)
@@ -106,6 +110,7 @@ def load_living_city(
         licences=len(portal.licences),
         online_applications=len(online),
         hall_visits=hall_visits,
+        hotline=hotline,
     )
     return result
 

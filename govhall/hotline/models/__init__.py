@@ -1,4 +1,5 @@
 from govhall.hotline.models.config import DispatchCatalogue, DispatchRule, Limit, LimitPolicy
+from govhall.hotline.models.desk import IncomingCall
 from govhall.hotline.models.reference import Area, ReturnReason, Subject
 from govhall.hotline.models.tickets import (
     OPEN_DISPATCH_STATES,
@@ -37,6 +38,7 @@ __all__ = [
     "DispatchState",
     "ExtensionRequest",
     "ExtensionState",
+    "IncomingCall",
     "Limit",
     "LimitPolicy",
     "Open311Key",

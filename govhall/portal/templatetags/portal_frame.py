@@ -22,6 +22,7 @@ PORTAL_LINKS = (
     ("applications", _("My applications"), ("portal:my",)),
     ("consultation", _("Online consultation"), ("portal:consultation",)),
     ("progress", _("Look up a case"), ("portal:progress",)),
+    ("messages", _("12345 messages"), ("hotline_web:list",)),  # the hotline's 民生网, if installed
 )
 SIGN_IN = ("portal:login", "login")
 

@@ -28,6 +28,9 @@ class NotificationKind(models.TextChoices):
     # --- followup (issue 16): the follow-up of a bad rating (visits) near or past its deadline ---
     FOLLOWUP_YELLOW = "followup_yellow", _("Bad-rating follow-up deadline near")
     FOLLOWUP_RED = "followup_red", _("Bad-rating follow-up overdue")
+    # --- hotline (issue 17): a 12345 ticket's dispatch near or past its sign-for or handling deadline ---
+    HOTLINE_YELLOW = "hotline_yellow", _("12345 ticket deadline near")
+    HOTLINE_RED = "hotline_red", _("12345 ticket overdue")
 
 
 class Notification(models.Model):

@@ -226,5 +226,9 @@ class Command(BaseCommand):
                 f"{v['bookings']} appointments, {v['ratings']} ratings"
             )
             out("  follow-ups   " + ", ".join(f"{n} {fate}" for fate, n in v["follow_ups"].items()))
+        h = f.get("hotline") or {}
+        if h:
+            states = ", ".join(f"{n} {state}" for state, n in sorted(h["states"].items()))
+            out(f"  hotline      {h['tickets']} tickets in {h['days']} days ({h['seconds']} s): {states}")
         out(f"  messages     {f['messages_sent']} reminders and notices in the inboxes")
         out(f"  report       assessment report {f['report']} {f['report_state']}")

@@ -1,0 +1,691 @@
+"""A year of 12345 hotline traffic in the living demo city (issue 17), up to `now`, through the real
+services: register_ticket and dispatch_ticket (intake), then the units' sign_for, request_return,
+request_extension, contribute and reply_ticket and the centre's decide_return, decide_extension,
+record_callback and review_dissatisfaction (handling, callback).
+
+Each ticket's life is planned as a fate (answered on the call, handled and called back, returned, extended,
+redone after a dissatisfied callback, …) and lived step by step at moments drawn from the seeded RNG; the
+life stops at the first step that would fall after `now` (less a margin), so the last days' tickets stand
+open in the state they have reached and their lights are green, yellow or red as their deadlines say.
+Units act on working days in office hours (a ticket of Saturday evening is signed for on Monday, late);
+the centre (operators, supervisor) works every day from 08:00 to 21:00.
+
+Same `now` and `seed`, same tickets. `tickets_per_day` sets the volume (default 15 a day on average);
+until the handling services exist, the last weeks' tickets are only registered and dispatched."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from govhall.core.models import User
+from govhall.demo.hotline_demo import AREAS, HotlineReference, area_code, load_hotline_reference
+from govhall.hotline.models import (
+    Area,
+    CallbackAttempt,
+    CallbackOutcome,
+    Channel,
+    Closure,
+    Dispatch,
+    DispatchRole,
+    DispatchRule,
+    DispatchState,
+    Open311Key,
+    RequestType,
+    Subject,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketState,
+    Urgency,
+)
+from govhall.hotline.services.common import handle_deadline, sign_deadline
+from govhall.hotline.services.intake import dispatch_ticket, register_ticket
+from govhall.hotline.states import Move
+from govhall.workdays import calendar as workdays
+
+try:  # the handling services (branch `handling`) land after the intake
+    from govhall.hotline.services import callback as callbacks
+    from govhall.hotline.services import handling
+except ImportError:  # pragma: no cover - until they land
+    handling = callbacks = None
+
+DAYS = 365
+TICKETS_PER_DAY = 15
+MARGIN = timedelta(minutes=20)
+OPEN311_KEY = "demo-open311-quanshan-app"  # published: the demo's Open311 client (docs/demo-city.md)
+
+# Weights of the level-1 classes (the first two digits of the subject).
+CLASS_WEIGHTS = {
+    "01": 20, "02": 12, "03": 8, "04": 12, "05": 10, "06": 5, "07": 5, "08": 6, "09": 12, "10": 3, "11": 4,
+    "12": 3,
+}  # fmt: skip
+TYPES = (
+    (RequestType.ENQUIRY, 34), (RequestType.HELP, 30), (RequestType.COMPLAINT, 24), (RequestType.REPORT, 3),
+    (RequestType.SUGGESTION, 6), (RequestType.PRAISE, 3),
+)  # fmt: skip
+TYPE_NAMES = {
+    RequestType.ENQUIRY: "咨询", RequestType.HELP: "求助", RequestType.COMPLAINT: "投诉",
+    RequestType.REPORT: "举报", RequestType.SUGGESTION: "建议", RequestType.PRAISE: "表扬",
+}  # fmt: skip
+CHANNELS = ((Channel.PHONE, 82), (Channel.WEB, 12), (Channel.OPEN311, 6))
+URGENCIES = ((Urgency.NORMAL, 95), (Urgency.URGENT, 4), (Urgency.CRITICAL, 1))
+# What becomes of a dispatched ticket.
+FATES = (
+    ("plain", 68), ("return_accepted", 5), ("return_rejected", 3), ("extension_approved", 5),
+    ("extension_refused", 2), ("late_sign", 6), ("late_reply", 6), ("slow", 5),
+)  # fmt: skip
+CALLBACKS = (
+    (CallbackOutcome.SATISFIED, 78), (CallbackOutcome.FAIRLY, 12), (CallbackOutcome.DISSATISFIED, 6),
+    ("unreachable", 4),
+)  # fmt: skip
+SERVICE_DAYS = 14  # the last days lived through the services; the days before go into the archive
+ON_CALL = 0.7  # of the enquiries by phone: answered during the call (当场解答)
+ANONYMOUS = 0.03
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志"
+ROADS = ("绣水大街", "汇泉路", "山泉路", "百脉泉路", "经十东路", "唐王山路", "铁道北路", "明水大街")
+
+
+SOLVED = (CallbackOutcome.SATISFIED, CallbackOutcome.FAIRLY)
+
+
+class Stop(Exception):
+    """The ticket's next step would fall after `now`: it stays as it is."""
+
+
+@dataclass
+class Traffic:
+    ref: HotlineReference
+    now: datetime
+    rng: random.Random
+    operator: User
+    supervisor: User
+    first: date
+    counts: Counter = field(default_factory=Counter)
+    escalated: bool = False  # the stubborn caller has been chosen
+
+    def __post_init__(self):
+        self.cutoff = self.now - MARGIN
+        self.zone = timezone.get_current_timezone()
+        leaves = list(Subject.objects.filter(level=3, is_active=True, is_public=True).order_by("code"))
+        self.leaves = leaves
+        self.leaf_weights = [CLASS_WEIGHTS.get(s.code[:2], 3) for s in leaves]
+        self.areas = [area_code(suffix) for suffix, _name in AREAS]
+        self.area_names = dict(zip(self.areas, (n for _s, n in AREAS), strict=True))
+        self.key = _open311_key(self.now)
+
+    # --- moments -----------------------------------------------------------------------------------
+
+    def _at(self, day: date, hour: float) -> datetime:
+        return datetime.combine(day, datetime.min.time(), self.zone) + timedelta(hours=hour)
+
+    def check(self, moment: datetime) -> datetime:
+        if moment >= self.cutoff:
+            raise Stop
+        return moment
+
+    def office(self, moment: datetime, *, minutes: tuple[int, int] = (5, 90)) -> datetime:
+        """The first office moment of a unit at or after `moment` (working days, 09:00–17:00), plus a
+        few minutes of the unit's own."""
+        local = timezone.localtime(moment)
+        day = local.date()
+        if not workdays.is_workday(day) or local.hour >= 17:
+            day = workdays.add_workdays(day, 1)
+            local = self._at(day, 9)
+        elif local.hour < 9:
+            local = self._at(day, 9)
+        return self.check(local + timedelta(minutes=self.rng.randint(*minutes)))
+
+    def centre(self, moment: datetime, *, minutes: tuple[int, int] = (10, 120)) -> datetime:
+        """The centre works every day 08:00–21:00."""
+        local = timezone.localtime(moment) + timedelta(minutes=self.rng.randint(*minutes))
+        if local.hour >= 21:
+            local = self._at(local.date() + timedelta(days=1), 8) + timedelta(minutes=self.rng.randint(0, 60))
+        elif local.hour < 8:
+            local = self._at(local.date(), 8) + timedelta(minutes=self.rng.randint(0, 60))
+        return self.check(local)
+
+    def workdays_later(self, moment: datetime, n: float) -> datetime:
+        whole = max(int(n), 0)
+        day = (
+            workdays.add_workdays(timezone.localdate(moment), whole) if whole else timezone.localdate(moment)
+        )
+        return self.office(self._at(day, 9 + 7 * (n - whole)))
+
+    # --- the year ----------------------------------------------------------------------------------
+
+    def run(self, per_day: float, service_days: int) -> Counter:
+        """Every day from `first` to today: the days before the last `service_days` into the archive (bulk),
+        the last ones through the services."""
+        today = timezone.localdate(self.now)
+        archive = Archive(self)
+        for n in range((today - self.first).days, -1, -1):
+            day = today - timedelta(days=n)
+            rest = not workdays.is_workday(day)
+            count = max(0, round(self.rng.gauss(per_day * (0.55 if rest else 1.15), per_day * 0.2)))
+            moments = sorted(self._at(day, self.rng.triangular(7.5, 22, 10.5)) for _ in range(count))
+            if n > service_days:
+                archive.day(day, moments)
+                continue
+            archive.flush()
+            for moment in moments:
+                if moment >= self.cutoff:
+                    break
+                self.ticket(moment)
+        archive.flush()
+        return self.counts
+
+    def draw(self, received: datetime) -> dict:
+        """A caller's request at `received`: the keyword arguments of register_ticket."""
+        rng = self.rng
+        channel = rng.choices(*zip(*CHANNELS, strict=True))[0]
+        request_type = rng.choices(*zip(*TYPES, strict=True))[0]
+        urgency = rng.choices(*zip(*URGENCIES, strict=True))[0]
+        if request_type in (RequestType.ENQUIRY, RequestType.PRAISE, RequestType.SUGGESTION):
+            urgency = Urgency.NORMAL
+        subject = rng.choices(self.leaves, self.leaf_weights)[0]
+        area = rng.choice(self.areas)
+        anonymous = rng.random() < ANONYMOUS
+        answer = ""
+        if channel == Channel.PHONE and request_type == RequestType.ENQUIRY and rng.random() < ON_CALL:
+            answer = f"已向市民解答{subject.name}相关政策及办理流程，市民表示清楚。"
+        place = f"{self.area_names[area]}{rng.choice(ROADS)}{rng.randint(1, 300)}号"
+        name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.randint(1, 2)))
+        phone = f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"
+        return dict(
+            channel=channel,
+            request_type=request_type,
+            subject=subject.code,
+            urgency=urgency,
+            title=f"{subject.name}（{TYPE_NAMES[request_type]}）",
+            content=_content(request_type, subject.name, place),
+            address=place,
+            area=area,
+            caller_name="" if anonymous else name,
+            caller_phone="" if anonymous else phone,
+            anonymous=anonymous,
+            answer=answer,
+            by=self.operator if channel == Channel.PHONE else None,
+            open311_key=self.key if channel == Channel.OPEN311 else None,
+            now=received,
+        )
+
+    def ticket(self, received: datetime) -> None:
+        request = self.draw(received)
+        ticket = register_ticket(**request)
+        self.counts[f"channel_{ticket.channel}"] += 1
+        if request["answer"]:
+            self.counts["answered_on_call"] += 1
+            return
+        with contextlib.suppress(Stop):
+            self.live(ticket, received)
+
+    # --- a ticket's life ---------------------------------------------------------------------------
+
+    def live(self, ticket: Ticket, received: datetime) -> None:
+        # Web and Open311 tickets wait for the operators' next round; calls are dispatched at once.
+        delay = (5, 30) if ticket.channel == Channel.PHONE else (30, 600)
+        moment = self.centre(received, minutes=delay)
+        ticket = dispatch_ticket(ticket, by=self.operator, now=moment)
+        if handling is None:
+            return
+        fate = self.rng.choices(*zip(*FATES, strict=True))[0]
+        self.counts[f"fate_{fate}"] += 1
+        moment = self.handle(ticket, fate, moment)
+        self.callback(ticket, moment)
+
+    def lead(self, ticket: Ticket) -> Dispatch:
+        return ticket.dispatches.filter(role=DispatchRole.LEAD, state__in=self._open()).get()
+
+    @staticmethod
+    def _open():
+        return (DispatchState.PENDING, DispatchState.SIGNED, DispatchState.RETURN_REQUESTED)
+
+    def handler(self, dispatch: Dispatch) -> User:
+        return self.ref.handlers[dispatch.unit_id]
+
+    def sign_all(self, ticket: Ticket, moment: datetime, *, late: bool = False) -> datetime:
+        for dispatch in ticket.dispatches.filter(state=DispatchState.PENDING).order_by("pk"):
+            moment = self.workdays_later(moment, 1) if late else self.office(moment, minutes=(5, 70))
+            handling.sign_for(dispatch, by=self.handler(dispatch), now=moment)
+        return moment
+
+    def handle(self, ticket: Ticket, fate: str, moment: datetime) -> datetime:
+        if fate.startswith("return"):
+            dispatch = self.lead(ticket)
+            moment = self.office(moment, minutes=(10, 100))
+            handling.request_return(
+                dispatch,
+                reason_code="R01",
+                rule="《泉山市12345热线派单目录》及本单位“三定”规定",
+                note="该事项不属于本单位职责范围，建议改派。",
+                by=self.handler(dispatch),
+                now=moment,
+            )
+            moment = self.centre(moment, minutes=(30, 240))
+            accept = fate == "return_accepted"
+            new_unit = self.ref.units[self.ref.catalogue.fallback_unit.code] if accept else None
+            if accept and dispatch.unit_id == new_unit.pk:
+                new_unit = self.ref.units["CGJ"]
+            handling.decide_return(
+                dispatch,
+                accept=accept,
+                note="同意退回，改派相关单位。" if accept else "经核实属于本单位职责，退单不予通过。",
+                new_unit=new_unit,
+                by=self.supervisor,
+                now=moment,
+            )
+            self.counts[fate] += 1
+        moment = self.sign_all(ticket, moment, late=fate == "late_sign")
+        lead = self.lead(ticket)
+        limit = lead.handle_limit_workdays
+        if fate.startswith("extension") and limit:
+            moment = self.workdays_later(moment, max(1, limit // 2))
+            request = handling.request_extension(
+                lead,
+                workdays=5,
+                reason="需协调多个部门现场勘查，申请延期五个工作日。",
+                by=self.handler(lead),
+                now=moment,
+            )
+            approve = fate == "extension_approved"
+            moment = self.centre(moment, minutes=(60, 300))
+            handling.decide_extension(
+                request,
+                approve=approve,
+                note="同意延期。" if approve else "事项简单，应按期办结。",
+                by=self.supervisor,
+                now=moment,
+            )
+            self.counts[fate] += 1
+            if approve:
+                limit += 5
+        for co in ticket.dispatches.filter(role=DispatchRole.CO, state=DispatchState.SIGNED).order_by("pk"):
+            moment = self.workdays_later(moment, self.rng.uniform(0.2, 1.5))
+            handling.contribute(
+                co, text="已配合现场核查，情况属实，已督促整改。", by=self.handler(co), now=moment
+            )
+        lead.refresh_from_db()
+        if limit:
+            share = {"late_reply": (1.05, 1.5), "slow": (0.8, 1.0)}.get(fate, (0.1, 0.7))
+            moment = max(moment, self.workdays_later(lead.dispatched_at, limit * self.rng.uniform(*share)))
+        else:  # an hour limit (紧急/特急)
+            moment = self.check(
+                moment + timedelta(minutes=self.rng.randint(20, 60 * lead.handle_limit_hours // 2))
+            )
+        handling.reply_ticket(
+            ticket,
+            reply=f"经核实，市民反映的问题属实，我单位已于{timezone.localtime(moment):%m月%d日}处理完毕。",
+            basis="《泉山市市容和环境卫生管理条例》等相关规定",
+            by=self.handler(lead),
+            now=moment,
+        )
+        return moment
+
+    def callback(self, ticket: Ticket, moment: datetime, *, redone: int = 0, stubborn: bool = False) -> None:
+        """The callback and what follows it. `stubborn`: the one caller who stays dissatisfied after every
+        redo, until the redos reach the limit and the ticket is escalated to a supervision order."""
+        ticket.refresh_from_db()
+        if ticket.state != TicketState.REPLIED:
+            return  # anonymous: closed without a callback
+        outcome = self.rng.choices(*zip(*CALLBACKS, strict=True))[0]
+        if redone:
+            outcome = CallbackOutcome.DISSATISFIED if stubborn and redone < 4 else CallbackOutcome.SATISFIED
+        if outcome == CallbackOutcome.DISSATISFIED and not self.escalated and not redone:
+            stubborn = self.escalated = True
+        if outcome == "unreachable":
+            for _attempt in range(6):
+                moment = self.centre(moment, minutes=(600, 1500))
+                callbacks.record_callback(
+                    ticket,
+                    outcome=CallbackOutcome.NO_ANSWER,
+                    note="电话无人接听。",
+                    by=self.operator,
+                    now=moment,
+                )
+                ticket.refresh_from_db()
+                if ticket.state != TicketState.REPLIED:
+                    break
+            self.counts["callback_unreachable"] += 1
+            return
+        moment = self.centre(moment, minutes=(240, 1800))
+        callbacks.record_callback(
+            ticket,
+            outcome=outcome,
+            solved=outcome != CallbackOutcome.DISSATISFIED,
+            note="" if outcome != CallbackOutcome.DISSATISFIED else "市民表示问题未解决。",
+            by=self.operator,
+            now=moment,
+        )
+        self.counts[f"callback_{outcome}"] += 1
+        if outcome != CallbackOutcome.DISSATISFIED:
+            return
+        moment = self.centre(moment, minutes=(120, 600))
+        uphold = stubborn or self.rng.random() < 0.5
+        callbacks.review_dissatisfaction(
+            ticket,
+            uphold=uphold,
+            note="经核实，承办单位未实际解决，退回重办。"
+            if uphold
+            else "经核实，承办单位已依法依规答复，不满意不成立。",
+            by=self.supervisor,
+            now=moment,
+        )
+        self.counts["review_upheld" if uphold else "review_not_upheld"] += 1
+        if uphold:
+            ticket.refresh_from_db()
+            if ticket.escalated_order_id:  # the redos reached the limit: 提级督办
+                self.counts["escalated"] += 1
+            if ticket.state != TicketState.DISPATCHED:
+                return
+            moment = self.handle(ticket, "plain", moment)
+            self.callback(ticket, moment, redone=redone + 1, stubborn=stubborn)
+
+
+class Archive:
+    """The year's older tickets, all closed long ago, written in bulk (the services take about 0.1 s per
+    ticket's life on SQLite, so a year of ~6,500 tickets would take over ten minutes): the same rows the
+    services write — the ticket with its reply, callback and closure, the lead unit's dispatch, done, the
+    events register → dispatch → sign → reply → callback (or answer_on_call), the callback attempts and
+    the day's ticket counter. Returns, extensions and redos are lived through the services in the last
+    weeks only."""
+
+    BATCH = 400
+
+    def __init__(self, traffic: Traffic) -> None:
+        from govhall.hotline.services.intake import limit_for, policy_in_force, route
+
+        self.t = traffic
+        self.route, self.limit_for, self.policy_in_force = route, limit_for, policy_in_force
+        self.pending: list[tuple[Ticket, list, list, list]] = []
+        self.routes: dict = {}
+        self.limits: dict = {}
+        self.subjects = {s.code: s for s in traffic.leaves}
+        self.areas = {a.code: a for a in Area.objects.all()}
+        self.latest = timezone.localdate(traffic.now) - timedelta(days=5)
+
+    def day(self, day: date, moments: list[datetime]) -> None:
+        seq = 0
+        for moment in moments:
+            seq += 1
+            self.ticket(f"12345-{day:%Y%m%d}-{seq:05d}", moment)
+        if seq:
+            TicketCounter.objects.create(date=day, last=seq)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def _route(self, subject, area, now):
+        """intake.route, asked once per distinct answer: only the ancestor codes that have rules, and the
+        area when one of them has a rule for an area, can change it."""
+        if not hasattr(self, "rule_areas"):
+            self.rule_areas = {}
+            for code, area_id in DispatchRule.objects.filter(catalogue=self.t.ref.catalogue).values_list(
+                "subject__code", "area_id"
+            ):
+                self.rule_areas.setdefault(code, set()).add(area_id)
+        codes = tuple(c for c in subject.ancestor_codes() if c in self.rule_areas)
+        local = any(self.rule_areas[c] - {None} for c in codes)
+        key = (codes, area.pk if local else None)
+        if key not in self.routes:
+            self.routes[key] = self.route(subject, area, now=now)
+        return self.routes[key]
+
+    def _limit(self, request_type, urgency, now):
+        key = (request_type, urgency)
+        if key not in self.limits:
+            policy = self.policy_in_force(now)
+            self.limits[key] = (policy, self.limit_for(policy, request_type, urgency))
+        return self.limits[key]
+
+    def ticket(self, number: str, received: datetime) -> None:
+        t, rng = self.t, self.t.rng
+        r = t.draw(received)
+        subject, area = self.subjects[r["subject"]], self.areas[r["area"]]
+        ticket = Ticket(
+            number=number,
+            channel=r["channel"],
+            request_type=r["request_type"],
+            subject=subject,
+            urgency=r["urgency"],
+            title=r["title"],
+            content=r["content"],
+            address=r["address"],
+            area=area,
+            caller_name=r["caller_name"],
+            caller_phone=r["caller_phone"],
+            anonymous=r["anonymous"],
+            confidential=r["request_type"] == RequestType.REPORT,
+            received_at=received,
+            operator=r["by"],
+            open311_key=r["open311_key"],
+            state=TicketState.CLOSED,
+        )
+        events = [(Move.REGISTER, "", TicketState.REGISTERED, received, r["by"], "", None)]
+        t.counts[f"channel_{ticket.channel}"] += 1
+        if r["answer"]:
+            ticket.reply, ticket.replied_at, ticket.replied_by = r["answer"], received, r["by"]
+            ticket.closure, ticket.closed_at = Closure.ON_CALL, received
+            events.append(
+                (
+                    Move.ANSWER_ON_CALL,
+                    TicketState.REGISTERED,
+                    TicketState.CLOSED,
+                    received,
+                    r["by"],
+                    r["answer"],
+                    None,
+                )
+            )
+            t.counts["answered_on_call"] += 1
+            self.pending.append((ticket, events, [], []))
+            return
+        delay = (5, 30) if ticket.channel == Channel.PHONE else (30, 600)
+        dispatched = t.centre(received, minutes=delay)
+        way = self._route(subject, area, dispatched)
+        policy, limit = self._limit(ticket.request_type, ticket.urgency, dispatched)
+        due_date, due_at = handle_deadline(limit, dispatched)
+        unit = way.lead
+        handler = t.ref.handlers[unit.pk]
+        signed = t.office(dispatched, minutes=(5, 70))
+        if limit.handle_hours:
+            replied = signed + timedelta(minutes=rng.randint(20, 60 * limit.handle_hours // 2))
+        else:
+            # Replied in time, and at the latest five days before now (the callbacks follow).
+            spare = workdays.workdays_between(timezone.localdate(dispatched), self.latest) - 1
+            share = min(limit.handle_workdays * rng.uniform(0.1, 0.9), spare)
+            replied = max(signed, t.workdays_later(dispatched, share)) if share >= 1 else signed
+            replied += timedelta(minutes=rng.randint(30, 150))
+        reply = f"经核实，市民反映的问题已处理，我单位于{timezone.localtime(replied):%m月%d日}答复市民。"
+        dispatch = Dispatch(
+            unit=unit,
+            role=DispatchRole.LEAD,
+            state=DispatchState.DONE,
+            dispatched_at=dispatched,
+            dispatched_by=t.operator,
+            sign_due_at=sign_deadline(limit, dispatched),
+            signed_at=signed,
+            signed_by=handler,
+            handle_limit_workdays=None if limit.handle_hours else limit.handle_workdays,
+            handle_limit_hours=limit.handle_hours,
+            handle_due_date=due_date,
+            handle_due_at=due_at,
+            return_due_date=workdays.add_workdays(timezone.localdate(dispatched), limit.return_workdays),
+            contribution=reply,
+            done_at=replied,
+            done_by=handler,
+            version=3,
+        )
+        ticket.catalogue, ticket.limit_policy = way.catalogue, policy
+        ticket.dispatched_at, ticket.reply_due_at = dispatched, due_at
+        ticket.reply, ticket.reply_basis, ticket.replied_at, ticket.replied_by = (
+            reply,
+            "相关法律法规",
+            replied,
+            handler,
+        )
+        events += [
+            (Move.DISPATCH, TicketState.REGISTERED, TicketState.DISPATCHED, dispatched, t.operator, "", None),
+            (Move.SIGN, TicketState.DISPATCHED, TicketState.HANDLING, signed, handler, "", "lead"),
+            (Move.REPLY, TicketState.HANDLING, TicketState.REPLIED, replied, handler, reply, "lead"),
+        ]
+        attempts = []
+        if ticket.anonymous:  # nobody to call back: the reply closes it
+            ticket.closure, ticket.closed_at = Closure.NO_CALLBACK, replied
+            events[-1] = (*events[-1][:2], TicketState.CLOSED, *events[-1][3:])
+            t.counts["archive_no_callback"] += 1
+            self.pending.append((ticket, events, [dispatch], attempts))
+            return
+        outcome = rng.choices(*zip(*CALLBACKS, strict=True))[0]
+        moment = replied
+        if outcome == "unreachable":
+            for n in range(settings.GOVHALL_HOTLINE_CALLBACK_ATTEMPTS):
+                moment = t.centre(moment, minutes=(600, 1500))
+                attempts.append((n + 1, moment, CallbackOutcome.NO_ANSWER))
+                last = n + 1 == settings.GOVHALL_HOTLINE_CALLBACK_ATTEMPTS
+                to = TicketState.CLOSED if last else TicketState.REPLIED
+                events.append(
+                    (Move.CALLBACK, TicketState.REPLIED, to, moment, t.operator, "电话无人接听。", None)
+                )
+            ticket.failed_callbacks, ticket.callback_outcome = (
+                settings.GOVHALL_HOTLINE_CALLBACK_ATTEMPTS,
+                CallbackOutcome.NO_ANSWER,
+            )
+            ticket.closure, ticket.closed_at = Closure.UNREACHABLE, moment
+        else:
+            moment = t.centre(moment, minutes=(240, 1800))
+            attempts.append((1, moment, outcome))
+            ticket.callback_outcome, ticket.solved = outcome, outcome != CallbackOutcome.DISSATISFIED
+            if outcome == CallbackOutcome.DISSATISFIED:
+                events.append(
+                    (Move.CALLBACK, TicketState.REPLIED, TicketState.REVIEW, moment, t.operator, "", None)
+                )
+                moment = t.centre(moment, minutes=(120, 600))
+                note = "经核实，承办单位已依法依规答复，不满意不成立。"
+                events.append(
+                    (
+                        Move.CONFIRM_CLOSE,
+                        TicketState.REVIEW,
+                        TicketState.CLOSED,
+                        moment,
+                        t.supervisor,
+                        note,
+                        None,
+                    )
+                )
+                ticket.closure = Closure.NOT_UPHELD
+            else:
+                events.append(
+                    (Move.CALLBACK, TicketState.REPLIED, TicketState.CLOSED, moment, t.operator, "", None)
+                )
+                ticket.closure = Closure.CALLBACK
+            ticket.closed_at = moment
+        t.counts[f"archive_{ticket.closure}"] += 1
+        self.pending.append((ticket, events, [dispatch], attempts))
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        tickets = Ticket.objects.bulk_create([p[0] for p in self.pending])
+        dispatches, events, attempts = [], [], []
+        for ticket, _events, made, _attempts in self.pending:
+            for d in made:
+                d.ticket = ticket
+                dispatches.append(d)
+        Dispatch.objects.bulk_create(dispatches)
+        for ticket, evs, made, tries in self.pending:
+            lead = made[0] if made else None
+            for move, old, new, at, by, note, on in evs:
+                events.append(
+                    TicketEvent(
+                        ticket=ticket, dispatch=lead if on else None, move=move, from_state=old, to_state=new,
+                        at=at, by=by, note=note,
+                    )
+                )  # fmt: skip
+            for n, at, outcome in tries:
+                attempts.append(
+                    CallbackAttempt(
+                        ticket=ticket, round=n, at=at, by=self.t.operator, outcome=outcome,
+                        solved=None if outcome == CallbackOutcome.NO_ANSWER else outcome in SOLVED,
+                    )
+                )  # fmt: skip
+        TicketEvent.objects.bulk_create(events)
+        CallbackAttempt.objects.bulk_create(attempts)
+        self.t.counts["archive_tickets"] += len(tickets)
+        self.pending = []
+
+
+def _content(request_type: str, subject: str, place: str) -> str:
+    openers = {
+        RequestType.ENQUIRY: f"市民来电咨询{subject}相关政策和办理流程，",
+        RequestType.HELP: f"市民反映{place}附近{subject}，影响日常生活，",
+        RequestType.COMPLAINT: f"市民投诉{place}{subject}问题，多次反映未解决，",
+        RequestType.REPORT: f"市民举报{place}存在{subject}问题，",
+        RequestType.SUGGESTION: f"市民建议改进{place}一带的{subject}工作，",
+        RequestType.PRAISE: f"市民来电表扬相关单位在{subject}方面工作认真负责，",
+    }
+    return openers[request_type] + "请相关部门核实处理并答复。"
+
+
+def _open311_key(now: datetime) -> Open311Key:
+    digest = hashlib.sha256(OPEN311_KEY.encode()).hexdigest()
+    key, _ = Open311Key.objects.get_or_create(
+        name="泉山随手拍", defaults={"key_hash": digest, "created_at": now - timedelta(days=DAYS + 30)}
+    )
+    return key
+
+
+def load_hotline(
+    *,
+    now: datetime,
+    seed: int,
+    days: int = DAYS,
+    per_day: float = TICKETS_PER_DAY,
+    service_days: int = SERVICE_DAYS,
+) -> dict:
+    """The reference (govhall.demo.hotline_demo) in force from a year before `now`, then the year's
+    tickets. Returns what was made, with the seconds it took."""
+    from govhall.demo.city import _public_password_hash
+    from govhall.demo.hotline_demo import UNIT_ACCOUNTS
+
+    started = time.perf_counter()
+    today = timezone.localdate(now)
+    first = today - timedelta(days=days)
+    in_force = datetime.combine(first, datetime.min.time(), timezone.get_current_timezone())
+    hashes = {username: _public_password_hash(f"govhall-demo-{username}") for username, *_ in UNIT_ACCOUNTS}
+    ref = load_hotline_reference(in_force_from=in_force, now=in_force, password_hashes=hashes)
+    traffic = Traffic(
+        ref=ref,
+        now=now,
+        rng=random.Random(seed + 17),
+        operator=User.objects.get(username="operator"),
+        supervisor=User.objects.get(username="supervisor"),
+        first=first,
+    )
+    counts = traffic.run(per_day, service_days)
+    sweep = {}
+    if handling is not None:
+        try:
+            from govhall.hotline.sweep import sweep_tickets
+
+            sweep = sweep_tickets(now=now)
+        except ImportError:  # pragma: no cover
+            pass
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "days": days,
+        "service_days": service_days,
+        "tickets": Ticket.objects.count(),
+        "states": dict(Counter(Ticket.objects.values_list("state", flat=True))),
+        "counts": dict(sorted(counts.items())),
+        "sweep": sweep,
+        "handling": handling is not None,
+    }

@@ -1,0 +1,28 @@
+"""Huey tasks of the hotline. Adapters only: read the clock at the edge, call a service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute=f"*/{settings.GOVHALL_HOTLINE_SWEEP_MINUTES}"))
+def sweep_hotline_tickets() -> dict:
+    """Every 5 minutes by default (GOVHALL_HOTLINE_SWEEP_MINUTES): reminders and escalations of the
+    dispatches' sign-for and handling deadlines; then send what is due."""
+    from govhall.hotline.sweep import sweep_tickets
+    from govhall.supervision.notify import deliver_due
+
+    result = sweep_tickets(now=timezone.now())
+    deliver_due(now=timezone.now())
+    return result
+
+
+@db_periodic_task(crontab(hour="3", minute="20"))
+def remove_expired_hotline_contacts() -> int:
+    """Daily at 03:20: blank the contact data of tickets closed longer ago than the retention period."""
+    from govhall.hotline.services.privacy import remove_expired_contacts
+
+    return remove_expired_contacts(now=timezone.now())

@@ -1,0 +1,355 @@
+"""The centre's pages of the 12345 hotline: the operator's workbench (the call form, caller lookup, subject
+search, the catalogue's suggestion, the incoming call announced by the telephony), the centre's work lists
+and a ticket's page with the centre's moves. Adapters: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from govhall.cases.errors import CaseForbidden, StaleVersion, TransitionNotAllowed
+from govhall.cases.forms import add_service_errors
+from govhall.cases.views import FORM_ERROR, roles_required
+from govhall.hotline import forms, moves, queries
+from govhall.hotline.models import (
+    Area,
+    Channel,
+    Dispatch,
+    DispatchState,
+    ExtensionRequest,
+    ExtensionState,
+    Subject,
+    Ticket,
+    TicketState,
+)
+from govhall.hotline.services.common import CENTRE_ROLES
+from govhall.hotline.services.intake import mask_phone, register_ticket, route
+from govhall.hotline.states import MOVE_LABELS
+
+LIST_LABELS = {
+    "registered": gettext_lazy("Waiting to be dispatched"),
+    "open": gettext_lazy("Being handled"),
+    "callback": gettext_lazy("Callback due"),
+    "returns": gettext_lazy("Returns to decide"),
+    "extensions": gettext_lazy("Extensions to decide"),
+    "review": gettext_lazy("Dissatisfaction to review"),
+}
+
+
+# --- the workbench ------------------------------------------------------------------------------------
+
+
+def _workbench(request: HttpRequest, form: forms.CallForm, *, status: int = 200) -> HttpResponse:
+    call = queries.latest_call(request.user)
+    context = {
+        "form": form,
+        "counts": queries.centre_counts(),
+        "list_labels": LIST_LABELS,
+        "call": call,
+        "call_version": call.pk if call else 0,
+        "history": queries.caller_history(form["caller_phone"].value() or "") if form.is_bound else [],
+        "poll": _poll_seconds(),
+        "suggestion": _suggestion(form["subject"].value(), form["area"].value()) if form.is_bound else None,
+    }
+    return render(request, "hotline/workbench.html", context, status=status)
+
+
+def _poll_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "GOVHALL_DISPLAY_POLL_SECONDS", 2))
+
+
+@roles_required(CENTRE_ROLES)
+def workbench(request: HttpRequest) -> HttpResponse:
+    """GET: the empty call form. POST: register the call; with "answered during the call" it closes at
+    once, with "save and dispatch" it goes to the units (the catalogue's, or the operator's with a reason)
+    in the same transaction, so an error anywhere leaves nothing written and the form keeps its input."""
+    if request.method != "POST":
+        return _workbench(request, forms.CallForm())
+    form = forms.CallForm(request.POST)
+    if not form.is_valid():
+        return _workbench(request, form, status=FORM_ERROR)
+    d = form.cleaned_data
+    action = request.POST.get("action", "dispatch")
+    now = timezone.now()
+    if action == "answer" and not d["answer"].strip():
+        form.add_error("answer", _("Write the answer you gave, or save and dispatch the ticket."))
+        return _workbench(request, form, status=FORM_ERROR)
+    try:
+        # Registering and dispatching are two services; one transaction so that a refused dispatch (an
+        # override without a reason) leaves no registered ticket behind and the operator just corrects.
+        with transaction.atomic():
+            ticket = register_ticket(
+                channel=Channel.PHONE,
+                request_type=d["request_type"],
+                subject=d["subject"],
+                title=d["title"],
+                content=d["content"],
+                urgency=d["urgency"] or "normal",
+                address=d["address"],
+                area=d["area"],
+                lat=d["lat"],
+                lon=d["lon"],
+                caller_name=d["caller_name"],
+                caller_phone=d["caller_phone"],
+                anonymous=d["anonymous"],
+                confidential=d["confidential"],
+                publish_allowed=d["publish_allowed"],
+                answer=d["answer"] if action == "answer" else "",
+                by=request.user,
+                now=now,
+            )
+            if action != "answer":
+                ticket = moves.dispatch(ticket, d, by=request.user, now=now)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _workbench(request, form, status=FORM_ERROR)
+    except (TransitionNotAllowed, CaseForbidden) as error:
+        form.add_error(None, str(error))
+        return _workbench(request, form, status=FORM_ERROR)
+    messages.success(
+        request,
+        _("Ticket %(number)s: %(state)s.") % {"number": ticket.number, "state": ticket.get_state_display()},
+    )
+    return redirect("hotline:workbench")
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def caller_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: the caller's earlier tickets as the operator types the number."""
+    phone = request.GET.get("caller_phone", "")
+    return render(
+        request,
+        "hotline/_caller_history.html",
+        {"history": queries.caller_history(phone), "phone": phone.strip()},
+    )
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def subject_search(request: HttpRequest) -> HttpResponse:
+    """htmx: third-level subjects by code prefix or name."""
+    return render(
+        request,
+        "hotline/_subject_options.html",
+        {"subjects": queries.search_subjects(request.GET.get("subject_q", ""))},
+    )
+
+
+def _suggestion(code, area_code) -> dict | None:
+    subject = Subject.objects.filter(code=(code or "").strip(), level=3).first()
+    if subject is None:
+        return None
+    area = Area.objects.filter(code=area_code).first() if area_code else None
+    try:
+        answer = route(subject, area, now=timezone.now())
+    except ValidationError as error:
+        return {"error": " ".join(error.messages)}
+    return {"subject": subject, "path": queries.subject_path(subject), "route": answer}
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def route_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: where the catalogue in force sends this subject × area (lead unit and co-units)."""
+    return render(
+        request,
+        "hotline/_route.html",
+        {"suggestion": _suggestion(request.GET.get("subject"), request.GET.get("area"))},
+    )
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def incoming_call(request: HttpRequest) -> HttpResponse:
+    """htmx, polled every few seconds: 204 (nothing to swap) until the telephony announces a new call for
+    this operator; then the number and the caller's earlier tickets."""
+    call = queries.latest_call(request.user)
+    version = call.pk if call else 0
+    if request.GET.get("v") == str(version):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "hotline/_incoming_call.html",
+        {
+            "call": call,
+            "call_version": version,
+            "poll": _poll_seconds(),
+            "masked": mask_phone(call.phone) if call else "",
+            "history": queries.caller_history(call.phone) if call else [],
+        },
+    )
+
+
+# --- the centre's lists and a ticket ----------------------------------------------------------------
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def centre_lists(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("list", "registered")
+    if tab not in queries.CENTRE_LISTS:
+        raise Http404(_("No such list."))
+    now = timezone.now()
+    context = {
+        "tab": tab,
+        "tabs": [(name, LIST_LABELS[name]) for name in queries.CENTRE_LISTS],
+        "list_labels": LIST_LABELS,
+        "counts": queries.centre_counts(),
+        "rows": queries.centre_list(tab, now),
+        "now": now,
+    }
+    return render(request, "hotline/centre_lists.html", context)
+
+
+def _events(ticket: Ticket) -> list:
+    events = list(ticket.events.select_related("by", "dispatch__unit"))
+    states = dict(TicketState.choices) | dict(DispatchState.choices)
+    for e in events:
+        e.move_label = MOVE_LABELS.get(e.move, e.move)
+        e.from_label = states.get(e.from_state, e.from_state)
+        e.to_label = states.get(e.to_state, e.to_state)
+    return events
+
+
+# name → (form class, the row the move acts on, the move, heading, button)
+CENTRE_MOVES = {
+    "dispatch": (
+        forms.DispatchForm,
+        "ticket",
+        moves.dispatch,
+        gettext_lazy("Dispatch"),
+        gettext_lazy("Dispatch"),
+    ),
+    "decide_return": (
+        forms.DecideReturnForm,
+        "dispatch",
+        moves.decide_return,
+        gettext_lazy("Decide the return"),
+        gettext_lazy("Record the decision"),
+    ),
+    "decide_extension": (
+        forms.DecideExtensionForm,
+        "request",
+        moves.decide_extension,
+        gettext_lazy("Decide the extension"),
+        gettext_lazy("Record the decision"),
+    ),
+    "callback": (
+        forms.CallbackForm,
+        "ticket",
+        moves.record_callback,
+        gettext_lazy("Record a callback"),
+        gettext_lazy("Record the callback"),
+    ),
+    "review": (
+        forms.ReviewForm,
+        "ticket",
+        moves.review,
+        gettext_lazy("Review the dissatisfaction"),
+        gettext_lazy("Record the finding"),
+    ),
+}
+
+
+def _centre_sections(ticket: Ticket, bound) -> list[dict]:
+    """The forms of the centre's moves that the ticket's state allows now."""
+    sections = []
+
+    def add(name, initial, *, key="", caption=""):
+        form_class, _target, _perform, heading, button = CENTRE_MOVES[name]
+        form = bound[1] if bound is not None and bound[0] == (name, key) else form_class(initial=initial)
+        sections.append(
+            {"name": name, "form": form, "heading": heading, "button": button, "key": key, "caption": caption}
+        )
+
+    v = {"version": ticket.version}
+    if ticket.state == TicketState.REGISTERED:
+        add("dispatch", v)
+    if not moves.handling_available():
+        return sections
+    for d in ticket.dispatches.all():
+        if d.state == DispatchState.RETURN_REQUESTED:
+            add("decide_return", {"version": d.version, "dispatch": d.pk}, key=str(d.pk), caption=d.unit.name)
+    pending = ExtensionRequest.objects.filter(dispatch__ticket=ticket, state=ExtensionState.PENDING)
+    for r in pending.select_related("dispatch__unit"):
+        add(
+            "decide_extension",
+            {"version": r.dispatch.version, "request": r.pk},
+            key=str(r.pk),
+            caption=f"{r.dispatch.unit.name} +{r.workdays}",
+        )
+    if ticket.state == TicketState.REPLIED:
+        add("callback", v)
+    if ticket.state == TicketState.REVIEW:
+        add("review", v)
+    return sections
+
+
+def render_ticket(request: HttpRequest, ticket: Ticket, *, bound=None, status: int = 200) -> HttpResponse:
+    now = timezone.now()
+    ticket = queries.ticket_with_children(ticket.pk, now)
+    suggestion = None
+    if ticket.state == TicketState.REGISTERED:
+        suggestion = _suggestion(ticket.subject.code, ticket.area.code if ticket.area else "")
+    context = {
+        "t": ticket,
+        "caller": queries.caller_for(ticket, request.user),
+        "dispatches": list(ticket.dispatches.all()),
+        "extensions": ExtensionRequest.objects.filter(dispatch__ticket=ticket).select_related(
+            "dispatch__unit", "requested_by", "decided_by"
+        ),
+        "callbacks": ticket.callbacks.select_related("by"),
+        "reveals": ticket.reveals.select_related("user"),
+        "events": _events(ticket),
+        "sections": _centre_sections(ticket, bound),
+        "suggestion": suggestion,
+        "subject_path": queries.subject_path(ticket.subject),
+        "now": now,
+    }
+    return render(request, "hotline/ticket.html", context, status=status)
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_ticket(request, get_object_or_404(Ticket, pk=pk))
+
+
+@require_POST
+@roles_required(CENTRE_ROLES)
+def ticket_move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    if name not in CENTRE_MOVES:
+        raise Http404(_("Unknown move."))
+    ticket = get_object_or_404(Ticket, pk=pk)
+    form_class, target, perform, _heading, _button = CENTRE_MOVES[name]
+    form = form_class(request.POST)
+    key = request.POST.get(target, "") if target != "ticket" else ""
+    if not form.is_valid():
+        return render_ticket(request, ticket, bound=((name, key), form), status=FORM_ERROR)
+    d = form.cleaned_data
+    if target == "dispatch":
+        row = get_object_or_404(Dispatch, pk=d["dispatch"], ticket=ticket)
+    elif target == "request":
+        row = get_object_or_404(ExtensionRequest, pk=d["request"], dispatch__ticket=ticket)
+    else:
+        row = ticket
+    try:
+        perform(row, d, by=request.user, now=timezone.now(), expected_version=d["version"])
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render_ticket(request, ticket, bound=((name, key), form), status=FORM_ERROR)
+    except (StaleVersion, TransitionNotAllowed, CaseForbidden) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("hotline:ticket", pk=ticket.pk)
