@@ -166,7 +166,8 @@ DUE = "11-20 00:00"  # handling overdue from: the end of 11-19
     ("state", "done", "due", "sample", "on_time", "why"),
     [
         (DispatchState.DONE, "11-19 23:59", DUE, 1, 1, "done before the deadline"),
-        (DispatchState.DONE, DUE, DUE, 1, 0, "done at the moment it became overdue: late"),
+        (DispatchState.DONE, DUE, DUE, 1, 1, "done at the deadline itself: on time"),
+        (DispatchState.DONE, "11-20 00:01", DUE, 1, 0, "a minute after: late"),
         (DispatchState.DONE, "11-24 15:00", "11-25 00:00", 1, 1, "extension approved: the new deadline"),
         (DispatchState.SIGNED, None, DUE, 1, 0, "open and overdue at the month's end"),
         (DispatchState.RETURN_REQUESTED, None, DUE, 1, 0, "asking to return, overdue: still open"),
@@ -175,7 +176,8 @@ DUE = "11-20 00:00"  # handling overdue from: the end of 11-19
         (DispatchState.DONE, "12-02 10:00", "12-05 00:00", 0, 0, "done in December, on time, December's"),
         (DispatchState.DONE, "2026-10-30 10:00", DUE, 0, 0, "done in October"),
         (DispatchState.WITHDRAWN, None, DUE, 0, 0, "withdrawn: out"),
-        (DispatchState.DONE, "12-01 00:00", "12-01 00:00", 1, 0, "overdue exactly at the month's end"),
+        (DispatchState.DONE, "12-01 00:00", "12-01 00:00", 0, 0, "due at the end, done then: December's"),
+        (DispatchState.DONE, "12-01 00:01", "12-01 00:00", 0, 0, "due at the end itself: not yet late then"),
     ],
 )
 def test_on_time_closure(world, state, done, due, sample, on_time, why):
