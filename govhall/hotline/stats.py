@@ -307,12 +307,12 @@ def _volumes(start: datetime, end: datetime) -> dict[str, list[dict]]:
         )
         titles = dict(Subject.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", "name"))
         out[name] = [{"key": r["code"], "name": titles.get(r["code"], r["code"]), "n": r["n"]} for r in rows]
-    out["area"] = [
+    areas = [
         {"key": r["area__code"] or "", "name": r["area__name"] or "", "n": r["n"]}
-        for r in tickets.values("area__code", "area__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "area__code")
+        for r in tickets.values("area__code", "area__name").annotate(n=Count("pk")).order_by()
     ]
+    # Sorted here: SQLite and PostgreSQL put NULL (no area) at opposite ends.
+    out["area"] = sorted(areas, key=lambda r: (-r["n"], r["key"]))
     return out
 
 
