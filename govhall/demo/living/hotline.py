@@ -160,7 +160,7 @@ class Traffic:
         day = (
             workdays.add_workdays(timezone.localdate(moment), whole) if whole else timezone.localdate(moment)
         )
-        return self.office(self._at(day, 9 + 7 * (n - whole)))
+        return self.office(max(self._at(day, 9 + 7 * (n - whole)), moment))  # never before `moment`
 
     # --- the year ----------------------------------------------------------------------------------
 
