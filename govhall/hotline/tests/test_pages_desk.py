@@ -87,7 +87,7 @@ def test_a_call_answered_on_the_phone_closes_at_once(operator):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"subject": "999999"}, "subject", "未知"),
+        ({"subject": "999999"}, "subject", "不存在"),
         ({"caller_phone": "12"}, "caller_phone", ""),
         ({"title": ""}, "title", ""),
         ({"lead_unit": "SJJ"}, "override_reason", ""),  # an override without a reason
