@@ -31,7 +31,7 @@ def test_anonymous_home_welcomes_and_offers_the_login(client):
     html = client.get("/portal/").content.decode()
     assert "网上办事大厅" in html
     assert "工作人员登录" in html
-    assert nav_keys(html) == ["guides", "applications", "consultation", "progress"], "the portal's own links"
+    assert nav_keys(html) == ["guides", "applications", "consultation", "progress", "messages"], "the portal's own links"
     assert 'data-landing="progress"' in html, "the progress query is on the welcome page"
     assert "输入受理回执上的办件编号和查询码" in html
     assert "/static/vendor/htmx/htmx.min.js" in html
@@ -89,7 +89,7 @@ def test_an_applicant_sees_no_staff_links(client, make_user):
     client.force_login(make_user(Role.APPLICANT))
     html = client.get("/", follow=True).content.decode()
     assert 'data-test="portal-home"' in html, "an applicant lands in the online service hall"
-    assert nav_keys(html) == ["guides", "applications", "consultation", "progress"]
+    assert nav_keys(html) == ["guides", "applications", "consultation", "progress", "messages"]
     assert "工作人员登录" not in html and "/admin/" not in html
 
 

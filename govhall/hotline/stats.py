@@ -68,7 +68,7 @@ INDICATORS = {
             "closure",
             _("On-time closure rate %"),
             _(
-                "Dispatches done in the period (lead unit: replied; co-unit: contributed) before their "
+                "Dispatches done in the period (lead unit: replied; co-unit: contributed) by their "
                 "handling deadline, after approved extensions ÷ (dispatches done in the period + dispatches "
                 "open and overdue at the end of the period). As the cases' on-time rate: work left overdue "
                 "counts against the unit."
@@ -201,9 +201,10 @@ def population(key: str, start: datetime, end: datetime, now: datetime) -> tuple
     if key == "closure":
         done = Q(state=DispatchState.DONE, done_at__gte=start, done_at__lt=end)
         open_at_cut = Q(state__in=OPEN_DISPATCH_STATES) | Q(state=DispatchState.DONE, done_at__gte=cut)
-        overdue = Q(dispatched_at__lt=cut, handle_due_at__lte=cut) & open_at_cut
+        # On time up to handle_due_at itself, as the handling services record it (on_time: now <= due).
+        overdue = Q(dispatched_at__lt=cut, handle_due_at__lt=cut) & open_at_cut
         rows = Dispatch.objects.filter(done | overdue)
-        return rows, done & Q(done_at__lt=F("handle_due_at")), "unit_id"
+        return rows, done & Q(done_at__lte=F("handle_due_at")), "unit_id"
     if key == "return":
         rows = Dispatch.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end)
         return rows, Q(returned_at__isnull=False), "unit_id"
@@ -306,12 +307,12 @@ def _volumes(start: datetime, end: datetime) -> dict[str, list[dict]]:
         )
         titles = dict(Subject.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", "name"))
         out[name] = [{"key": r["code"], "name": titles.get(r["code"], r["code"]), "n": r["n"]} for r in rows]
-    out["area"] = [
+    areas = [
         {"key": r["area__code"] or "", "name": r["area__name"] or "", "n": r["n"]}
-        for r in tickets.values("area__code", "area__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "area__code")
+        for r in tickets.values("area__code", "area__name").annotate(n=Count("pk")).order_by()
     ]
+    # Sorted here: SQLite and PostgreSQL put NULL (no area) at opposite ends.
+    out["area"] = sorted(areas, key=lambda r: (-r["n"], r["key"]))
     return out
 
 

@@ -112,6 +112,7 @@ class Traffic:
     first: date
     counts: Counter = field(default_factory=Counter)
     escalated: bool = False  # the stubborn caller has been chosen
+    review_kept: bool = False  # a dissatisfied callback is left for the centre's review
 
     def __post_init__(self):
         self.cutoff = self.now - MARGIN
@@ -159,7 +160,7 @@ class Traffic:
         day = (
             workdays.add_workdays(timezone.localdate(moment), whole) if whole else timezone.localdate(moment)
         )
-        return self.office(self._at(day, 9 + 7 * (n - whole)))
+        return self.office(max(self._at(day, 9 + 7 * (n - whole)), moment))  # never before `moment`
 
     # --- the year ----------------------------------------------------------------------------------
 
@@ -315,7 +316,9 @@ class Traffic:
                 co, text="已配合现场核查，情况属实，已督促整改。", by=self.handler(co), now=moment
             )
         lead.refresh_from_db()
-        if limit:
+        if fate == "redo":  # the unit knows the case by now: a reply the same or the next day
+            moment = self.office(moment, minutes=(60, 240))
+        elif limit:
             share = {"late_reply": (1.05, 1.5), "slow": (0.8, 1.0)}.get(fate, (0.1, 0.7))
             moment = max(moment, self.workdays_later(lead.dispatched_at, limit * self.rng.uniform(*share)))
         else:  # an hour limit (紧急/特急)
@@ -340,8 +343,13 @@ class Traffic:
         outcome = self.rng.choices(*zip(*CALLBACKS, strict=True))[0]
         if redone:
             outcome = CallbackOutcome.DISSATISFIED if stubborn and redone < 4 else CallbackOutcome.SATISFIED
-        if outcome == CallbackOutcome.DISSATISFIED and not self.escalated and not redone:
+        early = moment < self.now - timedelta(days=9)  # time enough for the redos
+        if outcome == CallbackOutcome.DISSATISFIED and not self.escalated and not redone and early:
             stubborn = self.escalated = True
+        # The first callback of the last two days is dissatisfied and left to the centre's review.
+        keep = not self.review_kept and not stubborn and moment > self.now - timedelta(days=2)
+        if keep:
+            outcome = CallbackOutcome.DISSATISFIED
         if outcome == "unreachable":
             for _attempt in range(6):
                 moment = self.centre(moment, minutes=(600, 1500))
@@ -369,6 +377,9 @@ class Traffic:
         self.counts[f"callback_{outcome}"] += 1
         if outcome != CallbackOutcome.DISSATISFIED:
             return
+        if keep:
+            self.review_kept = True
+            return
         moment = self.centre(moment, minutes=(120, 600))
         uphold = stubborn or self.rng.random() < 0.5
         callbacks.review_dissatisfaction(
@@ -387,7 +398,7 @@ class Traffic:
                 self.counts["escalated"] += 1
             if ticket.state != TicketState.DISPATCHED:
                 return
-            moment = self.handle(ticket, "plain", moment)
+            moment = self.handle(ticket, "redo" if stubborn else "plain", moment)
             self.callback(ticket, moment, redone=redone + 1, stubborn=stubborn)
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govhall.hotline.models.tickets import RequestType, Urgency
 
@@ -50,7 +51,7 @@ class DispatchRule(models.Model):
         DispatchCatalogue, verbose_name=_("catalogue"), on_delete=models.CASCADE, related_name="rules"
     )
     subject = models.ForeignKey(
-        "hotline.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="+"
+        "hotline.Subject", verbose_name=pgettext_lazy("hotline", "subject"), on_delete=models.PROTECT, related_name="+"
     )
     area = models.ForeignKey(
         "hotline.Area",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Subject(models.Model):
@@ -30,7 +31,7 @@ class Subject(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("subject")
+        verbose_name = pgettext_lazy("hotline", "subject")
         verbose_name_plural = _("subjects")
 
     def __str__(self) -> str:

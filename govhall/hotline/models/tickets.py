@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govhall.supervision.models import AlertLevel
 from govhall.supervision.models.base import AppendOnly
@@ -66,7 +67,7 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     request_type = models.CharField(_("request type"), max_length=12, choices=RequestType.choices)
     subject = models.ForeignKey(
-        "hotline.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="tickets"
+        "hotline.Subject", verbose_name=pgettext_lazy("hotline", "subject"), on_delete=models.PROTECT, related_name="tickets"
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     title = models.CharField(_("title"), max_length=120)

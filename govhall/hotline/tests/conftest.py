@@ -90,3 +90,9 @@ def world(db):
         (),
         {"now": now, "units": units, "subjects": subjects, "areas": areas, "catalogue": catalogue, **people},
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The world makes a dozen users: hash their passwords cheaply (the hasher is not what is tested)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

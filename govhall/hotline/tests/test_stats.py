@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govhall.hotline import stats
@@ -164,7 +166,8 @@ DUE = "11-20 00:00"  # handling overdue from: the end of 11-19
     ("state", "done", "due", "sample", "on_time", "why"),
     [
         (DispatchState.DONE, "11-19 23:59", DUE, 1, 1, "done before the deadline"),
-        (DispatchState.DONE, DUE, DUE, 1, 0, "done at the moment it became overdue: late"),
+        (DispatchState.DONE, DUE, DUE, 1, 1, "done at the deadline itself: on time"),
+        (DispatchState.DONE, "11-20 00:01", DUE, 1, 0, "a minute after: late"),
         (DispatchState.DONE, "11-24 15:00", "11-25 00:00", 1, 1, "extension approved: the new deadline"),
         (DispatchState.SIGNED, None, DUE, 1, 0, "open and overdue at the month's end"),
         (DispatchState.RETURN_REQUESTED, None, DUE, 1, 0, "asking to return, overdue: still open"),
@@ -173,7 +176,8 @@ DUE = "11-20 00:00"  # handling overdue from: the end of 11-19
         (DispatchState.DONE, "12-02 10:00", "12-05 00:00", 0, 0, "done in December, on time, December's"),
         (DispatchState.DONE, "2026-10-30 10:00", DUE, 0, 0, "done in October"),
         (DispatchState.WITHDRAWN, None, DUE, 0, 0, "withdrawn: out"),
-        (DispatchState.DONE, "12-01 00:00", "12-01 00:00", 1, 0, "overdue exactly at the month's end"),
+        (DispatchState.DONE, "12-01 00:00", "12-01 00:00", 0, 0, "due at the end, done then: December's"),
+        (DispatchState.DONE, "12-01 00:01", "12-01 00:00", 0, 0, "due at the end itself: not yet late then"),
     ],
 )
 def test_on_time_closure(world, state, done, due, sample, on_time, why):
@@ -355,3 +359,21 @@ def test_the_minimum_sample_is_a_setting(world, settings):
     assert data["ranking"]["min_sample"] == 2
     assert data["ranking"]["ranked"] == []
     assert [r["code"] for r in data["ranking"]["unranked"]] == ["CGJ"]
+
+
+def test_the_figures_are_aggregates_not_one_query_per_ticket(world):
+    """The same number of queries for 2 tickets as for 12: one aggregate per figure and volume."""
+
+    def queries_for_month() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            november()
+        return len(captured.captured_queries)
+
+    for _ in range(2):
+        Story(world).dispatch().reply("11-12 09:00").callback("11-13 09:00", CallbackOutcome.SATISFIED, True)
+    few = queries_for_month()
+    for _ in range(10):
+        Story(world, subject="020101").dispatch().reply("11-12 09:00").callback(
+            "11-13 09:00", CallbackOutcome.FAIRLY, None
+        )
+    assert queries_for_month() == few <= 16
