@@ -31,7 +31,9 @@ def test_anonymous_home_welcomes_and_offers_the_login(client):
     html = client.get("/portal/").content.decode()
     assert "网上办事大厅" in html
     assert "工作人员登录" in html
-    assert nav_keys(html) == ["guides", "applications", "consultation", "progress", "messages"], "the portal's own links"
+    assert nav_keys(html) == ["guides", "applications", "consultation", "progress", "messages"], (
+        "the portal's own links"
+    )
     assert 'data-landing="progress"' in html, "the progress query is on the welcome page"
     assert "输入受理回执上的办件编号和查询码" in html
     assert "/static/vendor/htmx/htmx.min.js" in html

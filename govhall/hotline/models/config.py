@@ -51,7 +51,10 @@ class DispatchRule(models.Model):
         DispatchCatalogue, verbose_name=_("catalogue"), on_delete=models.CASCADE, related_name="rules"
     )
     subject = models.ForeignKey(
-        "hotline.Subject", verbose_name=pgettext_lazy("hotline", "subject"), on_delete=models.PROTECT, related_name="+"
+        "hotline.Subject",
+        verbose_name=pgettext_lazy("hotline", "subject"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     area = models.ForeignKey(
         "hotline.Area",

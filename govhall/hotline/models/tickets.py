@@ -67,7 +67,10 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     request_type = models.CharField(_("request type"), max_length=12, choices=RequestType.choices)
     subject = models.ForeignKey(
-        "hotline.Subject", verbose_name=pgettext_lazy("hotline", "subject"), on_delete=models.PROTECT, related_name="tickets"
+        "hotline.Subject",
+        verbose_name=pgettext_lazy("hotline", "subject"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     title = models.CharField(_("title"), max_length=120)

@@ -48,14 +48,14 @@ def check_version(row, expected: int | None, what: str) -> None:
 def lock_ticket(ticket: Ticket | int, expected_version: int | None = None) -> Ticket:
     pk = ticket if isinstance(ticket, int) else ticket.pk
     row = Ticket.objects.select_for_update().get(pk=pk)
-    check_version(row, expected_version, "ticket")
+    check_version(row, expected_version, _("ticket"))
     return row
 
 
 def lock_dispatch(dispatch: Dispatch | int, expected_version: int | None = None) -> Dispatch:
     pk = dispatch if isinstance(dispatch, int) else dispatch.pk
     row = Dispatch.objects.select_for_update().select_related("ticket").get(pk=pk)
-    check_version(row, expected_version, "dispatch")
+    check_version(row, expected_version, _("dispatch"))
     return row
 
 
