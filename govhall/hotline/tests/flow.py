@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from govhall.hotline.models import Dispatch, Ticket
 from govhall.hotline.services import handling
 from govhall.hotline.services.intake import dispatch_ticket, register_ticket
@@ -63,3 +65,10 @@ def replied(world, *, when=None, **overrides) -> Ticket:
         by=world.HBJ_handler,
         now=when,
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The world fixture makes a dozen users; the default hasher (PBKDF2, a million rounds) made their
+    set-up most of each test's time. Autouse, so it applies before `world` hashes anything."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,7 +22,14 @@ from govhall.hotline.models import (
 from govhall.hotline.services import handling
 from govhall.hotline.services.callback import record_callback, review_dissatisfaction
 from govhall.hotline.states import TICKET_TRANSITIONS, Move, MoveRefused
-from govhall.hotline.tests.flow import call, dispatched, part, replied, signed
+from govhall.hotline.tests.flow import (
+    call,
+    dispatched,
+    fast_passwords,  # noqa: F401
+    part,
+    replied,
+    signed,
+)
 from govhall.supervision.models import Order
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,11 @@ from govhall.hotline.models import ContactReveal, Ticket, TicketEvent
 from govhall.hotline.services.callback import record_callback
 from govhall.hotline.services.privacy import caller_view, remove_expired_contacts, reveal_contact
 from govhall.hotline.states import Move
-from govhall.hotline.tests.flow import dispatched, replied
+from govhall.hotline.tests.flow import (
+    dispatched,
+    fast_passwords,  # noqa: F401
+    replied,
+)
 
 pytestmark = pytest.mark.django_db
 

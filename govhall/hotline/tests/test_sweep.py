@@ -10,7 +10,12 @@ import pytest
 from govhall.hotline.models import TicketAlert
 from govhall.hotline.services import handling
 from govhall.hotline.sweep import sweep_tickets
-from govhall.hotline.tests.flow import at, dispatched, part
+from govhall.hotline.tests.flow import (
+    at,
+    dispatched,
+    fast_passwords,  # noqa: F401
+    part,
+)
 from govhall.supervision.lights import end_of
 from govhall.supervision.models import Notification
 
