@@ -132,17 +132,17 @@ def test_the_assessment_report_has_the_hotline_section(client, world, leader, si
     assert 'data-test="table-hotline_ranking"' in html
     assert 'data-test="definition-satisfaction"' in html
     book = load_workbook(io.BytesIO(client.get(f"/stats/reports/{report}/xlsx/").content))
-    assert book.sheetnames[-7:] == [
-        "Hotline  figures by unit",
-        "Hotline  ranking of the units",
-        "Hotline  tickets by channel",
-        "Hotline  by request type",
-        "Hotline  by subject, level 1",
-        "Hotline  by subject, level 2",
-        "Hotline  tickets by area",
+    assert book.sheetnames[-7:] == [  # the files speak zh-Hans first
+        "热线：各单位指标",
+        "热线：承办单位排名",
+        "热线：按渠道",
+        "热线：按诉求类型",
+        "热线：按一级分类",
+        "热线：按二级分类",
+        "热线：按区域",
     ]
     pdf = PdfReader(io.BytesIO(client.get(f"/stats/reports/{report}/pdf/").content))
-    assert "ranking of the units" in "".join(page.extract_text() for page in pdf.pages)
+    assert "承办单位排名" in "".join(page.extract_text() for page in pdf.pages)
 
 
 def test_the_leaders_dashboard_shows_the_hotline_section(client, world, leader, signed):

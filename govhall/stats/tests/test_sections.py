@@ -47,8 +47,7 @@ def demo():
     sections.unregister("demo")
 
 
-@pytest.mark.django_db  # every registered section is computed, the hotline's among them
-def test_a_registered_section_is_computed_for_the_period(demo):
+def test_a_registered_section_is_computed_for_the_period(db, demo):
     now = at("2026-04-02 10:00")
     assert sections.compute_all(date(2026, 3, 1), date(2026, 3, 31), now=now)["demo"] == {
         "count": 7,
