@@ -11,8 +11,27 @@ pytest_plugins = ["govhall.workdays.testing"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` (row locks, concurrent transactions) are skipped on SQLite, saying why."""
+    """Tests marked `postgres` (row locks, concurrent transactions) are skipped on SQLite, saying why.
+
+    And a guard on the order: pytest groups every test parametrized by pytest-playwright's session-scoped
+    `browser_name` where the first such test stands. A test that gets that parameter without the live
+    server (e.g. through a fixture named `browser`, `page` or `context`, which shadows the plugin's) pulls
+    the browser tests, and their flushes of the database, in among the ordinary tests: every later test
+    then finds the seeded calendar and rating reasons gone."""
     from django.db import connection
+
+    stray = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(getattr(item, "callspec", None), "params", {})
+        and "live_server" not in item.fixturenames
+        and "transactional_db" not in item.fixturenames
+    ]
+    if stray:
+        raise pytest.UsageError(
+            "browser-parametrized tests without the live server (rename the fixture that shadows "
+            "pytest-playwright's browser/page/context): " + ", ".join(stray[:10])
+        )
 
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (set GOVHALL_DATABASE_URL=postgres://…)")

@@ -75,7 +75,7 @@ def test_error_summary_is_empty_for_an_unbound_or_valid_form():
 
 
 @pytest.mark.parametrize(
-    ("component", "context", "expected"),
+    ("component", "attrs", "expected"),
     [
         ("tag", 'text="需补正" kind="yellow"', '<strong class="tag tag--yellow">需补正</strong>'),
         ("notice", 'kind="warning" title="请带原件"', "注意：</span>请带原件"),
@@ -84,8 +84,8 @@ def test_error_summary_is_empty_for_an_unbound_or_valid_form():
         ("panel", 'title="已提交" reference="370181-1"', '<strong class="panel-confirm__reference">370181-1'),
     ],
 )
-def test_simple_components(component, context, expected):
-    assert expected in render(f'{{% include "components/{component}.html" with {context} %}}')
+def test_simple_components(component, attrs, expected):
+    assert expected in render(f'{{% include "components/{component}.html" with {attrs} %}}')
 
 
 def test_summary_list_takes_pairs_or_rows_with_a_change_link():

@@ -3,11 +3,8 @@ HTTP POST with `requests` (georeport does not create requests), against the live
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
-from django.db import connection, connections
 from georeport import GeoReport
 
 from govhall.hotline.models import Ticket
@@ -17,32 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def endpoint(live_server, world, monkeypatch):
-    # The live server's threads keep a persistent connection (CONN_MAX_AGE) while an HTTP keep-alive socket
-    # lives; without persistence each request closes its own, and the test database can be dropped.
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+def endpoint(live_server, world):
+    # The live server's request threads close their database connections when the client closes its
+    # socket (requests closes its session after each call), as in the browser tests.
     world, key = open311_world(world)
-    yield f"{live_server.url}/open311/v2", key
-    servers_disconnected()
-
-
-def servers_disconnected(limit: float = 30) -> None:
-    """The live server's request threads close their PostgreSQL connections just after they answer; wait
-    for that, or pytest-django cannot drop the test database at the end ("accessed by other users")."""
-    if connection.vendor != "postgresql":
-        return
-    deadline = time.monotonic() + limit
-    sql = (
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            if cursor.fetchone()[0] == 0:
-                return
-        if time.monotonic() > deadline:
-            pytest.fail(f"the live server kept a database connection open for over {limit} s")
-        time.sleep(0.05)
+    return f"{live_server.url}/open311/v2", key
 
 
 def create(root: str, key: str, fmt: str = "json", **form) -> requests.Response:

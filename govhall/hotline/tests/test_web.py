@@ -29,7 +29,7 @@ def citizen(world):
 
 
 @pytest.fixture
-def browser(citizen):
+def signed_in(citizen):
     client = Client()
     client.force_login(citizen)
     return client
@@ -100,10 +100,10 @@ def test_my_messages_need_a_sign_in(world, client):
     assert page.status_code == 302 and page["Location"] == "/portal/login/?next=%2Fmessages%2Fmine%2F"
 
 
-def test_the_form_offers_the_public_leaves_grouped_and_the_account_contact(world, browser):
+def test_the_form_offers_the_public_leaves_grouped_and_the_account_contact(world, signed_in):
     Subject.objects.filter(code="030101").update(is_public=False)
     Subject.objects.filter(code="020102").update(is_active=False)
-    html = browser.get("/messages/new/").content.decode()
+    html = signed_in.get("/messages/new/").content.decode()
     assert '<optgroup label="城乡建设">' in html and '<optgroup label="生态环境">' in html
     assert 'value="010102"' in html and "市政设施 · 路灯不亮" in html
     for hidden in ('value="030101"', 'value="020102"', 'value="0101"', 'value="01"', "市场监管"):
@@ -111,8 +111,8 @@ def test_the_form_offers_the_public_leaves_grouped_and_the_account_contact(world
     assert f'value="{PHONE}"' in html and f'value="{NAME}"' in html
 
 
-def test_a_message_is_registered_and_the_receipt_says_what_happens(world, browser, citizen):
-    page = browser.post("/messages/new/", filled())
+def test_a_message_is_registered_and_the_receipt_says_what_happens(world, signed_in, citizen):
+    page = signed_in.post("/messages/new/", filled())
     assert page.status_code == 302 and page["Location"] == "/messages/new/done/"
     ticket = Ticket.objects.get()
     assert (ticket.channel, ticket.state, ticket.request_type, ticket.subject.code) == (
@@ -126,20 +126,20 @@ def test_a_message_is_registered_and_the_receipt_says_what_happens(world, browse
     assert ticket.area.code == "A01" and ticket.address == "和平路12号"
     event = TicketEvent.objects.get(ticket=ticket)
     assert event.by is None and event.data["channel"] == "web"
-    receipt = browser.get("/messages/new/done/").content.decode()
+    receipt = signed_in.get("/messages/new/done/").content.decode()
     assert ticket.number in receipt
     assert "10 个工作日" in receipt  # 求助: 10 working days in the default policy
     assert f"/messages/mine/{ticket.number}/" in receipt
 
 
-def test_the_receipt_is_only_for_the_session_that_sent_it(world, browser, citizen):
-    browser.post("/messages/new/", filled())
+def test_the_receipt_is_only_for_the_session_that_sent_it(world, signed_in, citizen):
+    signed_in.post("/messages/new/", filled())
     other = Client()
     assert other.get("/messages/new/done/")["Location"] == "/messages/new/"
 
 
-def test_an_anonymous_message_keeps_no_contact_and_is_not_in_mine(world, browser, citizen):
-    page = browser.post("/messages/new/", filled(anonymous="on", phone="", name="李"))
+def test_an_anonymous_message_keeps_no_contact_and_is_not_in_mine(world, signed_in, citizen):
+    page = signed_in.post("/messages/new/", filled(anonymous="on", phone="", name="李"))
     assert page.status_code == 302
     ticket = Ticket.objects.get()
     assert ticket.anonymous and (ticket.caller_name, ticket.caller_phone, ticket.caller_user) == (
@@ -147,11 +147,11 @@ def test_an_anonymous_message_keeps_no_contact_and_is_not_in_mine(world, browser
         "",
         None,
     )
-    receipt = browser.get("/messages/new/done/").content.decode()
+    receipt = signed_in.get("/messages/new/done/").content.decode()
     assert (
         ticket.number in receipt and "匿名" in receipt and "/messages/mine/" not in receipt.split("panel")[-1]
     )
-    assert ticket.number not in browser.get("/messages/mine/").content.decode()
+    assert ticket.number not in signed_in.get("/messages/mine/").content.decode()
 
 
 BAD_INPUT = [
@@ -175,9 +175,9 @@ BAD_INPUT = [
     "change,field,words", BAD_INPUT, ids=[f"{f}-{i}" for i, (_, f, _w) in enumerate(BAD_INPUT)]
 )
 def test_bad_input_names_the_field_keeps_what_was_typed_and_writes_nothing(
-    world, browser, change, field, words
+    world, signed_in, change, field, words
 ):
-    page = browser.post("/messages/new/", filled(**change))
+    page = signed_in.post("/messages/new/", filled(**change))
     assert page.status_code == 200
     form = page.context["form"]
     assert field in form.errors, form.errors
@@ -195,7 +195,7 @@ def test_bad_input_names_the_field_keeps_what_was_typed_and_writes_nothing(
 # My messages.
 
 
-def test_mine_lists_my_messages_with_state_deadline_and_reply(world, browser, citizen):
+def test_mine_lists_my_messages_with_state_deadline_and_reply(world, signed_in, citizen):
     mine = answered(world, caller_user=citizen, reply="路灯已于12月8日修复")
     waiting = register_ticket(
         channel="web", request_type="enquiry", subject="030101", title="退货", content="咨询", now=world.now,
@@ -208,23 +208,23 @@ def test_mine_lists_my_messages_with_state_deadline_and_reply(world, browser, ci
     dispatched = dispatch_ticket(dispatched, by=world.operator, now=world.now)
     someone = User.objects.create_user(username="wang", password="x", role=Role.APPLICANT)
     theirs = answered(world, caller_user=someone, title="别人的留言")
-    html = browser.get("/messages/mine/").content.decode()
+    html = signed_in.get("/messages/mine/").content.decode()
     for ticket in (mine, waiting, dispatched):
         assert ticket.number in html
     assert theirs.number not in html and "别人的留言" not in html
     assert "已答复" in html and "已收到" in html
     assert f"{timezone.localtime(dispatched.reply_due_at):%Y-%m-%d}" in html
 
-    detail = browser.get(f"/messages/mine/{mine.number}/").content.decode()
+    detail = signed_in.get(f"/messages/mine/{mine.number}/").content.decode()
     assert "路灯已于12月8日修复" in detail and "市生态环境局" in detail
-    pending = browser.get(f"/messages/mine/{waiting.number}/").content.decode()
+    pending = signed_in.get(f"/messages/mine/{waiting.number}/").content.decode()
     assert 'data-test="no-reply"' in pending and "2 个工作日" in pending
-    assert browser.get(f"/messages/mine/{theirs.number}/").status_code == 404
+    assert signed_in.get(f"/messages/mine/{theirs.number}/").status_code == 404
 
 
-def test_a_reply_is_not_shown_before_the_ticket_is_replied(world, browser, citizen):
+def test_a_reply_is_not_shown_before_the_ticket_is_replied(world, signed_in, citizen):
     ticket = answered(world, caller_user=citizen, reply="草稿答复", state=TicketState.HANDLING)
-    html = browser.get(f"/messages/mine/{ticket.number}/").content.decode()
+    html = signed_in.get(f"/messages/mine/{ticket.number}/").content.decode()
     assert "草稿答复" not in html
 
 
