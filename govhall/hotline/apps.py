@@ -12,6 +12,7 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12345 hotline")
 
     def ready(self) -> None:
+        from govhall.hotline import worklist  # noqa: F401  (the tiles on the first page)
         from govhall.hotline.stats import register_section
 
         register_section()  # the hotline's figures in the assessment report and the dashboard
