@@ -10,8 +10,12 @@ open in the state they have reached and their lights are green, yellow or red as
 Units act on working days in office hours (a ticket of Saturday evening is signed for on Monday, late);
 the centre (operators, supervisor) works every day from 08:00 to 21:00.
 
-Same `now` and `seed`, same tickets. `tickets_per_day` sets the volume (default 15 a day on average);
-until the handling services exist, the last weeks' tickets are only registered and dispatched."""
+Chance alone can leave a list empty at a given hour (on a Sunday night every callback is done), so the
+work that waits at `now` is then placed backwards, like the cases' today.py: web tickets to dispatch,
+replies to call back, a return and an extension for the centre to decide, and at 城管局 (the demo's
+`cgj-handler`) dispatches whose light at `now` is red, yellow or green, one of them late to be signed for.
+
+Same `now` and `seed`, same tickets. `tickets_per_day` sets the volume (default 15 a day on average)."""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from django.utils import timezone
 
 from govhall.core.models import User
 from govhall.demo.hotline_demo import AREAS, HotlineReference, area_code, load_hotline_reference
+from govhall.hotline import queries
 from govhall.hotline.models import (
     Area,
     CallbackAttempt,
@@ -47,16 +52,20 @@ from govhall.hotline.models import (
     TicketState,
     Urgency,
 )
-from govhall.hotline.services.common import handle_deadline, sign_deadline
-from govhall.hotline.services.intake import dispatch_ticket, register_ticket
+from govhall.hotline.services import callback as callbacks
+from govhall.hotline.services import handling
+from govhall.hotline.services.common import handle_deadline, sign_deadline, stamp_dispatch
+from govhall.hotline.services.intake import (
+    dispatch_ticket,
+    limit_for,
+    policy_in_force,
+    register_ticket,
+    route,
+)
 from govhall.hotline.states import Move
+from govhall.hotline.sweep import sweep_tickets
+from govhall.supervision import lights
 from govhall.workdays import calendar as workdays
-
-try:  # the handling services (branch `handling`) land after the intake
-    from govhall.hotline.services import callback as callbacks
-    from govhall.hotline.services import handling
-except ImportError:  # pragma: no cover - until they land
-    handling = callbacks = None
 
 DAYS = 365
 TICKETS_PER_DAY = 15
@@ -237,8 +246,6 @@ class Traffic:
         delay = (5, 30) if ticket.channel == Channel.PHONE else (30, 600)
         moment = self.centre(received, minutes=delay)
         ticket = dispatch_ticket(ticket, by=self.operator, now=moment)
-        if handling is None:
-            return
         fate = self.rng.choices(*zip(*FATES, strict=True))[0]
         self.counts[f"fate_{fate}"] += 1
         moment = self.handle(ticket, fate, moment)
@@ -413,8 +420,6 @@ class Archive:
     BATCH = 400
 
     def __init__(self, traffic: Traffic) -> None:
-        from govhall.hotline.services.intake import limit_for, policy_in_force, route
-
         self.t = traffic
         self.route, self.limit_for, self.policy_in_force = route, limit_for, policy_in_force
         self.pending: list[tuple[Ticket, list, list, list]] = []
@@ -634,6 +639,191 @@ class Archive:
         self.pending = []
 
 
+# What waits at `now` (Desk): at least this much in each of the centre's lists and of 城管局's lights.
+DESK_UNIT = "CGJ"
+DESK_LIGHTS = {lights.RED: 2, lights.YELLOW: 2, lights.GREEN: 1}
+DESK_LISTS = {"registered": 2, "callback": 2, "returns": 1, "extensions": 1, "review": 1}
+
+
+class Desk:
+    """The work waiting at `now`, placed backwards through the same services: each placement chooses its
+    moments before `now` so that the ticket stands where the list (or the light) needs it. Only what chance
+    left short is placed, so a busy weekday afternoon gets few or none."""
+
+    def __init__(self, traffic: Traffic) -> None:
+        self.t = traffic
+        self.now = traffic.now
+        self.unit = traffic.ref.units[DESK_UNIT]
+        self.counts: Counter = Counter()
+        area = Area.objects.get(code=traffic.areas[0])
+        self.area = area
+        # Complaints on subjects the catalogue sends to 城管局 alone (no co-units), in code order.
+        self.subjects = [
+            s
+            for s in traffic.leaves
+            if (way := route(s, area, now=self.now)).lead.pk == self.unit.pk and not way.co_units
+        ]
+
+    def place(self) -> Counter:
+        have = queries.centre_counts()
+        for _ in range(DESK_LISTS["registered"] - have["registered"]):
+            self.registered()
+        for _ in range(DESK_LISTS["callback"] - have["callback"]):
+            self.replied()
+        for _ in range(DESK_LISTS["review"] - have["review"]):
+            self.replied(dissatisfied=True)
+        for _ in range(DESK_LISTS["returns"] - have["returns"]):
+            self.signed(lights.GREEN, then="return")
+        for _ in range(DESK_LISTS["extensions"] - have["extensions"]):
+            self.signed(lights.GREEN, then="extension")
+        mine = queries.with_lights(
+            Dispatch.objects.filter(unit=self.unit, state=DispatchState.SIGNED), self.now
+        )
+        shown = Counter(mine.values_list("light", flat=True))
+        for light, wanted in DESK_LIGHTS.items():
+            for _ in range(wanted - shown[light]):
+                self.signed(light)
+        late = queries.light_filter(lights.RED, self.now)
+        if not Dispatch.objects.filter(late, unit=self.unit, state=DispatchState.PENDING).exists():
+            self.late_to_sign()
+        return Counter({f"desk_{k}": n for k, n in self.counts.items()})
+
+    # --- moments before now ------------------------------------------------------------------------
+
+    def office_before(self, moment: datetime) -> datetime:
+        """The latest office moment (working day, 09:00–17:00) at or before `moment`."""
+        local = timezone.localtime(moment)
+        day = local.date()
+        if workdays.is_workday(day) and 9 <= local.hour < 17:
+            return local
+        if not workdays.is_workday(day) or local.hour < 9:
+            day = workdays.add_workdays(day, -1)
+        return self.t._at(day, 16.75)
+
+    def subject(self) -> Subject:
+        return self.subjects[self.t.rng.randrange(len(self.subjects))]
+
+    def register(self, received: datetime, *, channel: str = Channel.PHONE) -> Ticket:
+        request = self.t.draw(received)
+        request.update(
+            channel=channel,
+            request_type=RequestType.COMPLAINT,
+            urgency=Urgency.NORMAL,
+            subject=self.subject().code,
+            area=self.area.code,
+            answer="",
+            by=self.t.operator if channel == Channel.PHONE else None,
+            open311_key=self.t.key if channel == Channel.OPEN311 else None,
+        )
+        request["title"] = f"{Subject.objects.get(code=request['subject']).name}（投诉）"
+        return register_ticket(**request)
+
+    def dispatch(self, dispatched: datetime) -> Ticket:
+        ticket = self.register(dispatched - timedelta(minutes=self.t.rng.randint(8, 25)))
+        return dispatch_ticket(ticket, by=self.t.operator, now=dispatched)
+
+    def light_at_now(self, dispatched: datetime, limit) -> str:
+        """The light at `now` of a 城管局 complaint dispatched at `dispatched` and signed for at once."""
+        due_date, due_at = handle_deadline(limit, dispatched)
+        row = Dispatch(
+            state=DispatchState.SIGNED,
+            dispatched_at=dispatched,
+            handle_limit_workdays=limit.handle_workdays,
+            handle_limit_hours=limit.handle_hours,
+            handle_due_date=due_date,
+            handle_due_at=due_at,
+        )
+        stamp_dispatch(row)
+        if row.due_at <= self.now:
+            return lights.RED
+        return lights.YELLOW if row.warn_at <= self.now else lights.GREEN
+
+    # --- placements --------------------------------------------------------------------------------
+
+    def registered(self) -> None:
+        """A web message or an Open311 report of the last two hours, waiting for the operators' round."""
+        channel = (Channel.WEB, Channel.OPEN311)[self.counts["registered"] % 2]
+        self.register(self.now - timedelta(minutes=self.t.rng.randint(25, 110)), channel=channel)
+        self.counts["registered"] += 1
+
+    def signed(self, light: str, *, then: str = "") -> None:
+        """A complaint dispatched on the latest working day whose light at `now` is `light`, signed for 40
+        minutes later; `then` the unit asks to return it or for an extension, on the last office moment."""
+        last = self.office_before(self.t.cutoff - timedelta(hours=1))
+        policy = policy_in_force(self.now)
+        limit = limit_for(policy, RequestType.COMPLAINT, Urgency.NORMAL)
+        day = timezone.localdate(last)
+        while True:
+            dispatched = self.t._at(day, 9.25 + self.t.rng.random())
+            if dispatched < policy.in_force_from:
+                raise RuntimeError(f"no dispatch day under limit policy v{policy.version} gives {light}")
+            if dispatched < last - timedelta(minutes=40) and self.light_at_now(dispatched, limit) == light:
+                break
+            day = workdays.add_workdays(day, -1)
+        ticket = self.dispatch(dispatched)
+        dispatch = ticket.dispatches.get()
+        handler = self.t.handler(dispatch)
+        signed = dispatched + timedelta(minutes=self.t.rng.randint(20, 40))
+        handling.sign_for(dispatch, by=handler, now=signed)
+        moment = max(signed + timedelta(minutes=30), last)
+        if then == "return":
+            handling.request_return(
+                dispatch,
+                reason_code="R01",
+                rule="《泉山市城市管理综合行政执法职责清单》",
+                note="反映的是小区内部管理问题，属物业服务企业和街道职责，建议改派。",
+                by=handler,
+                now=moment,
+            )
+        elif then == "extension":
+            handling.request_extension(
+                dispatch,
+                workdays=5,
+                reason="需会同住建、街道现场勘查并约谈施工单位，申请延期五个工作日。",
+                by=handler,
+                now=moment,
+            )
+        self.counts[then or light] += 1
+
+    def replied(self, *, dissatisfied: bool = False) -> None:
+        """A complaint replied to on the last office moment: the centre calls the caller back. If
+        `dissatisfied`, it has: the caller was not satisfied, and the centre reviews the reply."""
+        last = self.office_before(self.t.cutoff - timedelta(minutes=30))
+        dispatched = self.t._at(workdays.add_workdays(timezone.localdate(last), -2), 10)
+        ticket = self.dispatch(dispatched)
+        dispatch = ticket.dispatches.get()
+        handler = self.t.handler(dispatch)
+        handling.sign_for(dispatch, by=handler, now=dispatched + timedelta(minutes=35))
+        handling.reply_ticket(
+            ticket,
+            reply="经现场核查，反映的问题属实，我局已责令当事人整改完毕，并将加强日常巡查。",
+            basis="《城市市容和环境卫生管理条例》第十四条",
+            by=handler,
+            now=last,
+        )
+        if dissatisfied:
+            callbacks.record_callback(
+                ticket,
+                outcome=CallbackOutcome.DISSATISFIED,
+                solved=False,
+                note="市民表示施工噪声依旧，问题未解决。",
+                by=self.t.operator,
+                now=last + timedelta(minutes=15),
+            )
+        self.counts["review" if dissatisfied else "callback"] += 1
+
+    def late_to_sign(self) -> None:
+        """Dispatched by the centre before the sign-for limit ran out, and not yet signed for: red."""
+        limit = limit_for(policy_in_force(self.now), RequestType.COMPLAINT, Urgency.NORMAL)
+        moment = self.now - timedelta(hours=limit.sign_hours, minutes=self.t.rng.randint(30, 90))
+        local = timezone.localtime(moment)
+        if local.hour >= 21 or local.hour < 8:  # the centre dispatches 08:00–21:00
+            day = local.date() if local.hour >= 21 else local.date() - timedelta(days=1)
+            moment = self.t._at(day, 20.5)
+        self.dispatch(moment)
+        self.counts["late_to_sign"] += 1
+
+
 def _content(request_type: str, subject: str, place: str) -> str:
     openers = {
         RequestType.ENQUIRY: f"市民来电咨询{subject}相关政策和办理流程，",
@@ -682,14 +872,8 @@ def load_hotline(
         first=first,
     )
     counts = traffic.run(per_day, service_days)
-    sweep = {}
-    if handling is not None:
-        try:
-            from govhall.hotline.sweep import sweep_tickets
-
-            sweep = sweep_tickets(now=now)
-        except ImportError:  # pragma: no cover
-            pass
+    counts.update(Desk(traffic).place())
+    sweep = sweep_tickets(now=now)
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "days": days,
@@ -698,5 +882,4 @@ def load_hotline(
         "states": dict(Counter(Ticket.objects.values_list("state", flat=True))),
         "counts": dict(sorted(counts.items())),
         "sweep": sweep,
-        "handling": handling is not None,
     }

@@ -129,8 +129,9 @@ def test_each_roles_first_page_opens_with_the_work_on_it(city, role, shows):
 
 def test_reminders_wait_in_the_inboxes(city):
     inbox = city["inbox"]
-    # With the escalations of the three red bad-rating follow-ups of 工商 (issue 16).
-    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (35, 37, 67, 2)
+    # With the escalations of the three red bad-rating follow-ups of 工商 (issue 16), and the supervisor's
+    # red hotline dispatches and the hotline ticket escalated to an order (issue 17).
+    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (35, 37, 70, 2)
 
 
 def test_cards_and_orders_are_in_every_state(city):
@@ -142,7 +143,8 @@ def test_cards_and_orders_are_in_every_state(city):
         "revoked": 3,
         "closed": 3,
     }
-    assert city["orders"] == {"open": 4, "replied": 2, "closed": 1}
+    # The fifth open order: the hotline ticket redone to the limit and escalated (提级督办, issue 17).
+    assert city["orders"] == {"open": 5, "replied": 2, "closed": 1}
     assert city["orders_escalated"] == 1
 
 
@@ -169,7 +171,7 @@ def test_nothing_happens_after_now_or_on_a_rest_day_and_nothing_is_left_to_the_s
         "  lane         construction: concluded 1, stage 1 1, stage 2 1, stage 2 (paused) 1, stage 3 1, "
         "stage 4 1, supplement_requested 1",
         "  cards        13 issued, 7 replied, 6 appealed, 3 upheld, 3 revoked, 3 closed",
-        "  orders       4 open, 2 replied, 1 closed (1 escalated)",
+        "  orders       5 open, 2 replied, 1 closed (1 escalated)",
         "  report       assessment report 2026-11 published",
     ],
 )
