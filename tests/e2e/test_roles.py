@@ -34,7 +34,7 @@ def test_visitor_sees_the_welcome_in_chinese(page: Page, site):
     site.open("/")
     expect(page.locator("h1")).to_contain_text("网上办事大厅")  # the public lands in the portal
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(nav(page)).to_have_text(["办事指南", "我的办件", "在线咨询", "办件查询"])
+    expect(nav(page)).to_have_text(["办事指南", "我的办件", "在线咨询", "办件查询", "民生留言"])
     expect(page.locator("[data-landing=progress] a")).to_have_text("办件进度查询")
     site.screenshot("home-visitor")
 
