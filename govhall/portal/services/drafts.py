@@ -212,9 +212,15 @@ def save_draft(
         if answers != app.answers:
             app.answers = answers
             changed.append("answers")
+    old_data = app.data
     app.data = new_data
     _bump(app, changed, now)
     app.save(update_fields=["data", "answers", "version", "stamps", "updated_at", "reminded_at"])
+    if changed:
+        # During a remote help session every field change is the session's too (its author recorded).
+        from govhall.portal.services.help import record_draft_save
+
+        record_draft_save(app, old=old_data, changed=changed, by=by, now=now)
     return app
 
 
