@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('asker_kind', models.CharField(choices=[('resident', 'Resident'), ('township_clerk', 'Township clerk'), ('centre_clerk', 'Centre clerk')], max_length=20, verbose_name='asked by (kind)')),
                 ('question', models.TextField(blank=True, verbose_name='what the help is wanted for')),
-                ('state', models.CharField(choices=[('requested', 'Waiting for the centre'), ('in_progress', 'Being helped'), ('ended', 'Ended'), ('cancelled', 'Cancelled'), ('no_show', 'Nobody answered')], default='requested', max_length=20, verbose_name='state')),
+                ('state', models.CharField(choices=[('requested', 'Waiting in the queue'), ('in_progress', 'Being helped'), ('ended', 'Ended'), ('cancelled', 'Cancelled'), ('no_show', 'Nobody answered')], default='requested', max_length=20, verbose_name='state')),
                 ('outcome', models.CharField(blank=True, choices=[('advised', 'Advised'), ('draft_improved', 'Draft improved'), ('submitted', 'Submitted')], max_length=20, verbose_name='outcome')),
                 ('requested_at', models.DateTimeField(verbose_name='in the queue from')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),

@@ -18,7 +18,7 @@ from govhall.supervision.models.base import AppendOnly
 
 
 class HelpState(models.TextChoices):
-    REQUESTED = "requested", _("Waiting for the centre")
+    REQUESTED = "requested", _("Waiting in the queue")
     IN_PROGRESS = "in_progress", _("Being helped")
     ENDED = "ended", _("Ended")
     CANCELLED = "cancelled", _("Cancelled")

@@ -141,7 +141,7 @@ def submit_application(
         if helped is not None:
             # 预审通过 in a remote help session, on this very version of the draft: the centre's clerk has
             # checked it already, so the case is accepted at once, in their name.
-            cases.accept_case(case, by=helped.preapproved_by, now=now, source=SOURCE)
+            case = cases.accept_case(case, by=helped.preapproved_by, now=now, source=SOURCE)
     app.case = case
     app.state = ApplicationState.SUBMITTED
     app.submitted_at = now

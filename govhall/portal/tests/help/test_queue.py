@@ -64,8 +64,13 @@ def test_the_wait_is_those_ahead_times_the_mean_duration(world, durations, ahead
     for minutes in durations:
         s = world.asked(world.world.users["applicant"], now=t, files=False)
         s = helping.start_help(s, by=world.clerk, now=t, expected_version=s.version)
-        helping.end_help(s, outcome="advised", by=world.clerk, now=t + timedelta(minutes=minutes),
-                         expected_version=s.version)  # fmt: skip
+        helping.end_help(
+            s,
+            outcome="advised",
+            by=world.clerk,
+            now=t + timedelta(minutes=minutes),
+            expected_version=s.version,
+        )
     waiting = [world.asked(now=NOW + timedelta(seconds=n), files=False) for n in range(ahead + 1)]
     assert queries_help.estimated_wait(waiting[-1]) == expected
     assert queries_help.department_wait(world.world.department.pk, now=NOW + timedelta(minutes=1)) == (

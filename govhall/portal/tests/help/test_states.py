@@ -8,8 +8,15 @@ from govhall.cases.errors import TransitionNotAllowed
 from govhall.portal.help_states import ALLOWED_TRANSITIONS, HelpMove, next_state
 from govhall.portal.models import HelpState
 
-MOVES = [HelpMove.START, HelpMove.EDIT, HelpMove.REVIEW, HelpMove.PREAPPROVE, HelpMove.END,
-         HelpMove.CANCEL, HelpMove.NO_SHOW]  # fmt: skip
+MOVES = [
+    HelpMove.START,
+    HelpMove.EDIT,
+    HelpMove.REVIEW,
+    HelpMove.PREAPPROVE,
+    HelpMove.END,
+    HelpMove.CANCEL,
+    HelpMove.NO_SHOW,
+]
 
 TABLE = {
     # state: {move: the state it leads to}; every other move is refused
