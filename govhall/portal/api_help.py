@@ -170,11 +170,20 @@ class HelpSessionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_queue_position(self, session) -> int | None:
-        return queries_help.queue_position(session)
+        if session.state != HelpState.REQUESTED:
+            return None
+        # A whole queue listed in order knows its positions (context "positions"): no query per row.
+        known = self.context.get("positions", {})
+        return known[session.pk] if session.pk in known else queries_help.queue_position(session)
 
     def get_estimated_wait_minutes(self, session) -> int | None:
-        wait = queries_help.estimated_wait(session)
-        return None if wait is None else round(wait.total_seconds() / 60)
+        position = self.get_queue_position(session)
+        if position is None:
+            return None
+        means = self.context.setdefault("means", {})
+        if session.department_id not in means:
+            means[session.department_id] = queries_help.mean_duration(session.department_id)
+        return round((position - 1) * means[session.department_id].total_seconds() / 60)
 
     def get_preapproved(self, session) -> bool:
         return session.is_preapproved
@@ -294,13 +303,19 @@ class HelpList(HelpAPIView):
     def get(self, request: Request) -> Response:
         rows = queries_help.sessions_of(request.user)
         wanted = request.query_params.get("state")
+        queue = queries_help.is_centre_clerk(request.user) and wanted in (None, "", HelpState.REQUESTED)
         if wanted:
             rows = rows.filter(state=wanted)
-        elif queries_help.is_centre_clerk(request.user):
+        elif queue:
             rows = rows.filter(state__in=[HelpState.REQUESTED, HelpState.IN_PROGRESS])
         else:
             rows = rows.order_by("-requested_at", "-id")
-        return Response(HelpSessionSerializer(rows[:200], many=True).data)
+        rows = list(rows[:200])
+        context = {}
+        if queue:  # the department's whole queue, first come first: positions by counting
+            waiting = [s for s in rows if s.state == HelpState.REQUESTED]
+            context["positions"] = {s.pk: n for n, s in enumerate(waiting, start=1)}
+        return Response(HelpSessionSerializer(rows, many=True, context=context).data)
 
     @extend_schema(request=HelpCreateSerializer, responses={201: HelpSessionDetailSerializer, **ERRORS})
     def post(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -293,7 +294,21 @@ def start_help(session: HelpSession | int, *, by, now: datetime, expected_versio
     _check_version(session, expected_version)
     session.clerk = by
     session.started_at = now
-    return _move(session, HelpMove.START, by=by, now=now, fields=["clerk", "started_at"])
+    _move(session, HelpMove.START, by=by, now=now, fields=["clerk", "started_at"])
+    _booking_kept(session)
+    return session
+
+
+def _booking_kept(session: HelpSession) -> None:
+    """A booked session that starts was kept: its booking is no longer open (else the visits' figures
+    would count it a no-show once its slot ends). Compare-and-swap, as the visits' own moves do."""
+    if session.booking_id is None:
+        return
+    from govhall.visits.models import Booking, BookingState
+
+    Booking.objects.filter(pk=session.booking_id, state=BookingState.BOOKED).update(
+        state=BookingState.ARRIVED, version=F("version") + 1
+    )
 
 
 def _last_author(app: Application, field: str) -> tuple[str, str]:
@@ -315,9 +330,10 @@ def _last_author(app: Application, field: str) -> tuple[str, str]:
 @transaction.atomic
 def edit_field(
     session: HelpSession | int, *, field: str, value: str, field_version: int, by, now: datetime
-) -> DraftEdit:
+) -> DraftEdit | None:
     """Write one field of the draft during the session. `field_version` is the version of the field as
-    the writer read it (0 when never written); a stale one is refused with FieldConflict."""
+    the writer read it (0 when never written); a stale one is refused with FieldConflict. The same value
+    again writes nothing (None)."""
     session = lock_session(session)
     kind = author_kind_of(session, by)
     next_state(session.state, HelpMove.EDIT)  # an ended (or not yet started) session takes no edits
@@ -348,8 +364,10 @@ def edit_field(
     errors = forms.format_errors(new_data, today=local_date(now), item=app.item).get(field)
     if errors:
         raise ValidationError({field: errors})
+    if old == value:
+        return None  # nothing changes: no new version (which would void a pre-approval for nothing)
     app.data = new_data
-    _bump(app, [field] if old != value else [], now)
+    _bump(app, [field], now)
     app.save(update_fields=["data", "version", "stamps", "updated_at", "reminded_at"])
     return DraftEdit.objects.create(
         session=session,

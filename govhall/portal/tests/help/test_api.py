@@ -202,3 +202,23 @@ def test_every_help_operation_is_in_the_openapi_schema(tmp_path):
     ):
         assert f"/api/v1/portal/{path}:" in text, path
     assert "HelpStateEnum" in text and "HelpOutcomeEnum" in text
+
+
+def test_the_queue_lists_in_the_same_number_of_queries_however_long(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            body = as_(world.clerk).get(BASE).data
+        return len(queries), body
+
+    for _n in range(2):
+        world.asked(world.world.users["applicant"], files=False)
+    few, body = count()
+    assert [s["queue_position"] for s in body] == [1, 2]
+    for _n in range(4):
+        world.asked(world.world.users["applicant"], files=False)
+    many, body = count()
+    assert [s["queue_position"] for s in body] == [1, 2, 3, 4, 5, 6]
+    assert many == few

@@ -158,3 +158,19 @@ def test_someone_outside_the_session_may_not_edit(world):
             helping.edit_field(
                 session, field="phone", value="13900000009", field_version=0, by=outsider, now=LATER
             )
+
+
+def test_the_same_value_again_writes_nothing(world):
+    session = world.started()
+    before = Application.objects.get(pk=session.application_id)
+    result = helping.edit_field(
+        session,
+        field="phone",
+        value=" 13812345678 ",
+        field_version=stamp(session, "phone"),
+        by=world.clerk,
+        now=LATER,
+    )
+    assert result is None
+    assert Application.objects.get(pk=session.application_id).version == before.version
+    assert not DraftEdit.objects.exists()

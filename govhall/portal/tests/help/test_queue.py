@@ -147,3 +147,13 @@ def test_a_slot_of_a_group_not_serving_the_item_is_refused(world, slot, seeded_c
     with pytest.raises(ValidationError) as refused:
         helping.book_help(app, slot=slot, by=world.resident, now=NOW)
     assert "does not serve this item" in str(refused.value.message_dict["item"])
+
+
+def test_a_booked_session_that_starts_was_kept(world, slot, seeded_calendar):
+    from govhall.visits.models import BookingState
+
+    session = helping.book_help(world.draft(), slot=slot, by=world.resident, now=NOW)
+    helping.start_help(session, by=world.clerk, now=slot.start_at, expected_version=session.version)
+    session.booking.refresh_from_db()
+    assert session.booking.state == BookingState.ARRIVED
+    assert not session.booking.is_no_show(slot.end_at), "not counted a no-show by the visits' figures"
