@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from govhall.cases.errors import StaleVersion
 from govhall.cases.services.common import local_date
-from govhall.catalog.models import HallLevel
+from govhall.catalog.models import HallLevel, Material
 from govhall.core.models import Role
 from govhall.portal import access
 from govhall.portal.help_states import HelpMove, next_state
@@ -382,13 +382,20 @@ def edit_field(
     )
 
 
-def record_draft_save(app: Application, *, old: dict, changed, by, now: datetime) -> None:
-    """A save of the draft through its own form while a session is in progress: each changed field is a
-    DraftEdit of the session too (called by services.drafts.save_draft, inside its transaction)."""
-    fields = [f for f in changed if f in forms.FIELD_KEYS]
-    if not fields:
+def running_session(app: Application) -> HelpSession | None:
+    return app.help_sessions.filter(state=HelpState.IN_PROGRESS).first()
+
+
+def record_draft_changes(
+    app: Application, *, changes: dict, by, now: datetime, session: HelpSession | None = None
+) -> None:
+    """Changes of the draft made through its own form and upload slots while a session is in progress
+    are the session's edits too: `changes` maps a field (or "material_<id>", with the slot's file names)
+    to (old, new). Called by services.drafts inside their transaction; nothing when no session runs."""
+    changes = {k: v for k, v in changes.items() if k in forms.FIELD_KEYS or k.startswith("material_")}
+    if not changes:
         return
-    session = app.help_sessions.filter(state=HelpState.IN_PROGRESS).first()
+    session = session or running_session(app)
     if session is None:
         return
     if session.clerk_id == by.pk:
@@ -399,15 +406,24 @@ def record_draft_save(app: Application, *, old: dict, changed, by, now: datetime
         DraftEdit(
             session=session,
             application=app,
-            field=f,
-            old_value=str(old.get(f, "")),
-            new_value=str(app.data.get(f, "")),
+            field=field,
+            old_value=str(old),
+            new_value=str(new),
             author=by,
             author_kind=kind,
             at=now,
             draft_version=app.version,
         )
-        for f in fields
+        for field, (old, new) in changes.items()
+    )
+
+
+def slot_files(app: Application, material_id: int) -> str:
+    """The names of the files in a material's slot, as a DraftEdit's value."""
+    return "、".join(
+        app.documents.filter(material_id=material_id)
+        .order_by("uploaded_at", "id")
+        .values_list("name", flat=True)
     )
 
 
@@ -541,11 +557,18 @@ def _summary(
     for edit in session.edits.order_by("at", "id"):
         first = changes.setdefault(edit.field, [edit.old_value, edit.new_value])
         first[1] = edit.new_value
-    lines = [
-        f"{forms.LABELS.get(f, f)}：{old or '—'} → {new or '—'}"
-        for f, (old, new) in changes.items()
-        if old != new
-    ]
+    names = dict(
+        Material.objects.filter(
+            pk__in=[int(f.removeprefix("material_")) for f in changes if f.startswith("material_")]
+        ).values_list("pk", "name")
+    )
+
+    def label(field: str) -> str:
+        if field.startswith("material_"):
+            return names.get(int(field.removeprefix("material_")), field)
+        return str(forms.LABELS.get(field, field))
+
+    lines = [f"{label(f)}：{old or '—'} → {new or '—'}" for f, (old, new) in changes.items() if old != new]
     if corrected.strip():
         lines.append(corrected.strip())
     missing = (

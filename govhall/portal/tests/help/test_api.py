@@ -222,3 +222,11 @@ def test_the_queue_lists_in_the_same_number_of_queries_however_long(world):
     many, body = count()
     assert [s["queue_position"] for s in body] == [1, 2, 3, 4, 5, 6]
     assert many == few
+
+
+def test_the_summary_is_on_the_draft_in_the_application_api(world):
+    session = world.started()
+    post(world.clerk, f"{session.pk}/end/", {"version": session.version, "outcome": "advised"})
+    app = Application.objects.get()
+    body = as_(world.resident).get(f"/api/v1/portal/applications/{app.pk}/").data
+    assert body["help_summary"] and world.world.item.name in body["help_summary"]

@@ -174,3 +174,32 @@ def test_the_same_value_again_writes_nothing(world):
     assert result is None
     assert Application.objects.get(pk=session.application_id).version == before.version
     assert not DraftEdit.objects.exists()
+
+
+def test_a_file_put_into_a_slot_during_a_session_is_recorded_and_summarised(world):
+    from govhall.portal.tests.apply.support import upload
+
+    session = world.started(world.township, files=False)
+    app = Application.objects.get(pk=session.application_id)
+    material = world.world.item.materials.get(name="营业执照")
+    document = services.upload_material(
+        app, material=material.pk, file=upload("执照.pdf"), by=world.township, now=LATER
+    )
+    [edit] = DraftEdit.objects.filter(session=session)
+    assert (edit.field, edit.old_value, edit.new_value) == (f"material_{material.pk}", "", "执照.pdf")
+    assert edit.author_kind == AuthorKind.TOWNSHIP_CLERK
+    services.remove_document(document, by=world.township, now=LATER)
+    assert DraftEdit.objects.filter(session=session).last().new_value == ""
+    services.upload_material(
+        app, material=material.pk, file=upload("新执照.pdf"), by=world.township, now=LATER
+    )
+    session.refresh_from_db()
+    session = helping.end_help(
+        session, outcome="draft_improved", by=world.clerk, now=LATER, expected_version=session.version
+    )
+    assert "营业执照：— → 新执照.pdf" in session.corrected
+
+
+def test_uploads_without_a_session_record_nothing(world):
+    world.draft()
+    assert not DraftEdit.objects.exists()
