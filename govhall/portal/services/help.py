@@ -440,8 +440,8 @@ def review_material(
     """Mark one uploaded file acceptable or not (a file not acceptable needs a comment saying why). A mark
     of not acceptable voids an earlier pre-approval."""
     session = lock_session(session)
+    next_state(session.state, HelpMove.REVIEW)  # first: a session not yet taken has no clerk to be
     _require_session_clerk(session, by)
-    next_state(session.state, HelpMove.REVIEW)
     app = _lock_draft(session)
     pk = document.pk if isinstance(document, ApplicationDocument) else document
     row = app.documents.select_related("material").filter(pk=pk).first()
@@ -511,9 +511,9 @@ def preapprove(
     submission of this very version of the draft is then accepted at once (services.submission); any
     change of the draft before the submission voids it."""
     session = lock_session(session)
+    next_state(session.state, HelpMove.PREAPPROVE)
     _require_session_clerk(session, by)
     _check_version(session, expected_version)
-    next_state(session.state, HelpMove.PREAPPROVE)
     app = _lock_draft(session)
     if app.state != ApplicationState.DRAFT:
         raise ValidationError(

@@ -110,3 +110,12 @@ def test_the_outcome_is_one_of_the_three(world):
         )
     assert "submitted first" in str(refused.value.message_dict["outcome"])
     assert HelpSession.objects.get().state == HelpState.IN_PROGRESS
+
+
+def test_a_waiting_session_cannot_be_marked_or_preapproved_yet(world):
+    session = world.asked()
+    document = session.application.documents.first()
+    with pytest.raises(TransitionNotAllowed):
+        helping.review_material(session, document=document, acceptable=True, by=world.clerk, now=LATER)
+    with pytest.raises(TransitionNotAllowed):
+        helping.preapprove(session, by=world.clerk, now=LATER, expected_version=None, draft_version=None)
