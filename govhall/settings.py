@@ -373,3 +373,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "StepOutcomeEnum": "govhall.cases.models.work.StepOutcome",
 }
 # --- end hotline ---
+# --- remote help (issue 18, docs/remote-help.md) ---
+# The session's choice sets in the API ("state", "outcome" are shared with other apps).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "HelpStateEnum": "govhall.portal.models.HelpState",
+    "HelpOutcomeEnum": "govhall.portal.models.HelpOutcome",
+    "HelpAuthorKindEnum": "govhall.portal.models.AuthorKind",
+}
+# --- end remote help ---

@@ -71,7 +71,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "state", "version", "item_code", "item_version", "lane_code", "company", "answers",
             "data", "documents", "slots", "checklist", "newer_item_version", "case", "created_at",
-            "updated_at", "submitted_at",
+            "updated_at", "submitted_at", "help_summary",
         ]  # fmt: skip
 
     @extend_schema_field(SlotSerializer(many=True))

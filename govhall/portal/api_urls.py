@@ -3,7 +3,7 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_apply, api_consult, api_guides, api_licences, api_mine, api_progress
+from govhall.portal import api_apply, api_consult, api_guides, api_help, api_licences, api_mine, api_progress
 
 app_name = "portal-api"
 
@@ -59,4 +59,14 @@ urlpatterns = [
     path("applications/<int:pk>/correction/", api_apply.correct, name="application-correct"),
     path("applications/<int:pk>/withdraw/", api_apply.withdraw, name="application-withdraw"),
     path("applications/<int:pk>/move/", api_apply.move, name="application-move"),
+    # 远程帮办: remote help sessions
+    path("help/", api_help.HelpList.as_view(), name="help-sessions"),
+    path("help/<int:pk>/", api_help.HelpDetail.as_view(), name="help-session"),
+    path("help/<int:pk>/start/", api_help.start, name="help-start"),
+    path("help/<int:pk>/edit/", api_help.HelpEdit.as_view(), name="help-edit"),
+    path("help/<int:pk>/documents/<int:document>/review/", api_help.HelpReview.as_view(), name="help-review"),
+    path("help/<int:pk>/preapprove/", api_help.preapprove, name="help-preapprove"),
+    path("help/<int:pk>/end/", api_help.end, name="help-end"),
+    path("help/<int:pk>/cancel/", api_help.cancel, name="help-cancel"),
+    path("help/<int:pk>/no-show/", api_help.no_show, name="help-no-show"),
 ]

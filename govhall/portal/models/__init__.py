@@ -4,6 +4,15 @@ from govhall.portal.models.accounts import Company, CompanyMember, MemberRole, P
 from govhall.portal.models.application_documents import ApplicationDocument
 from govhall.portal.models.application_licences import ApplicationLicence
 from govhall.portal.models.applications import Application, ApplicationState
+from govhall.portal.models.help import (
+    AuthorKind,
+    DraftEdit,
+    HelpEvent,
+    HelpOutcome,
+    HelpSession,
+    HelpState,
+    MaterialReview,
+)
 from govhall.portal.models.notices import InboxMessage, TextMessage, TextState
 from govhall.portal.models.signin import SignInCode
 
@@ -12,9 +21,16 @@ __all__ = [
     "ApplicationDocument",
     "ApplicationLicence",
     "ApplicationState",
+    "AuthorKind",
     "Company",
     "CompanyMember",
+    "DraftEdit",
+    "HelpEvent",
+    "HelpOutcome",
+    "HelpSession",
+    "HelpState",
     "InboxMessage",
+    "MaterialReview",
     "MemberRole",
     "Profile",
     "SignInCode",

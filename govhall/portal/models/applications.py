@@ -76,6 +76,8 @@ class Application(models.Model):
     # "answers", "materials") was last changed.
     stamps = models.JSONField(_("versions of the last change per field"), default=dict, blank=True)
     reminded_at = models.DateTimeField(_("removal reminder sent at"), null=True, blank=True)
+    # The summary of the last remote help session (what was corrected, what is still missing).
+    help_summary = models.TextField(_("summary of the remote help"), blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

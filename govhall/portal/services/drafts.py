@@ -212,10 +212,35 @@ def save_draft(
         if answers != app.answers:
             app.answers = answers
             changed.append("answers")
+    old_data = app.data
     app.data = new_data
     _bump(app, changed, now)
     app.save(update_fields=["data", "answers", "version", "stamps", "updated_at", "reminded_at"])
+    if changed:
+        _record_for_help(
+            app, {k: (old_data.get(k, ""), new_data.get(k, "")) for k in changed}, by=by, now=now
+        )
     return app
+
+
+def _record_for_help(app: Application, changes: dict, *, by, now: datetime, session=None) -> None:
+    """During a remote help session every change of the draft is the session's too (its author recorded)."""
+    from govhall.portal.services.help import record_draft_changes
+
+    record_draft_changes(app, changes=changes, by=by, now=now, session=session)
+
+
+def _help_running(app: Application):
+    """The remote help session in progress on the draft, if any (its file changes are recorded)."""
+    from govhall.portal.services.help import running_session
+
+    return running_session(app)
+
+
+def _slot_names(app: Application, material_id: int) -> str:
+    from govhall.portal.services.help import slot_files
+
+    return slot_files(app, material_id)
 
 
 def _clean_answers(answers: Mapping) -> dict:
@@ -276,11 +301,16 @@ def upload_material(
             )
             document.file.save(f"{secrets.token_hex(16)}{ext}", file, save=False)
             stored = document.file.name
+            helping = _help_running(app)
+            before = _slot_names(app, slot.pk) if helping else ""
             document.save(force_insert=True)
             # A file in the slot replaces an electronic licence chosen for it (免提交).
             ApplicationLicence.objects.filter(application=app, material=slot).delete()
             _bump(app, ["materials"], now)
             app.save(update_fields=["version", "stamps", "updated_at", "reminded_at"])
+            if helping:
+                changes = {f"material_{slot.pk}": (before, _slot_names(app, slot.pk))}
+                _record_for_help(app, changes, by=by, now=now, session=helping)
     except BaseException:
         if stored:
             default_storage.delete(stored)
@@ -310,10 +340,15 @@ def remove_document(document: ApplicationDocument | int, *, by, now: datetime) -
     if row.sent_to_case:
         raise ValidationError({"document": [_("This file is already part of the case file.")]})
     name = row.file.name
+    helping = _help_running(app)
+    before = _slot_names(app, row.material_id) if helping else ""
     row.delete()
     transaction.on_commit(lambda: default_storage.delete(name))
     _bump(app, ["materials"], now)
     app.save(update_fields=["version", "stamps", "updated_at", "reminded_at"])
+    if helping:
+        changes = {f"material_{row.material_id}": (before, _slot_names(app, row.material_id))}
+        _record_for_help(app, changes, by=by, now=now, session=helping)
     return app
 
 

@@ -25,11 +25,13 @@ from govhall.cases.services.documents import ALLOWED_EXTENSIONS, max_bytes
 from govhall.cases.services.intake import applicant_errors
 from govhall.catalog import published
 from govhall.catalog.models import Hall, HallLevel
+from govhall.core.models import Role
 from govhall.lanes import services as lanes
 from govhall.lanes.models import LaneItemCase
 from govhall.portal.models import Application, ApplicationDocument, ApplicationState
 from govhall.portal.services import forms, licence_choice
 from govhall.portal.services.drafts import _check_version, _require_draft, checklist, lock_application
+from govhall.portal.services.help import has_power_of_attorney, preapproval_for_submission
 from govhall.portal.services.lane_returns import covers, lane_returns
 
 SOURCE = "portal"
@@ -76,6 +78,12 @@ def submission_errors(app: Application, *, today) -> dict[str, list[str]]:
             )
         else:
             errors.setdefault(missing.key, []).append(_("%(label)s is required.") % {"label": missing.label})
+    if not app.lane_id and app.owner.role == Role.AGENCY_CLERK and not has_power_of_attorney(app):
+        # 代理代办: the declaration is the applicant's; a township clerk makes it only with their
+        # power of attorney (委托书) among the materials.
+        errors.setdefault("power_of_attorney", []).append(
+            _("A township clerk submits for the applicant only with the power of attorney (委托书) uploaded.")
+        )
     if not errors and not app.lane_id:
         applicant, contact = forms.applicant_of(app.data)
         for key, messages in applicant_errors(
@@ -129,6 +137,11 @@ def submit_application(
         )
         if documents:
             _case_files(case, documents, by=by, now=now)
+        helped = preapproval_for_submission(app)
+        if helped is not None:
+            # 预审通过 in a remote help session, on this very version of the draft: the centre's clerk has
+            # checked it already, so the case is accepted at once, in their name.
+            case = cases.accept_case(case, by=helped.preapproved_by, now=now, source=SOURCE)
     app.case = case
     app.state = ApplicationState.SUBMITTED
     app.submitted_at = now

@@ -1,0 +1,58 @@
+"""The session's state table, read as a specification: every move from every state, allowed or refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from govhall.cases.errors import TransitionNotAllowed
+from govhall.portal.help_states import ALLOWED_TRANSITIONS, HelpMove, next_state
+from govhall.portal.models import HelpState
+
+MOVES = [
+    HelpMove.START,
+    HelpMove.EDIT,
+    HelpMove.REVIEW,
+    HelpMove.PREAPPROVE,
+    HelpMove.END,
+    HelpMove.CANCEL,
+    HelpMove.NO_SHOW,
+]
+
+TABLE = {
+    # state: {move: the state it leads to}; every other move is refused
+    HelpState.REQUESTED: {
+        HelpMove.START: HelpState.IN_PROGRESS,
+        HelpMove.CANCEL: HelpState.CANCELLED,
+        HelpMove.NO_SHOW: HelpState.NO_SHOW,
+    },
+    HelpState.IN_PROGRESS: {
+        HelpMove.EDIT: HelpState.IN_PROGRESS,
+        HelpMove.REVIEW: HelpState.IN_PROGRESS,
+        HelpMove.PREAPPROVE: HelpState.IN_PROGRESS,
+        HelpMove.END: HelpState.ENDED,
+    },
+    HelpState.ENDED: {},
+    HelpState.CANCELLED: {},
+    HelpState.NO_SHOW: {},
+}
+
+
+def test_the_table_covers_every_state():
+    assert set(ALLOWED_TRANSITIONS) == set(HelpState.values) == set(TABLE)
+
+
+@pytest.mark.parametrize("state", list(TABLE))
+@pytest.mark.parametrize("move", MOVES)
+def test_each_move_from_each_state(state, move):
+    target = TABLE[state].get(move)
+    if target is None:
+        with pytest.raises(TransitionNotAllowed) as refused:
+            next_state(state, move)
+        assert str(HelpState(state).label) in str(refused.value)
+    else:
+        assert next_state(state, move) == target
+
+
+@pytest.mark.parametrize("state", [HelpState.ENDED, HelpState.CANCELLED, HelpState.NO_SHOW])
+def test_a_closed_session_allows_nothing(state):
+    assert ALLOWED_TRANSITIONS[state] == {}
