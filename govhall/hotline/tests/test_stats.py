@@ -1,13 +1,14 @@
 """The hotline's figures (docs/hotline-stats.md), each at exact moments: on-time sign-for, on-time closure,
 satisfaction, solved, redo and return rates, the volumes and the ranking of the units.
 
-Tickets are registered and dispatched with the real services; what the units and the centre did next
-(sign for, reply, callback, extension, return) is written on the rows by `Story` until the handling services
-land on main: a fixture, not a mock of our code."""
+Tickets are registered and dispatched with the real services; for the boundary cases what the units and the
+centre did next (sign for, reply, callback, extension, return) is written on the rows by `Story`, to put a
+moment exactly on a deadline: a fixture, not a mock of our code. One test moves its tickets through the
+handling and callback services only, and checks the same figures."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -377,3 +378,46 @@ def test_the_figures_are_aggregates_not_one_query_per_ticket(world):
             "11-13 09:00", CallbackOutcome.FAIRLY, None
         )
     assert queries_for_month() == few <= 16
+
+
+def test_figures_of_tickets_moved_through_the_services_only(world):
+    """Monday 12-07 09:00: a noise complaint (市生态环境局 lead, 市住建局 co-unit) signed for at once,
+    contributed, replied the next day and called back satisfied; a road complaint (市城管局) signed for two
+    days late; another road complaint signed for at once, then asked to be returned."""
+    from govhall.hotline.services import callback, handling
+    from govhall.hotline.tests import flow
+
+    later = world.now + timedelta(days=2)
+    noise = flow.replied(world)
+    callback.record_callback(
+        noise, outcome=CallbackOutcome.SATISFIED, solved=True, by=world.operator, now=later
+    )
+    road = {"subject": "010101", "title": "路面坑洼", "content": "人民路口路面塌陷。"}
+    late = flow.dispatched(world, **road)
+    handling.sign_for(late.dispatches.get(), by=world.CGJ_handler, now=later)
+    returned = flow.dispatched(world, **road)
+    dispatch = returned.dispatches.get()
+    handling.sign_for(dispatch, by=world.CGJ_handler, now=world.now + timedelta(minutes=20))
+    handling.request_return(
+        dispatch,
+        reason_code="R01",
+        rule="城管职责清单",
+        by=world.CGJ_handler,
+        now=world.now + timedelta(hours=1),
+    )
+    totals = stats.compute(date(2026, 12, 1), date(2026, 12, 31), now=at("12-10 09:00"), minimum=1)["totals"]
+    assert {
+        key: totals[key] for key in ("sign_sample", "sign_on_time", "closure_sample", "closure_on_time")
+    } == {
+        "sign_sample": 4,
+        "sign_on_time": 3,
+        "closure_sample": 2,
+        "closure_on_time": 2,
+    }
+    assert (totals["sat_sample"], totals["satisfied"], totals["solved_sample"], totals["solved"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (totals["dispatches"], totals["returned"], totals["replied"], totals["redone"]) == (4, 1, 1, 0)
