@@ -14,6 +14,9 @@ from govhall.core.worklist import CAP, Tile, capped_count, tiles_for
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# The hotline centre's lists (govhall/hotline/worklist.py); a unit without tickets gets no hotline tiles.
+HOTLINE = ["hotline-registered", "hotline-callback", "hotline-returns"]
+HOTLINE += ["hotline-extensions", "hotline-review"]
 
 
 @pytest.mark.parametrize(
@@ -26,10 +29,10 @@ NOW = datetime(2026, 12, 3, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
         (Role.AGENCY_CLERK, ["received", "supplement", "deliver", "in_progress"]),
         (Role.HANDLER, ["queue"]),
         (Role.DEPT_HEAD, ["queue", "extensions", "red", "yellow", "cards", "orders"]),
-        (Role.SUPERVISOR, ["red", "yellow", "appeals", "orders", "accepted", "on_time"]),
+        (Role.SUPERVISOR, ["red", "yellow", "appeals", "orders", "accepted", "on_time", *HOTLINE]),
         (Role.LEADER, ["red", "yellow", "accepted", "on_time"]),
-        (Role.ADMIN, ["red", "yellow", "accepted", "on_time"]),
-        (Role.OPERATOR, []),
+        (Role.ADMIN, ["red", "yellow", "accepted", "on_time", *HOTLINE]),
+        (Role.OPERATOR, HOTLINE),
         (Role.APPLICANT, []),
     ],
 )
