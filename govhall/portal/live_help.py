@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from govhall.portal.models import Application, HelpSession, HelpState
+from govhall.portal.queries_help import is_centre_clerk
 from govhall.portal.services import checklist, forms
 from govhall.portal.services import help as services
 
@@ -24,7 +25,9 @@ CENTRE, APPLICANT = "centre", "applicant"
 
 def side_of(session: HelpSession, user) -> str:
     """Which side of the window the user sits on (the session's clerk, or the applicant's side)."""
-    return CENTRE if session.clerk_id is not None and user.pk == session.clerk_id else APPLICANT
+    if session.clerk_id is not None and user.pk == session.clerk_id:
+        return CENTRE
+    return CENTRE if is_centre_clerk(user) else APPLICANT  # a colleague looking on is the centre too
 
 
 def field_rows(app: Application, *, errors: dict | None = None, posted: dict | None = None) -> list[dict]:

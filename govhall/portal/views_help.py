@@ -21,6 +21,10 @@ from govhall.portal import access, live_help, queries_help, services
 from govhall.portal.models import ApplicationState, HelpOutcome, HelpSession, HelpState
 from govhall.portal.services import help as helping
 from govhall.portal.services.drafts import NotYours
+from govhall.visits.models import Slot
+from govhall.visits.queries_visit import bookable_slots, groups_for_item
+
+SLOTS_SHOWN = 12  # the next appointment slots offered for a booked session
 
 
 def _int(value, default: int | None = None) -> int | None:
@@ -65,23 +69,39 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(open_)
     errors: dict = {}
     question = ""
+    chosen = ""
+    now = timezone.now()
     if request.method == "POST":
         question = request.POST.get("question", "")
+        chosen = request.POST.get("slot", "")
         try:
-            session = helping.request_help(app, by=request.user, now=timezone.now(), question=question)
+            if chosen:  # an appointment: the session joins the queue when the slot starts
+                slot = Slot.objects.filter(pk=_int(chosen, 0)).select_related("group").first()
+                if slot is None:
+                    raise ValidationError({"slot": [_("Choose a time slot.")]})
+                session = helping.book_help(app, slot=slot, by=request.user, now=now, question=question)
+            else:
+                session = helping.request_help(app, by=request.user, now=now, question=question)
         except REFUSALS as error:
             errors = _messages(error)
         else:
             return _back(session)
-    wait = None
+    wait = slots = None
     if app.item_id is not None:
-        wait = queries_help.department_wait(app.item.department_id, now=timezone.now())
+        wait = queries_help.department_wait(app.item.department_id, now=now)
+        slots = bookable_slots(groups_for_item(app.item), item=app.item, now=now)[:SLOTS_SHOWN]
     context = {
         "app": app,
         "question": question,
+        "chosen": chosen,
+        "slots": slots or [],
         "errors": errors,
         "wait_minutes": round(wait.total_seconds() / 60) if wait is not None else None,
-        "summary": [(key or "question", "", m) for key, messages in errors.items() for m in messages],
+        "summary": [
+            (key if key in ("question", "slot") else "question", "", m)
+            for key, messages in errors.items()
+            for m in messages
+        ],
     }
     return render(request, "portal/help/ask.html", context, status=400 if errors else 200)
 
@@ -90,6 +110,7 @@ def _waiting_context(session: HelpSession) -> dict:
     wait = queries_help.estimated_wait(session)
     return {
         "session": session,
+        "booked_for": session.requested_at if session.requested_at > timezone.now() else None,
         "position": queries_help.queue_position(session),
         "wait_minutes": round(wait.total_seconds() / 60) if wait is not None else None,
     }

@@ -208,3 +208,34 @@ def test_a_stranger_sees_no_session(world):
     session = world.asked()
     assert signed_in(world.stranger).get(reverse("portal:help-session", args=[session.pk])).status_code == 404
     assert signed_in(world.stranger).get(reverse("portal:help-live", args=[session.pk])).status_code == 404
+
+
+def test_a_session_is_booked_on_a_slot_from_the_ask_page(world, seeded_calendar):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from govhall.visits.models import Slot, WindowGroup
+    from govhall.workdays.calendar import is_workday
+
+    group = WindowGroup.objects.create(hall=world.world.centre, code="R", name="远程帮办")
+    group.items.set([world.world.item])
+    day = timezone.localdate() + timedelta(days=1)
+    while not is_workday(day):
+        day += timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(day, time(10)))
+    slot = Slot.objects.create(
+        group=group, day=day, start_at=start, end_at=start + timedelta(hours=1), capacity=1
+    )
+    app = world.draft()
+    client = signed_in(world.resident)
+    assert (
+        f'data-test="slot-{slot.pk}"'
+        in client.get(reverse("portal:help-ask", args=[app.pk])).content.decode()
+    )
+    response = client.post(reverse("portal:help-ask", args=[app.pk]), {"slot": slot.pk})
+    session = app.help_sessions.get()
+    assert session.booking.slot == slot and session.requested_at == start
+    assert 'data-test="booked-for"' in client.get(response.url).content.decode()
+    refused = client.post(reverse("portal:help-ask", args=[world.draft().pk]), {"slot": 999999})
+    assert refused.status_code == 400 and 'id="slot-error"' in refused.content.decode()
