@@ -24,7 +24,16 @@ from govhall.portal.services.drafts import NotYours
 from govhall.visits.models import Slot
 from govhall.visits.queries_visit import bookable_slots, groups_for_item
 
-SLOTS_SHOWN = 12  # the next appointment slots offered for a booked session
+SLOTS_SHOWN = 12
+# Where the error summary of the session page links a refusal's key to (a field links to its own box).
+ANCHORS = {
+    "": "help-errors",
+    "state": "help-errors",
+    "version": "help-errors",
+    "materials": "help-materials",
+    "checklist": "help-materials",
+    "power_of_attorney": "help-materials",
+}  # the next appointment slots offered for a booked session
 
 
 def _int(value, default: int | None = None) -> int | None:
@@ -248,7 +257,9 @@ def _page(request: HttpRequest, session: HelpSession, *, status: int = 200, **ex
         context["live_url"] = reverse("portal:help-live", args=[session.pk])
         context["materials_url"] = reverse("portal:help-materials", args=[session.pk])
     errors = context["errors"]
-    context["summary"] = [(key, "", m) for key, messages in errors.items() for m in messages]
+    context["summary"] = [
+        (ANCHORS.get(key, key), "", m) for key, messages in errors.items() for m in messages
+    ]
     return render(request, "portal/help/session.html", context, status=status)
 
 

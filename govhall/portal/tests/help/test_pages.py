@@ -142,7 +142,7 @@ def test_marks_preapproval_and_a_submission_accepted_at_once(world):
     app = session.application
     clerk = signed_in(world.clerk)
     refused = clerk.post(reverse("portal:help-preapprove", args=[session.pk]), {"draft_version": app.version})
-    assert refused.status_code == 400 and 'href="#materials"' in refused.content.decode()
+    assert refused.status_code == 400 and 'href="#help-materials"' in refused.content.decode()
     for document in app.documents.all():
         bad = clerk.post(reverse("portal:help-review", args=[session.pk, document.pk]), {"acceptable": "no"})
         assert bad.status_code == 400 and f'href="#document-{document.pk}"' in bad.content.decode()
@@ -239,3 +239,15 @@ def test_a_session_is_booked_on_a_slot_from_the_ask_page(world, seeded_calendar)
     assert 'data-test="booked-for"' in client.get(response.url).content.decode()
     refused = client.post(reverse("portal:help-ask", args=[world.draft().pk]), {"slot": 999999})
     assert refused.status_code == 400 and 'id="slot-error"' in refused.content.decode()
+
+
+def test_a_township_clerk_submits_only_with_a_power_of_attorney(world):
+    session = world.started(world.township)
+    app = session.application
+    client = signed_in(world.township)
+    page = client.get(reverse("portal:help-session", args=[session.pk])).content.decode()
+    assert 'data-test="submit"' in page
+    refused = client.post(reverse("portal:help-submit", args=[session.pk]), {"draft_version": app.version})
+    assert refused.status_code == 400 and 'href="#help-materials"' in refused.content.decode()
+    app.refresh_from_db()
+    assert app.state == "draft"
