@@ -103,14 +103,14 @@ def presence_text(session: HelpSession, user) -> str:
 # --- changes -----------------------------------------------------------------------------------------
 
 
-def changes_since(session_id: int, user, *, draft_version: int, session_version: int) -> dict:
+def changes_since(session: HelpSession, user, *, draft_version: int, session_version: int) -> dict:
     """What changed since the versions a page holds: the fields written since `draft_version` (value and
     new version each), the session's state and whether the marks changed (the session's version moves
-    with every mark and move), the application's state and the other side's presence. One query for the
-    session and its draft; the page fetches the materials part again only when `marks_changed`."""
-    session = HelpSession.objects.select_related("application").get(pk=session_id)
+    with every mark and move), the application's state and the other side's presence. `session` is read
+    fresh with its draft (select_related: one query, the caller's check of who may see it); the page
+    fetches the materials part again only when `marks_changed`."""
     app = session.application
-    keys = {f.key for f in forms.fields_of(app)} if app.item_id or app.lane_id else set()
+    keys = {f.key for f in forms.item_fields(session.item)}  # a help session's draft is of its one item
     fields = [
         {"key": key, "value": app.data.get(key, ""), "version": stamp}
         for key, stamp in app.stamps.items()

@@ -396,7 +396,7 @@ def live(request: HttpRequest, pk: int) -> JsonResponse:
     if editing and session.state == HelpState.IN_PROGRESS:
         live_help.touch_presence(session, request.user, editing)
     data = live_help.changes_since(
-        session.pk,
+        session,
         request.user,
         draft_version=_int(request.GET.get("draft"), 0),
         session_version=_int(request.GET.get("session"), 0),

@@ -49,6 +49,17 @@ def signed_in(browser, live_server, settings, user, **options):
     tab.set_default_timeout(WAIT)
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    own = live_server.url
+
+    def guard(route):  # no page reaches another host
+        if not route.request.url.startswith(own) and route.request.url.startswith(("http", "ws")):
+            errors.append(f"external request {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+    ctx.route("**/*", guard)
     return ctx, tab, errors
 
 
