@@ -15,6 +15,7 @@ class PortalConfig(AppConfig):
         from govhall.portal import (
             page_cache,
             receivers,  # noqa: F401  (connects to cases' case_changed)
+            worklist,  # noqa: F401  (the remote help queue's tile on the first page)
         )
 
         page_cache._connect()

@@ -80,3 +80,23 @@ urlpatterns += [
     path("rate/done/", views_rating.rate_done, name="rate-done"),
     path("feedback/", views_rating.rate_website, name="feedback"),
 ]
+
+# --- remote help (issue 18): ask from the draft, the centre's queue, the shared draft ---
+from govhall.portal import views_help  # noqa: E402
+
+urlpatterns += [
+    path("applications/<int:pk>/help/", views_help.ask, name="help-ask"),
+    path("help/queue/", views_help.queue, name="help-queue"),
+    path("help/<int:pk>/", views_help.session_page, name="help-session"),
+    path("help/<int:pk>/waiting/", views_help.waiting, name="help-waiting"),
+    path("help/<int:pk>/live/", views_help.live, name="help-live"),
+    path("help/<int:pk>/materials/", views_help.materials, name="help-materials"),
+    path("help/<int:pk>/cancel/", views_help.cancel, name="help-cancel"),
+    path("help/<int:pk>/start/", views_help.start, name="help-start"),
+    path("help/<int:pk>/no-show/", views_help.no_show, name="help-no-show"),
+    path("help/<int:pk>/end/", views_help.end, name="help-end"),
+    path("help/<int:pk>/edit/", views_help.edit, name="help-edit"),
+    path("help/<int:pk>/documents/<int:document>/review/", views_help.review, name="help-review"),
+    path("help/<int:pk>/preapprove/", views_help.preapprove, name="help-preapprove"),
+    path("help/<int:pk>/submit/", views_help.submit, name="help-submit"),
+]

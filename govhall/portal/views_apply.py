@@ -150,6 +150,8 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     context = editor_context(
         app, errors=errors, conflict=conflict, posted=posted, posted_answers=posted_answers
     )
+    # 远程帮办: the open help session of the draft, or the way to ask for one (a draft of one item).
+    context["help_session"] = app.help_sessions.filter(state__in=["requested", "in_progress"]).first()
     status = 409 if conflict else (400 if errors else 200)
     return render(request, "portal/apply/editor.html", context, status=status)
 
