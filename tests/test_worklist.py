@@ -24,7 +24,15 @@ HOTLINE += ["hotline-extensions", "hotline-review"]
     [
         (
             Role.CLERK,
-            ["received", "supplement", "deliver", "prereview_red", "prereview_yellow", "prereview_green"],
+            [
+                "received",
+                "supplement",
+                "deliver",
+                "prereview_red",
+                "prereview_yellow",
+                "prereview_green",
+                "help-queue",
+            ],
         ),
         (Role.AGENCY_CLERK, ["received", "supplement", "deliver", "in_progress"]),
         (Role.HANDLER, ["queue"]),
