@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.utils import timezone
@@ -657,11 +658,22 @@ class Desk:
         self.counts: Counter = Counter()
         area = Area.objects.get(code=traffic.areas[0])
         self.area = area
-        # Complaints on subjects the catalogue sends to 城管局 alone (no co-units), in code order.
-        self.subjects = [
+
+    @cached_property
+    def subjects(self) -> list[Subject]:
+        """The subjects the catalogue sends to 城管局 alone (no co-units), in code order: routed only
+        where a rule of the unit's stands above them, and only when a placement needs one."""
+        led = set(
+            DispatchRule.objects.filter(catalogue=self.t.ref.catalogue, lead_unit=self.unit).values_list(
+                "subject__code", flat=True
+            )
+        )
+        return [
             s
-            for s in traffic.leaves
-            if (way := route(s, area, now=self.now)).lead.pk == self.unit.pk and not way.co_units
+            for s in self.t.leaves
+            if led.intersection(s.ancestor_codes())
+            and (way := route(s, self.area, now=self.now)).lead.pk == self.unit.pk
+            and not way.co_units
         ]
 
     def place(self) -> Counter:
@@ -705,17 +717,18 @@ class Desk:
 
     def register(self, received: datetime, *, channel: str = Channel.PHONE) -> Ticket:
         request = self.t.draw(received)
+        subject = self.subject()
         request.update(
             channel=channel,
             request_type=RequestType.COMPLAINT,
             urgency=Urgency.NORMAL,
-            subject=self.subject().code,
+            subject=subject.code,
             area=self.area.code,
             answer="",
             by=self.t.operator if channel == Channel.PHONE else None,
             open311_key=self.t.key if channel == Channel.OPEN311 else None,
         )
-        request["title"] = f"{Subject.objects.get(code=request['subject']).name}（投诉）"
+        request["title"] = f"{subject.name}（投诉）"
         return register_ticket(**request)
 
     def dispatch(self, dispatched: datetime) -> Ticket:
