@@ -112,10 +112,14 @@ class TicketListView(HotlineAPIView):
         require_centre_api(request)
         data = s.TicketCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket = register_ticket(
-            channel=Channel.PHONE, by=request.user, now=timezone.now(), **data.validated_data
-        )
-        return _ticket_answer(request, ticket, code=status.HTTP_201_CREATED)
+        now = timezone.now()
+        ticket = register_ticket(channel=Channel.PHONE, by=request.user, now=now, **data.validated_data)
+        # Just registered (or closed at once): no dispatch yet, so only the events are read back.
+        ticket = queries.ticket_with_children(ticket.pk, now, dispatches=False)
+        answer = s.TicketDetailSerializer(ticket, context={"request": request}).data
+        response = Response(answer, status=status.HTTP_201_CREATED)
+        response["ETag"] = f'"{ticket.version}"'
+        return response
 
 
 class TicketDetailView(HotlineAPIView):

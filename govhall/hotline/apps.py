@@ -16,3 +16,24 @@ class HotlineConfig(AppConfig):
         from govhall.hotline.stats import register_section
 
         register_section()  # the hotline's figures in the assessment report and the dashboard
+        self._forget_kept_routes_on_change()
+
+    @staticmethod
+    def _forget_kept_routes_on_change() -> None:
+        """Dispatching keeps routes and limits of versions in force per process (services.intake): a
+        change of any row they are read from, in this process, forgets them."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from govhall.catalog.models import Department
+        from govhall.hotline.models import Area, DispatchCatalogue, DispatchRule, Limit, LimitPolicy, Subject
+        from govhall.hotline.services import intake
+
+        def forget(**kwargs) -> None:
+            intake.forget()
+
+        for model in (DispatchCatalogue, DispatchRule, Limit, LimitPolicy, Subject, Area, Department):
+            for signal in (post_save, post_delete):
+                signal.connect(forget, sender=model, weak=False, dispatch_uid=f"hl-forget-{model.__name__}")
+        m2m_changed.connect(
+            forget, sender=DispatchRule.co_units.through, weak=False, dispatch_uid="hotline-forget-co-units"
+        )

@@ -73,16 +73,19 @@ def dispatches_prefetch(now: datetime) -> Prefetch:
     )
 
 
-def ticket_with_children(pk: int, now: datetime, *, rows: QuerySet[Ticket] | None = None) -> Ticket:
+def ticket_with_children(
+    pk: int, now: datetime, *, rows: QuerySet[Ticket] | None = None, dispatches: bool = True
+) -> Ticket:
+    """A ticket with its dispatches (and their lights at `now`) and its event log. `dispatches=False`
+    for a ticket known to have none (just registered): its dispatches are then empty without a query."""
     rows = rows if rows is not None else Ticket.objects.all()
-    return (
-        rows.select_related("subject", "area", "operator", "replied_by", "catalogue", "limit_policy")
-        .prefetch_related(
-            dispatches_prefetch(now),
-            Prefetch("events", queryset=TicketEvent.objects.select_related("by").order_by("at", "id")),
-        )
-        .get(pk=pk)
-    )
+    events = Prefetch("events", queryset=TicketEvent.objects.select_related("by").order_by("at", "id"))
+    rows = rows.select_related("subject", "area", "operator", "replied_by", "catalogue", "limit_policy")
+    if not dispatches:
+        ticket = rows.prefetch_related(events).get(pk=pk)
+        ticket._prefetched_objects_cache["dispatches"] = Dispatch.objects.none()
+        return ticket
+    return rows.prefetch_related(dispatches_prefetch(now), events).get(pk=pk)
 
 
 # The caller's earlier tickets (caller lookup at the workbench).

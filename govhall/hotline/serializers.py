@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from govhall.core.serializers import FieldsBuiltOnce
 from govhall.hotline.models import (
     CallbackOutcome,
     Dispatch,
@@ -18,7 +19,7 @@ from govhall.hotline.models import (
 from govhall.supervision import lights
 
 
-class DispatchSerializer(serializers.ModelSerializer):
+class DispatchSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     light = serializers.SerializerMethodField(help_text="green, yellow or red; null once done or withdrawn")
@@ -59,7 +60,7 @@ class DispatchSerializer(serializers.ModelSerializer):
         return lights.light_of(obj, timezone.now(), paused=False) if obj.is_open else None
 
 
-class TicketEventSerializer(serializers.ModelSerializer):
+class TicketEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     by = serializers.CharField(source="by.username", default="", read_only=True)
 
     class Meta:
@@ -67,7 +68,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
         fields = ["move", "from_state", "to_state", "at", "by", "dispatch", "note", "data"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     subject_code = serializers.CharField(source="subject.code", read_only=True)
     subject_name = serializers.CharField(source="subject.name", read_only=True)
     area_code = serializers.CharField(source="area.code", default="", read_only=True)

@@ -45,9 +45,11 @@ def check_version(row, expected: int | None, what: str) -> None:
         raise StaleVersion(expected=int(expected), actual=row.version, what=what)
 
 
-def lock_ticket(ticket: Ticket | int, expected_version: int | None = None) -> Ticket:
+def lock_ticket(ticket: Ticket | int, expected_version: int | None = None, *, related: tuple = ()) -> Ticket:
+    """The ticket's row, locked; `related` rows (e.g. its subject) are read in the same query, unlocked."""
     pk = ticket if isinstance(ticket, int) else ticket.pk
-    row = Ticket.objects.select_for_update().get(pk=pk)
+    rows = Ticket.objects.select_for_update(of=("self",)) if related else Ticket.objects.select_for_update()
+    row = rows.select_related(*related).get(pk=pk)
     check_version(row, expected_version, _("ticket"))
     return row
 
