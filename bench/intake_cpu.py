@@ -80,10 +80,11 @@ class Driver:
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         raw = json.dumps(body).encode() if body is not None else b""
+        path, _, query = path.partition("?")
         environ = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
-            "QUERY_STRING": "",
+            "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": "8000",
             "SERVER_PROTOCOL": "HTTP/1.1",
