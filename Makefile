@@ -28,11 +28,15 @@ run: setup
 	$(PY) manage.py demo --once
 	$(PY) manage.py serve
 
+# The suite runs in up to 4 processes (pytest-xdist), each test module in one process so that its module
+# fixtures (a demo city's load) are built once; PYTEST_PROCESSES= runs it in this one process.
+PYTEST_PROCESSES ?= -n auto --maxprocesses=4 --dist loadfile
+
 test: $(DEVSTAMP)
 	$(PY) -m govhall.core.i18n_compile
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check --fix .
