@@ -66,7 +66,7 @@ def import_view(model_admin):
                 with default_storage.open(_path(token), "rb") as stream:
                     plan = import_catalogue(stream, by=request.user, now=timezone.now())
             except CatalogueImportRefused as refused:  # the database changed since the preview
-                context["errors"] = [str(e) for e in refused.plan.errors]
+                context["errors"] = refused.plan.errors.lines()
                 return render(request, "admin/catalog/import.html", context)
             finally:
                 default_storage.delete(_path(token))
@@ -81,7 +81,7 @@ def import_view(model_admin):
                 _forget_stale_uploads(timezone.now())
                 plan = plan_import(form.cleaned_data["file"])
                 if plan.errors:
-                    context["errors"] = [str(e) for e in plan.errors]
+                    context["errors"] = plan.errors.lines()
                 else:
                     token = uuid.uuid4().hex
                     form.cleaned_data["file"].seek(0)

@@ -193,25 +193,30 @@ def revise_item(item: ServiceItem, *, by: User | None, now: datetime) -> Service
     return new
 
 
-@transaction.atomic
 def import_catalogue(source: IO[bytes] | str, *, by: User | None, now: datetime) -> ImportPlan:
     """Import a catalogue workbook all-or-nothing: every error listed and nothing written, or all applied.
 
-    The plan is made again inside the transaction, so what is applied matches the database of this moment.
+    The file is read (parsed, each cell checked) before the transaction, so no write lock is held while
+    parsing (on SQLite a write transaction blocks every other writer: intake, the sweep); the rules
+    against the database are checked inside it, so what is applied matches the database of this moment.
     Raises CatalogueImportRefused with the plan (and its errors) when the file breaks any rule.
     """
     from govhall.catalog.xlsx.apply import apply_plan
-    from govhall.catalog.xlsx.importer import CatalogueImportRefused, ImportProblem, plan_import
+    from govhall.catalog.xlsx.importer import CatalogueImportRefused, ImportProblem, check_plan, read_workbook
 
-    plan = plan_import(source)
-    if plan.errors:
-        raise CatalogueImportRefused(plan)
-    try:
-        with transaction.atomic():
-            apply_plan(plan, by=by, now=now)
-    except IntegrityError as exc:  # a rule the checks missed: the database constraint refuses it
-        plan.errors.append(
-            ImportProblem("", None, None, _("The database refused the file: %(error)s") % {"error": exc})
-        )
-        raise CatalogueImportRefused(plan) from exc
+    plan = read_workbook(source)
+    if plan.errors:  # every error of the file: the cells' and, where the rows could be read, the rules'
+        raise CatalogueImportRefused(check_plan(plan))
+    with transaction.atomic():
+        check_plan(plan)
+        if plan.errors:
+            raise CatalogueImportRefused(plan)
+        try:
+            with transaction.atomic():
+                apply_plan(plan, by=by, now=now)
+        except IntegrityError as exc:  # a rule the checks missed: the database constraint refuses it
+            plan.errors.append(
+                ImportProblem("", None, None, _("The database refused the file: %(error)s") % {"error": exc})
+            )
+            raise CatalogueImportRefused(plan) from exc
     return plan

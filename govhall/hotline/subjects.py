@@ -132,15 +132,25 @@ def _csv(data: bytes) -> list[list[str]]:
 def _xlsx(data: bytes) -> list[list]:
     from openpyxl import load_workbook
 
+    from govhall.core import xlsx_limits
+
     try:
+        xlsx_limits.check_zip(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except xlsx_limits.WorkbookTooLarge as exc:
+        raise SubjectFileRefused([RowError(0, "file", str(exc))]) from None
     except Exception:  # openpyxl raises many kinds on a broken file
         raise SubjectFileRefused(
             [RowError(0, "file", _("The file is not a readable XLSX workbook."))]
         ) from None
     sheet = book.worksheets[0]
     # A code typed as a number loses its leading zero: the column must be text, so say so on the row.
-    return [list(r) for r in sheet.iter_rows(values_only=True)]
+    try:
+        return [list(r) for r in xlsx_limits.bounded_rows(sheet, title=sheet.title)]
+    except xlsx_limits.WorkbookTooLarge as exc:
+        raise SubjectFileRefused([RowError(0, "file", str(exc))]) from None
+    finally:
+        book.close()
 
 
 def check_rows(raw: list[tuple[int, dict[str, str]]]) -> tuple[list[Row], list[RowError]]:

@@ -37,6 +37,7 @@ from govhall.catalog.xlsx.format import (
     CellError,
     Sheet,
 )
+from govhall.core import xlsx_limits
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -79,9 +80,38 @@ class FileRow:
         return not self.bad.intersection(attrs)
 
 
+MAX_LISTED_ERRORS = 100
+
+
+class Problems(list):
+    """The plan's errors: the first `MAX_LISTED_ERRORS` are kept, the rest only counted (`more`), so a
+    file of thousands of bad rows gets a short answer that still says how many there were."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more = 0
+
+    def append(self, problem: ImportProblem) -> None:
+        if len(self) < MAX_LISTED_ERRORS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.more
+
+    def lines(self) -> list[str]:
+        """Each listed error as text, and a last line counting those not listed."""
+        lines = [str(e) for e in self]
+        if self.more:
+            lines.append(_("… and %(n)s more errors, not listed.") % {"n": self.more})
+        return lines
+
+
 @dataclass
 class ImportPlan:
-    errors: list[ImportProblem] = field(default_factory=list)
+    errors: Problems = field(default_factory=Problems)
     rows: dict[str, list[FileRow]] = field(default_factory=dict)
     demoted: dict[tuple[str, int], str] = field(default_factory=dict)  # (code, version) → new status
 
@@ -114,24 +144,44 @@ class CatalogueImportRefused(Exception):
     """The file breaks at least one rule; nothing was written. `plan.errors` lists every problem."""
 
     def __init__(self, plan: ImportPlan) -> None:
-        super().__init__("\n".join(str(e) for e in plan.errors))
+        super().__init__("\n".join(plan.errors.lines()))
         self.plan = plan
 
 
 def plan_import(source: IO[bytes] | str) -> ImportPlan:
+    """Read the workbook and check it against the database: `read_workbook` then `check_plan`."""
+    return check_plan(read_workbook(source))
+
+
+def read_workbook(source: IO[bytes] | str) -> ImportPlan:
+    """The file's rows, each cell read by its column's rule (no database): the slow part of an import,
+    which `services.import_catalogue` does before its transaction so that no write lock is held while
+    parsing. The workbook's size is bounded first (govhall.core.xlsx_limits)."""
     plan = ImportPlan()
     try:
+        xlsx_limits.check_zip(source)
         workbook = load_workbook(source, read_only=True, data_only=True)
+    except xlsx_limits.WorkbookTooLarge as exc:
+        plan.errors.append(ImportProblem("", None, None, str(exc)))
+        return plan
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         plan.errors.append(ImportProblem("", None, None, _("The file is not an XLSX workbook.")))
         return plan
     try:
         for sheet in SHEETS:
             plan.rows[sheet.title] = _read_sheet(plan, workbook, sheet)
+    except xlsx_limits.WorkbookTooLarge as exc:
+        plan.errors.append(ImportProblem("", None, None, str(exc)))
+        plan.rows.clear()
     finally:
         workbook.close()
+    return plan
+
+
+def check_plan(plan: ImportPlan) -> ImportPlan:
+    """The rules across rows and sheets, against the database of this moment; errors sorted by sheet."""
     if plan.errors and any(e.row in (None, 1) for e in plan.errors):
-        return plan  # a missing sheet or column: the rows cannot be checked against each other
+        return plan  # a missing sheet or column, or a file too large: the rows cannot be checked
     _Checker(plan).run()
     order = {sheet.title: index for index, sheet in enumerate(SHEETS)}
     plan.errors.sort(key=lambda e: (order.get(e.sheet, -1), e.row or 0))
@@ -144,7 +194,7 @@ def _read_sheet(plan: ImportPlan, workbook, sheet: Sheet) -> list[FileRow]:
             return []
         plan.errors.append(ImportProblem(sheet.title, None, None, _("The sheet is missing.")))
         return []
-    rows = workbook[sheet.title].iter_rows(values_only=True)
+    rows = xlsx_limits.bounded_rows(workbook[sheet.title], title=sheet.title)
     header = next(rows, ())
     positions: dict[str, int] = {}
     for index, text in enumerate(header):

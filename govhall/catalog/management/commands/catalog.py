@@ -49,10 +49,10 @@ class Command(BaseCommand):
             with file.open("rb") as stream:
                 plan = import_catalogue(stream, by=None, now=timezone.now())
         except CatalogueImportRefused as refused:
-            for error in refused.plan.errors:
-                self.stderr.write(str(error))
+            for line in refused.plan.errors.lines():
+                self.stderr.write(line)
             raise CommandError(
-                _("The file was not imported: %(n)s error(s).") % {"n": len(refused.plan.errors)},
+                _("The file was not imported: %(n)s error(s).") % {"n": refused.plan.errors.total},
                 returncode=2,
             ) from None
         for sheet, counts in plan.counts().items():
