@@ -134,6 +134,7 @@
 
   function answer() {
     var description = pendingOffer;
+    if (!description) return;  // the caller hung up meanwhile
     pendingOffer = null;
     unavailable.hidden = true;
     media()
