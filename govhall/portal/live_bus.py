@@ -110,22 +110,25 @@ def _redis():
     url = redis_url()
     if not url:
         return None
-    if _redis_client is None:
+    if _redis_client is None or _redis_client[0] != url:
         import redis  # the production extra: only needed when a Redis URL is set
 
-        _redis_client = redis.Redis.from_url(url)
-    return _redis_client
+        _redis_client = (url, redis.Redis.from_url(url))
+    return _redis_client[1]
 
 
 def _listen(url: str) -> None:
     """Relay every session's messages from Redis to this process's conditions; reconnect on errors."""
     import redis
 
-    while True:
+    while redis_url() == url:  # a changed setting (a test's) ends this listener
         try:
             pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
             pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
-            for message in pubsub.listen():
+            while redis_url() == url:
+                message = pubsub.get_message(timeout=1.0)
+                if message is None:
+                    continue
                 channel = message.get("channel") or b""
                 if isinstance(channel, bytes):
                     channel = channel.decode()
@@ -134,6 +137,7 @@ def _listen(url: str) -> None:
                 except ValueError:
                     continue
                 _wake_local(session_id)
+            pubsub.close()
         except Exception:
             log.warning("live bus: Redis listener lost its connection; again in 2 s", exc_info=True)
             time.sleep(2)  # a background thread's back-off, not a test's wait
