@@ -182,3 +182,50 @@ def test_the_chat_is_in_the_openapi_schema(tmp_path):
     text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
     assert "/api/v1/portal/help/{id}/messages/:" in text
     assert "HelpMessage" in text
+
+
+# --- the page's endpoints: signal and chat ---------------------------------------------------------
+
+
+def page_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "who, body, status",
+    [
+        ("clerk", '{"kind": "offer", "payload": {"type": "offer", "sdp": "v=0"}}', 201),
+        ("resident", '{"kind": "candidate", "payload": {"candidate": ""}}', 201),
+        ("resident", "not json", 400),
+        ("resident", "[1, 2]", 400),
+        ("resident", '{"kind": "ring"}', 400),
+        ("colleague", '{"kind": "offer", "payload": {}}', 403),
+        ("stranger", '{"kind": "offer", "payload": {}}', 404),
+    ],
+)
+def test_the_signal_endpoint(world, who, body, status):
+    from django.urls import reverse
+
+    session = world.started()
+    url = reverse("portal:help-signal", args=[session.pk])
+    response = page_client(getattr(world, who)).post(url, body, content_type="application/json")
+    assert response.status_code == status, response.content
+    assert HelpSignal.objects.count() == (1 if status == 201 else 0)
+
+
+def test_the_chat_form_works_without_a_script_and_shows_its_error(world):
+    from django.urls import reverse
+
+    session = world.started()
+    client = page_client(world.resident)
+    url = reverse("portal:help-message", args=[session.pk])
+    assert client.post(url, {"text": "您好"}).status_code == 302
+    page = client.post(url, {"text": "  "}, follow=True)
+    assert "请先填写消息内容。" in page.content.decode()  # the pages speak zh-Hans first
+    assert "您好" in page.content.decode()
+    answer = client.post(url, {"text": ""}, headers={"X-Requested-With": "fetch"})
+    assert answer.status_code == 400 and "text" in answer.json()["errors"]
