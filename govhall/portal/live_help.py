@@ -12,13 +12,15 @@ cache (Redis) for presence to cross between them (the edits themselves are in th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from govhall.portal import live_bus
 from govhall.portal.models import Application, HelpSession, HelpState
 from govhall.portal.queries_help import is_centre_clerk
-from govhall.portal.services import checklist, forms
+from govhall.portal.services import checklist, forms, help_live
 from govhall.portal.services import help as services
 
 PRESENCE_SECONDS = 5
@@ -147,11 +149,6 @@ def channel(session: HelpSession, user) -> dict:
     """What the page needs for the chat and the call: the chat so far, the URLs, the ICE servers, who may
     share the screen, and the phone to call when video is not possible (the centre's, else the item's
     department's)."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from govhall.portal.services import help_live
-
     messages = help_live.messages_after(session, 0)
     side = side_of(session, user)
     return {
