@@ -9,6 +9,7 @@ from govhall.core.env import (
     database_config,
     env_bool,
     env_int,
+    env_json_list,
     env_list,
     env_str,
     queue_config,
@@ -290,6 +291,19 @@ GOVHALL_CONSULTATION_HALL = env_str("GOVHALL_CONSULTATION_HALL", "")
 # What the header shows; a deployment sets its own centre.
 GOVHALL_CENTRE_NAME = env_str("GOVHALL_CENTRE_NAME", "泉山市政务服务中心")
 GOVHALL_COMPLAINT_PHONE = env_str("GOVHALL_COMPLAINT_PHONE", "0531-83312345")
+
+# Remote help's live channel (docs/remote-help.md): wake-ups of the event streams cross processes through
+# Redis when set (default: Huey's GOVHALL_REDIS_URL; empty: one process, each stream re-checks on its own).
+GOVHALL_LIVE_REDIS_URL = env_str("GOVHALL_LIVE_REDIS_URL", env_str("GOVHALL_REDIS_URL", ""))
+# Seconds between a stream's own looks at the database, and its longest life (EventSource reconnects).
+GOVHALL_LIVE_RECHECK_SECONDS = env_int("GOVHALL_LIVE_RECHECK_SECONDS", 2, minimum=1)
+GOVHALL_LIVE_STREAM_SECONDS = env_int("GOVHALL_LIVE_STREAM_SECONDS", 300, minimum=5)
+# WebRTC ICE servers for the video call, JSON as RTCPeerConnection takes them, e.g.
+# [{"urls": "turn:turn.gov.example:3478", "username": "govhall", "credential": "…"}]. Empty: host candidates
+# only (both sides on one routed network without NAT).
+GOVHALL_ICE_SERVERS = env_json_list("GOVHALL_ICE_SERVERS", [])
+# The centre's phone for remote help when video is not possible (empty: the department's own phone).
+GOVHALL_CENTRE_PHONE = env_str("GOVHALL_CENTRE_PHONE", "")
 
 # How often (seconds) a process checks whether another process changed the working-day calendar.
 GOVHALL_CALENDAR_CHECK_SECONDS = env_int("GOVHALL_CALENDAR_CHECK_SECONDS", 2, minimum=0)

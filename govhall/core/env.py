@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -57,6 +58,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_json_list(name: str, default: list) -> list:
+    """A JSON list (e.g. WebRTC ICE servers); anything else fails, naming the variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} is not valid JSON: {error}") from None
+    if not isinstance(parsed, list) or not all(isinstance(entry, dict) for entry in parsed):
+        raise ConfigError(f'{name} must be a JSON list of objects, e.g. [{{"urls": "stun:host:3478"}}]')
+    return parsed
 
 
 def database_config(url: str, *, base_dir: Path) -> dict:

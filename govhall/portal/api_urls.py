@@ -3,7 +3,16 @@
 from django.urls import path
 
 from govhall.portal import api_accounts as accounts
-from govhall.portal import api_apply, api_consult, api_guides, api_help, api_licences, api_mine, api_progress
+from govhall.portal import (
+    api_apply,
+    api_consult,
+    api_guides,
+    api_help,
+    api_help_live,
+    api_licences,
+    api_mine,
+    api_progress,
+)
 
 app_name = "portal-api"
 
@@ -64,6 +73,7 @@ urlpatterns = [
     path("help/<int:pk>/", api_help.HelpDetail.as_view(), name="help-session"),
     path("help/<int:pk>/start/", api_help.start, name="help-start"),
     path("help/<int:pk>/edit/", api_help.HelpEdit.as_view(), name="help-edit"),
+    path("help/<int:pk>/messages/", api_help_live.HelpMessages.as_view(), name="help-messages"),
     path("help/<int:pk>/documents/<int:document>/review/", api_help.HelpReview.as_view(), name="help-review"),
     path("help/<int:pk>/preapprove/", api_help.preapprove, name="help-preapprove"),
     path("help/<int:pk>/end/", api_help.end, name="help-end"),

@@ -1,8 +1,8 @@
 """The remote help session's state machine as one table and one function (like the visit's).
 
 Read it as: in state S, move M leads to state T. Anything not in the table is refused (409). The moves
-that keep the state (edit, review, pre-approve) are in the table too, so that an ended session refuses
-them by the same rule.
+that keep the state (edit, review, pre-approve, a chat message, a call's signal) are in the table too, so
+that an ended session refuses them by the same rule.
 
     requested ─start→ in_progress ─end (advised / draft_improved / submitted)→ ended
         ├─cancel→ cancelled
@@ -25,6 +25,8 @@ class HelpMove:
     EDIT = "edit"  # a field of the draft changed during the session
     REVIEW = "review"  # a material marked acceptable or not
     PREAPPROVE = "preapprove"  # 预审通过
+    MESSAGE = "message"  # a line of the text chat
+    SIGNAL = "signal"  # a WebRTC signalling message of the video call
     END = "end"
     CANCEL = "cancel"
     NO_SHOW = "no_show"  # called, nobody answered
@@ -37,6 +39,8 @@ MOVE_LABELS = {
     HelpMove.EDIT: gettext_lazy("Draft field changed"),
     HelpMove.REVIEW: gettext_lazy("Material marked"),
     HelpMove.PREAPPROVE: gettext_lazy("Draft pre-approved"),
+    HelpMove.MESSAGE: gettext_lazy("Chat message"),
+    HelpMove.SIGNAL: gettext_lazy("Video call"),
     HelpMove.END: gettext_lazy("Session ended"),
     HelpMove.CANCEL: gettext_lazy("Session cancelled"),
     HelpMove.NO_SHOW: gettext_lazy("Nobody answered"),
@@ -52,6 +56,8 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
         HelpMove.EDIT: HelpState.IN_PROGRESS,
         HelpMove.REVIEW: HelpState.IN_PROGRESS,
         HelpMove.PREAPPROVE: HelpState.IN_PROGRESS,
+        HelpMove.MESSAGE: HelpState.IN_PROGRESS,
+        HelpMove.SIGNAL: HelpState.IN_PROGRESS,
         HelpMove.END: HelpState.ENDED,
     },
     HelpState.ENDED: {},

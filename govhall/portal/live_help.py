@@ -1,9 +1,10 @@
 """The live side of a remote help session, apart from any transport: the shared draft as both sides see
 it, what changed since the versions a page holds, and presence (who is editing which field).
 
-Today the pages poll `changes_since` through a small JSON endpoint (views_help.live) every second; a
-WebSocket consumer (Django Channels) can push the same dictionaries later without the pages changing
-their markup: the script that applies them (static/portal/help-live.js) does not care how they arrive.
+The pages receive `changes_since` pushed through server-sent events (govhall.portal.live_stream, woken by
+govhall.portal.live_bus), or poll it through a small JSON endpoint (views_help.live) every second when the
+stream cannot get through: the script that applies them (static/portal/help-live.js) does not care how
+they arrive.
 
 Presence is a heartbeat in the cache that expires after a few seconds: nothing is written to the
 database. The default cache is per process; a deployment with several web processes needs a shared
@@ -11,12 +12,15 @@ cache (Redis) for presence to cross between them (the edits themselves are in th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from govhall.portal import live_bus
 from govhall.portal.models import Application, HelpSession, HelpState
 from govhall.portal.queries_help import is_centre_clerk
-from govhall.portal.services import checklist, forms
+from govhall.portal.services import checklist, forms, help_live
 from govhall.portal.services import help as services
 
 PRESENCE_SECONDS = 5
@@ -82,10 +86,18 @@ def _presence_key(session_id: int, side: str) -> str:
 
 
 def touch_presence(session: HelpSession, user, field: str) -> None:
-    """`user` is looking at (editing) `field` now; forgotten after a few seconds without a heartbeat."""
-    if field not in forms.FIELD_KEYS:
+    """`user` is looking at (editing) `field` now; forgotten after a few seconds without a heartbeat, or
+    at once when `field` is empty (left the field). A change wakes the other side's event stream."""
+    if field and field not in forms.FIELD_KEYS:
         return
-    cache.set(_presence_key(session.pk, side_of(session, user)), field, PRESENCE_SECONDS)
+    key = _presence_key(session.pk, side_of(session, user))
+    before = cache.get(key)
+    if field:
+        cache.set(key, field, PRESENCE_SECONDS)
+    else:
+        cache.delete(key)
+    if (before or "") != field:
+        live_bus.publish(session.pk)  # nothing in the database: no commit to wait for
 
 
 def presence_text(session: HelpSession, user) -> str:
@@ -127,4 +139,30 @@ def changes_since(session: HelpSession, user, *, draft_version: int, session_ver
         "marks_changed": session.version != session_version or app.stamps.get("materials", 0) > draft_version,
         "preapproved": session.is_preapproved,
         "presence": presence_text(session, user) if session.state == HelpState.IN_PROGRESS else "",
+    }
+
+
+# --- the live channel: chat and call ----------------------------------------------------------------
+
+
+def channel(session: HelpSession, user) -> dict:
+    """What the page needs for the chat and the call: the chat so far, the URLs, the ICE servers, who may
+    share the screen, and the phone to call when video is not possible (the centre's, else the item's
+    department's)."""
+    messages = help_live.messages_after(session, 0)
+    side = side_of(session, user)
+    return {
+        "chat": messages,
+        "last_message": messages[-1]["id"] if messages else 0,
+        # A page (re)loaded starts after the signals sent so far: an old call's offer is not a call now.
+        "last_signal": session.signals.order_by("-id").values_list("id", flat=True).first() or 0,
+        "events_url": reverse("portal:help-events", args=[session.pk]),
+        "presence_url": reverse("portal:help-presence", args=[session.pk]),
+        "message_url": reverse("portal:help-message", args=[session.pk]),
+        "signal_url": reverse("portal:help-signal", args=[session.pk]),
+        "ice_servers": settings.GOVHALL_ICE_SERVERS,
+        "may_share_screen": side == CENTRE and session.clerk_id == user.pk,
+        "may_call": session.state == HelpState.IN_PROGRESS
+        and (session.clerk_id == user.pk or side == APPLICANT),
+        "help_phone": settings.GOVHALL_CENTRE_PHONE or session.department.phone,
     }

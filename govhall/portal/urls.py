@@ -82,7 +82,7 @@ urlpatterns += [
 ]
 
 # --- remote help (issue 18): ask from the draft, the centre's queue, the shared draft ---
-from govhall.portal import views_help  # noqa: E402
+from govhall.portal import views_help, views_help_live  # noqa: E402
 
 urlpatterns += [
     path("applications/<int:pk>/help/", views_help.ask, name="help-ask"),
@@ -90,6 +90,10 @@ urlpatterns += [
     path("help/<int:pk>/", views_help.session_page, name="help-session"),
     path("help/<int:pk>/waiting/", views_help.waiting, name="help-waiting"),
     path("help/<int:pk>/live/", views_help.live, name="help-live"),
+    path("help/<int:pk>/events/", views_help_live.events, name="help-events"),
+    path("help/<int:pk>/presence/", views_help_live.presence, name="help-presence"),
+    path("help/<int:pk>/messages/", views_help_live.message, name="help-message"),
+    path("help/<int:pk>/signal/", views_help_live.signal, name="help-signal"),
     path("help/<int:pk>/materials/", views_help.materials, name="help-materials"),
     path("help/<int:pk>/cancel/", views_help.cancel, name="help-cancel"),
     path("help/<int:pk>/start/", views_help.start, name="help-start"),

@@ -1,6 +1,7 @@
 """Pages of remote help sessions (远程帮办): the applicant (a resident, or a township hall's agency clerk)
 asks from the draft and waits in the queue; a centre clerk takes sessions from the department's queue;
-both sides work on one shared draft page, which polls `live` for what the other side changed.
+both sides work on one shared draft page, which hears what the other side changed through the event
+stream (views_help_live.events), or polls `live` when the stream cannot get through.
 
 Adapters: parse, call one service of govhall.portal.services.help, render. Errors are shown at the field
 with the input kept; a stale write of a field shows both values and loses nothing."""
@@ -20,6 +21,7 @@ from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.portal import access, live_help, queries_help, services
 from govhall.portal.models import ApplicationState, HelpOutcome, HelpSession, HelpState
 from govhall.portal.services import help as helping
+from govhall.portal.services import help_live
 from govhall.portal.services.drafts import NotYours
 from govhall.visits.models import Slot
 from govhall.visits.queries_visit import bookable_slots, groups_for_item
@@ -256,6 +258,8 @@ def _page(request: HttpRequest, session: HelpSession, *, status: int = 200, **ex
         context["may_submit"] = side == live_help.APPLICANT and context["app"].owner_id == request.user.pk
         context["live_url"] = reverse("portal:help-live", args=[session.pk])
         context["materials_url"] = reverse("portal:help-materials", args=[session.pk])
+        context.update(live_help.channel(session, request.user))
+        context["chat_errors"] = request.session.pop("help_chat_errors", [])
     errors = context["errors"]
     context["summary"] = [
         (ANCHORS.get(key, key), "", m) for key, messages in errors.items() for m in messages
@@ -400,5 +404,11 @@ def live(request: HttpRequest, pk: int) -> JsonResponse:
         request.user,
         draft_version=_int(request.GET.get("draft"), 0),
         session_version=_int(request.GET.get("session"), 0),
+    )
+    # The chat lines and the call's signals the page has not seen (what the event stream sends as its
+    # `chat` and `signal` events): the poll carries the whole live channel when the stream cannot.
+    data["messages"] = help_live.messages_after(session, _int(request.GET.get("message"), 0))
+    data["signals"] = help_live.signals_for(
+        session, side=live_help.side_of(session, request.user), after=_int(request.GET.get("signal"), 0)
     )
     return JsonResponse(data, headers={"Cache-Control": "no-store"})

@@ -13,6 +13,7 @@ from govhall.portal.models.help import (
     HelpState,
     MaterialReview,
 )
+from govhall.portal.models.help_live import HelpMessage, HelpSignal, SignalKind
 from govhall.portal.models.notices import InboxMessage, TextMessage, TextState
 from govhall.portal.models.signin import SignInCode
 
@@ -26,14 +27,17 @@ __all__ = [
     "CompanyMember",
     "DraftEdit",
     "HelpEvent",
+    "HelpMessage",
     "HelpOutcome",
     "HelpSession",
+    "HelpSignal",
     "HelpState",
     "InboxMessage",
     "MaterialReview",
     "MemberRole",
     "Profile",
     "SignInCode",
+    "SignalKind",
     "TextMessage",
     "TextState",
 ]

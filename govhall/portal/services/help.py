@@ -29,7 +29,7 @@ from govhall.cases.errors import StaleVersion
 from govhall.cases.services.common import local_date
 from govhall.catalog.models import HallLevel, Material
 from govhall.core.models import Role
-from govhall.portal import access
+from govhall.portal import access, live_bus
 from govhall.portal.help_states import HelpMove, next_state
 from govhall.portal.models import (
     Application,
@@ -191,6 +191,7 @@ def _move(session: HelpSession, move: str, *, by, now: datetime, note: str = "",
     session.version += 1
     session.save(update_fields=["state", "version", *fields])
     _record(session, move, by=by, now=now, from_state=old, note=note)
+    live_bus.publish_on_commit(session.pk)
     return session
 
 
@@ -369,6 +370,7 @@ def edit_field(
     app.data = new_data
     _bump(app, [field], now)
     app.save(update_fields=["data", "version", "stamps", "updated_at", "reminded_at"])
+    live_bus.publish_on_commit(session.pk)
     return DraftEdit.objects.create(
         session=session,
         application=app,
@@ -398,6 +400,7 @@ def record_draft_changes(
     session = session or running_session(app)
     if session is None:
         return
+    live_bus.publish_on_commit(session.pk)
     if session.clerk_id == by.pk:
         kind = AuthorKind.CENTRE_CLERK
     else:

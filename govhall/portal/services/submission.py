@@ -28,7 +28,8 @@ from govhall.catalog.models import Hall, HallLevel
 from govhall.core.models import Role
 from govhall.lanes import services as lanes
 from govhall.lanes.models import LaneItemCase
-from govhall.portal.models import Application, ApplicationDocument, ApplicationState
+from govhall.portal import live_bus
+from govhall.portal.models import Application, ApplicationDocument, ApplicationState, HelpState
 from govhall.portal.services import forms, licence_choice
 from govhall.portal.services.drafts import _check_version, _require_draft, checklist, lock_application
 from govhall.portal.services.help import has_power_of_attorney, preapproval_for_submission
@@ -148,6 +149,8 @@ def submit_application(
     app.updated_at = now
     app.version += 1
     app.save(update_fields=["case", "state", "submitted_at", "updated_at", "version"])
+    for session_id in app.help_sessions.filter(state=HelpState.IN_PROGRESS).values_list("pk", flat=True):
+        live_bus.publish_on_commit(session_id)  # the helping side's page turns into the receipt's
     return app
 
 
