@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from govhall.cases.validators import resident_id_check_char
 from govhall.catalog.models import ItemStatus, ServiceItem
@@ -145,6 +147,9 @@ def _waiting(clock: Clock, people: Portal) -> HelpSession:
 def load_help_sessions(clock: Clock, people: Portal) -> dict:
     """The finished and the waiting session; returns what was made, for the command's summary."""
     accounts = {u.username: u for u in User.objects.filter(username__in=("agency", "clerk"))}
-    finished = _finished(clock, accounts["agency"], accounts["clerk"])
-    waiting = _waiting(clock, people)
+    # The summary names the fields in the language active when the session ends: the centre's, whatever
+    # language the loading process speaks.
+    with translation.override(settings.LANGUAGE_CODE):
+        finished = _finished(clock, accounts["agency"], accounts["clerk"])
+        waiting = _waiting(clock, people)
     return {"finished": finished.pk, "waiting": waiting.pk, "department": waiting.department.name}
