@@ -13,6 +13,8 @@ from govhall.portal import (
     api_mine,
     api_progress,
 )
+from govhall.portal.api_help_rating import HelpRatingView
+from govhall.portal.views_help_stats import HelpStatsView
 
 app_name = "portal-api"
 
@@ -79,4 +81,6 @@ urlpatterns = [
     path("help/<int:pk>/end/", api_help.end, name="help-end"),
     path("help/<int:pk>/cancel/", api_help.cancel, name="help-cancel"),
     path("help/<int:pk>/no-show/", api_help.no_show, name="help-no-show"),
+    path("help/<int:pk>/rating/", HelpRatingView.as_view(), name="help-rating"),
+    path("help/stats/", HelpStatsView.as_view(), name="help-stats"),
 ]

@@ -7,6 +7,7 @@ that an ended session refuses them by the same rule.
     requested ─start→ in_progress ─end (advised / draft_improved / submitted)→ ended
         ├─cancel→ cancelled
         └─no_show→ no_show
+    ended ─rate→ ended (once; a cancelled or no-show session is not rated)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class HelpMove:
     END = "end"
     CANCEL = "cancel"
     NO_SHOW = "no_show"  # called, nobody answered
+    RATE = "rate"  # 一次一评: the asker rates the ended session (once: services.help_rating)
 
 
 MOVE_LABELS = {
@@ -44,6 +46,7 @@ MOVE_LABELS = {
     HelpMove.END: gettext_lazy("Session ended"),
     HelpMove.CANCEL: gettext_lazy("Session cancelled"),
     HelpMove.NO_SHOW: gettext_lazy("Nobody answered"),
+    HelpMove.RATE: gettext_lazy("Session rated"),
 }
 
 ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
@@ -60,7 +63,7 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, str]] = {
         HelpMove.SIGNAL: HelpState.IN_PROGRESS,
         HelpMove.END: HelpState.ENDED,
     },
-    HelpState.ENDED: {},
+    HelpState.ENDED: {HelpMove.RATE: HelpState.ENDED},
     HelpState.CANCELLED: {},
     HelpState.NO_SHOW: {},
 }

@@ -104,3 +104,11 @@ urlpatterns += [
     path("help/<int:pk>/preapprove/", views_help.preapprove, name="help-preapprove"),
     path("help/<int:pk>/submit/", views_help.submit, name="help-submit"),
 ]
+
+# --- remote help afterwards (issue 18, part 4): the rating of an ended session (一次一评), the statistics ---
+from govhall.portal import views_help_rating, views_help_stats  # noqa: E402
+
+urlpatterns += [
+    path("help/stats/", views_help_stats.stats_page, name="help-stats"),
+    path("help/<int:pk>/rating/", views_help_rating.rate, name="help-rate"),
+]

@@ -6,10 +6,10 @@ SQL; the rates are computed from the counts in `figures()`. The same source and 
 ratings behind a figure (`ratings_for`), so a figure and its list agree.
 
 A rating counts when it is the current one of its object (is_current: the last of a changed rating) and
-no upheld appeal took it out of the figures (counts); only ratings of services (cases and visits) count,
-the website's feedback does not. Each source has its own date: the rating's time, the conclusion of the
-case, the end of the visit, the opening of the follow-up, the rectification's due date, the time it was
-rectified — always the local date (Asia/Shanghai) and both ends of the period included.
+no upheld appeal took it out of the figures (counts); only ratings of services (cases, visits and remote
+help sessions) count, the website's feedback does not. Each source has its own date: the rating's time,
+the conclusion of the case, the end of the visit, the opening of the follow-up, the rectification's due
+date, the time it was rectified — always the local date (Asia/Shanghai) and both ends of the period included.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from govhall.visits.models.followups import RaterView
 DIMENSIONS = ("department", "hall", "window", "clerk", "item", "month")
 SATISFIED_LEVELS = (RatingLevel.VERY_SATISFIED, RatingLevel.SATISFIED, RatingLevel.FAIRLY_SATISFIED)
 BAD = (RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED)
-SERVICES = ("case", "visit")  # rated objects that count (not the website's feedback)
+SERVICES = ("case", "visit", "help")  # rated objects that count (not the website's feedback)
 RATEABLE_EVENTS = (EventKind.CONCLUDED, EventKind.REJECTED)
 VIEWS_REPORTED = (RaterView.SATISFIED, RaterView.FAIRLY_SATISFIED, RaterView.DISSATISFIED)
 VIEWS_SATISFIED = (RaterView.SATISFIED, RaterView.FAIRLY_SATISFIED)

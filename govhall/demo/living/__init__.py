@@ -14,7 +14,9 @@
    (visits.py);
 6. the supervision sweeps of the last ten working days and at `now`, cards and orders in every state,
    and last month's assessment report, published (oversight.py);
-7. a year of 12345 hotline tickets with the hotline's reference data (hotline.py).
+7. a year of 12345 hotline tickets with the hotline's reference data (hotline.py);
+8. remote help (远程帮办): a township hall's session finished and rated, and one waiting in 工商's queue
+   (help.py).
 
 Nothing is written behind the services' back. Same `now` and `seed`, same data (ids, numbers, figures;
 only the random verification codes differ). It returns the figures of figures.py.
@@ -36,6 +38,7 @@ from govhall.demo.living import figures
 from govhall.demo.living.applications import load_online_applications
 from govhall.demo.living.clock import Clock, months_back
 from govhall.demo.living.fastlanes import LanePlanner, Lanes
+from govhall.demo.living.help import load_help_sessions
 from govhall.demo.living.hotline import load_hotline
 from govhall.demo.living.oversight import Oversight, publish_last_month
 from govhall.demo.living.people import AGENCY_HALLS, LivingError, crew_for
@@ -96,6 +99,8 @@ def load_living_city(
         report = publish_last_month(crew, clock)
         # Last, so that the cases' history (which draws on every department) is the same without it.
         hotline = load_hotline(now=now, seed=seed)
+        # After everything: it draws no random numbers and touches no case, so the rest is the same.
+        remote_help = load_help_sessions(clock, portal)
         if progress:
             progress(total, total)
     result = figures.summary(now=now, first=first)
@@ -111,6 +116,7 @@ def load_living_city(
         online_applications=len(online),
         hall_visits=hall_visits,
         hotline=hotline,
+        remote_help=remote_help,
     )
     return result
 

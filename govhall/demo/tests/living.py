@@ -86,7 +86,59 @@ def fresh_load(now: datetime, *, seed: int = SEED, scale: float | None = None) -
     result["portal"] = _portal()
     result["pages"] = _pages()
     result["visits"] = _visits(now)
+    result["help"] = _help(now)
     return result
+
+
+def _help(now: datetime) -> dict:
+    """Remote help as the demo left it: the sessions, the finished one's summary and rating, the queue and
+    the pages that show them (statuses and markers only: the same for the same day and seed)."""
+    from govhall.portal.models import HelpSession, InboxMessage
+    from govhall.portal.queries_help import waiting
+    from govhall.visits.models import Rating
+
+    sessions = HelpSession.objects.select_related("asked_by", "hall", "department", "clerk", "rating", "item")
+    rows = sorted(
+        (
+            s.state,
+            s.outcome,
+            s.asked_by.username,
+            s.hall.name if s.hall_id else "",
+            s.item.name,
+            s.clerk.username if s.clerk_id else "",
+            s.rating.level if s.rating_id else None,
+        )
+        for s in sessions
+    )
+    ended = sessions.filter(state="ended").first()
+    clerk = User.objects.get(username="clerk")
+    pages = {}
+    for username, url, marker in (
+        ("clerk", "/portal/help/queue/", "企业变更登记"),
+        (
+            "agency",
+            f"/portal/help/{ended.pk}/" if ended else "",
+            'data-test="help-rating-current" data-level="5"',
+        ),
+        ("leader", "/portal/help/stats/", 'data-test="help-by-hall"'),
+    ):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        page = client.get(url)
+        pages[username] = (page.status_code, marker in page.content.decode())
+    return {
+        "sessions": rows,
+        "corrected": ended.corrected.splitlines() if ended else [],
+        "still_missing": ended.still_missing.splitlines() if ended else [],
+        "summaries": sorted(
+            InboxMessage.objects.filter(kind="help_summary").values_list("recipient__username", flat=True)
+        ),
+        "queue": waiting(clerk.department_id, now=now).count(),
+        "ratings": list(
+            Rating.objects.filter(rated="help").values_list("clerk__username", "department__code")
+        ),
+        "pages": pages,
+    }
 
 
 def _visit_moments() -> list:

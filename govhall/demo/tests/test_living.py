@@ -205,9 +205,11 @@ def test_the_online_service_hall_has_people_at_work(city):
     state an applicant meets: a draft, waiting for pre-review, returned for correction, accepted."""
     portal = city["portal"]
     assert portal["applications"] == [
+        ("吴刚", "企业变更登记", "draft"),  # waiting for remote help (help.py)
         ("吴刚", "机动车维修经营备案", "submitted"),
         ("吴刚", "食品经营许可", "draft"),
         ("孙丽", "公共场所卫生许可", "correction"),
+        ("李秀英", "个体工商户设立登记", "draft"),  # helped remotely by the centre (help.py)
         ("钱芳", "道路货物运输经营许可", "in_progress"),
     ]
     ours = [row for row in portal["licences"] if row[1] in ("吴刚", "泉山鲁味食品有限公司")]
@@ -240,3 +242,29 @@ def test_the_hall_has_appointments_a_queue_ratings_and_follow_ups_in_every_state
         ("rectifying", "green", True, False),
         ("rectifying", "red", True, False),
     ]
+
+
+def test_remote_help_has_a_finished_rated_session_and_one_waiting(city):
+    """Issue 18: 明水街道's agency clerk was helped by the centre's `clerk` yesterday (fields corrected,
+    files marked, ended with an outcome, rated 非常满意); 吴刚 waits in 工商's queue, where `clerk` can
+    take it."""
+    h = city["help"]
+    assert h["sessions"] == [
+        ("ended", "draft_improved", "agency", "明水街道为民服务大厅", "个体工商户设立登记", "clerk", 5),
+        ("requested", "", "citizen", "", "企业变更登记", "", None),
+    ]
+    assert h["corrected"] == [
+        "联系电话：13905310060 → 13905310006",
+        "地址：泉山市明水街道 → 泉山市明水街道百脉泉路66号",
+        "已讲解个体工商户开业登记申请书的填写要点。",
+    ]
+    assert h["still_missing"] == [
+        "经营场所使用证明（请上传文件）",
+        "经营者身份证：身份证复印件只有正面，请补充反面并在复印件上签字。",
+        "租赁合同可以作为经营场所使用证明，请上传租赁合同及房产证明复印件。",
+    ]
+    assert h["summaries"] == ["agency"]
+    assert h["queue"] == 1
+    # the rating counts for 工商 and its clerk, like the hall's 好差评
+    assert h["ratings"] == [("clerk", "GSJ")]
+    assert h["pages"] == {"clerk": (200, True), "agency": (200, True), "leader": (200, True)}

@@ -113,6 +113,16 @@ class HelpSession(models.Model):
     )
     # The draft's version that was pre-approved: any later change of the draft voids the pre-approval.
     preapproved_version = models.PositiveIntegerField(_("draft version pre-approved"), null=True, blank=True)
+    # 一次一评: the asker's rating of the ended session, given once through the visits' rating service (the
+    # visits sit below the portal, so the link is kept here; one-to-one: one rating per session).
+    rating = models.OneToOneField(
+        "visits.Rating",
+        verbose_name=_("rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="help_session",
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"))
 

@@ -1,7 +1,7 @@
-"""好差评: one rating per case (一事一评), per visit (一次一评), or of the website. A rating may be changed
-within a configured period: the change is a new row and the last one counts (is_current); the earlier rows
-stay in the record. An appeal upheld by the centre takes a rating out of the figures (counts=False) but
-never out of the record."""
+"""好差评: one rating per case (一事一评), per visit (一次一评) or per remote help session, or of the website.
+A rating may be changed within a configured period: the change is a new row and the last one counts
+(is_current); the earlier rows stay in the record. An appeal upheld by the centre takes a rating out of
+the figures (counts=False) but never out of the record."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ class RatedObject(models.TextChoices):
     CASE = "case", _("Case")
     VISIT = "visit", _("Visit")
     WEBSITE = "website", _("Website")
+    # A remote help session (远程帮办) of the online service hall: the portal, above the visits, keeps the
+    # link (HelpSession.rating), so the rating row names no session itself.
+    HELP = "help", _("Remote help session")
 
 
 class RatingChannel(models.TextChoices):
@@ -166,7 +169,7 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=(Q(rated="case", case__isnull=False, visit__isnull=True))
                 | (Q(rated="visit", visit__isnull=False, case__isnull=True))
-                | (Q(rated="website", case__isnull=True, visit__isnull=True)),
+                | (Q(rated__in=["website", "help"], case__isnull=True, visit__isnull=True)),
                 name="rating_object_matches_kind",
             ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"),

@@ -1,4 +1,5 @@
-"""好差评: rate a case (一事一评), a visit (一次一评) or the website, from any channel.
+"""好差评: rate a case (一事一评), a visit (一次一评), a service kept by an app above (a remote help session)
+or the website, from any channel.
 
 Each verb is one transaction. Refused, with the field and the rule named and nothing written:
 - a level outside the five; a bad level (不满意, 非常不满意) without a reason from the active list;
@@ -312,6 +313,52 @@ def rate_website(
         rater_phone=(rater_phone or "").strip(),
         recorded_by=recorded_by,
         department=_fallback_department(),
+        rated_at=now,
+    )
+    return _save(rating, reason_rows, now=now)
+
+
+# Rated objects kept by an app above the visits, which links its object to the rating it gets here.
+RATED_ELSEWHERE = frozenset({RatedObject.HELP})
+
+
+@transaction.atomic
+def rate_service(
+    rated: str,
+    *,
+    level: int,
+    channel: str,
+    now: datetime,
+    reasons: Iterable[str] | None = None,
+    comment: str = "",
+    rater=None,
+    department_id: int | None = None,
+    hall_id: int | None = None,
+    window_id: int | None = None,
+    clerk_id: int | None = None,
+    item_id: int | None = None,
+) -> Rating:
+    """Record the rating of a service that an app above the visits keeps (a remote help session of the
+    portal: RatedObject.HELP), with the same levels, reasons and follow-up as a case's or a visit's. Who
+    handled it ("谁办理、谁负责") is given by that app, as a case's and a visit's are copied. The caller links
+    its object to the returned row and keeps its rule of one rating per object (the portal: a one-to-one
+    key, and the session locked)."""
+    if rated not in RATED_ELSEWHERE:
+        raise _refuse("rated", _("Unknown rated service %(r)s.") % {"r": rated}, "rated_unknown")
+    level, reason_rows = _clean(
+        level=level, reasons=reasons, comment=comment, channel=channel, rater_phone="", recorded_by=None
+    )
+    rating = Rating(
+        rated=rated,
+        level=level,
+        comment=(comment or "").strip(),
+        channel=channel,
+        rater=rater if getattr(rater, "is_authenticated", False) else None,
+        department_id=department_id,
+        hall_id=hall_id,
+        window_id=window_id,
+        clerk_id=clerk_id,
+        item_id=item_id,
         rated_at=now,
     )
     return _save(rating, reason_rows, now=now)

@@ -230,5 +230,11 @@ class Command(BaseCommand):
         if h:
             states = ", ".join(f"{n} {state}" for state, n in sorted(h["states"].items()))
             out(f"  hotline      {h['tickets']} tickets in {h['days']} days ({h['seconds']} s): {states}")
+        r = f.get("remote_help") or {}
+        if r:
+            out(
+                f"  remote help  session {r['finished']} ended and rated; session {r['waiting']} waiting in "
+                f"{r['department']}'s queue"
+            )
         out(f"  messages     {f['messages_sent']} reminders and notices in the inboxes")
         out(f"  report       assessment report {f['report']} {f['report_state']}")

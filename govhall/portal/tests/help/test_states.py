@@ -18,6 +18,7 @@ MOVES = [
     HelpMove.END,
     HelpMove.CANCEL,
     HelpMove.NO_SHOW,
+    HelpMove.RATE,
 ]
 
 TABLE = {
@@ -35,7 +36,8 @@ TABLE = {
         HelpMove.SIGNAL: HelpState.IN_PROGRESS,
         HelpMove.END: HelpState.ENDED,
     },
-    HelpState.ENDED: {},
+    # 一次一评: an ended session is rated (once: the service refuses a second rating)
+    HelpState.ENDED: {HelpMove.RATE: HelpState.ENDED},
     HelpState.CANCELLED: {},
     HelpState.NO_SHOW: {},
 }
@@ -57,6 +59,10 @@ def test_each_move_from_each_state(state, move):
         assert next_state(state, move) == target
 
 
-@pytest.mark.parametrize("state", [HelpState.ENDED, HelpState.CANCELLED, HelpState.NO_SHOW])
+@pytest.mark.parametrize("state", [HelpState.CANCELLED, HelpState.NO_SHOW])
 def test_a_closed_session_allows_nothing(state):
     assert ALLOWED_TRANSITIONS[state] == {}
+
+
+def test_an_ended_session_allows_only_its_rating():
+    assert ALLOWED_TRANSITIONS[HelpState.ENDED] == {HelpMove.RATE: HelpState.ENDED}
