@@ -18,6 +18,7 @@ from govhall.cases.errors import CaseForbidden, StaleVersion, TransitionNotAllow
 from govhall.cases.forms import add_service_errors
 from govhall.cases.views import FORM_ERROR, roles_required
 from govhall.hotline import forms, moves, queries
+from govhall.hotline.knowledge import services as knowledge
 from govhall.hotline.models import (
     Area,
     Channel,
@@ -109,8 +110,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
             )
             if action != "answer":
                 ticket = moves.dispatch(ticket, d, by=request.user, now=now)
+            # The entries the operator ticked in the knowledge panel: cited in the same transaction.
+            for entry in request.POST.getlist("cite"):
+                knowledge.cite_entry(
+                    ticket, entry=int(entry) if entry.isdigit() else 0, by=request.user, now=now
+                )
     except ValidationError as error:
-        add_service_errors(form, error)
+        if "entry" in getattr(error, "error_dict", {}):
+            form.add_error(None, " ".join(error.message_dict["entry"]))
+        else:
+            add_service_errors(form, error)
         return _workbench(request, form, status=FORM_ERROR)
     except (TransitionNotAllowed, CaseForbidden) as error:
         form.add_error(None, str(error))

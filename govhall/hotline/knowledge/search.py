@@ -2,7 +2,7 @@
 
 The approach of govhall.catalog.search: the published versions are held in this process as parallel lists
 of short strings (title, keywords, "initials pinyin", category path), checked against the tables at most
-every GOVHALL_KNOWLEDGE_CHECK_SECONDS (one aggregate: count and last published version) and dropped
+every GOVHALL_KNOWLEDGE_CHECK_SECONDS (one aggregate: the last published version) and dropped
 at once when this process publishes. A query is substring tests over those lists, no SQL, the same
 on SQLite and PostgreSQL. Synonyms are the catalogue's table (社保 → 社会保险), re-read at each check.
 
@@ -13,6 +13,7 @@ catalogue stays their one source."""
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 import time
@@ -56,14 +57,16 @@ class Snapshot:
     kinds: list[str] = field(default_factory=list)
     owners: list[int] = field(default_factory=list)
     expires: list[int] = field(default_factory=list)  # date ordinals; NEVER when no expiry
+    combined: list[str] = field(default_factory=list)  # all four, one string per version
     cited: dict[int, int] = field(default_factory=dict)  # entry id → citations
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _token() -> tuple:
-    # A publication always makes a new, higher version id; expiry is checked at query time.
-    row = KnowledgeEntry.objects.aggregate(n=Count("published"), last=Max("published"))
-    return (row["n"], row["last"])
+    # A publication always makes a new, higher version id and nothing unpublishes, so the highest
+    # published version id (an index lookup on the foreign key) tells that something changed; expiry is
+    # checked at query time.
+    return (KnowledgeEntry.objects.aggregate(last=Max("published"))["last"],)
 
 
 def _load(snap: Snapshot) -> None:
@@ -96,6 +99,10 @@ def _load(snap: Snapshot) -> None:
         snap.kinds.append(kind)
         snap.owners.append(owner)
         snap.expires.append(expires.toordinal() if expires else NEVER)
+    snap.combined = [
+        "\x00".join(parts)
+        for parts in zip(snap.lower, snap.keywords, snap.latin, snap.categories, strict=True)
+    ]
     snap.cited = dict(
         KnowledgeCitation.objects.values_list("entry_id").annotate(n=Count("id")).values_list("entry_id", "n")
     )
@@ -151,17 +158,32 @@ INDEX = KnowledgeIndex()
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
-def _matches(snap: Snapshot, token: str) -> dict[int, int]:
-    """Index of each version the token matches → how; the best way wins (later updates overwrite)."""
-    found: dict[int, int] = {}
-    found.update((i, CATEGORY) for i, text in enumerate(snap.categories) if token in text)
+def _how(snap: Snapshot, i: int, token: str) -> int:
+    if token in snap.lower[i]:
+        return TITLE
+    if token in snap.keywords[i]:
+        return KEYWORD
+    if token in snap.latin[i]:
+        return PINYIN
+    return CATEGORY
+
+
+def _matches(snap: Snapshot, token: str, candidates: list[int] | None) -> dict[int, int]:
+    """Index of each version the token matches → how. One pass of substring tests over the combined
+    strings (of the candidates left by the earlier words, if any); only the matches are classified."""
+    texts = snap.combined
+    if candidates is None:
+        hit = [i for i, text in enumerate(texts) if token in text]
+    else:
+        hit = [i for i in candidates if token in texts[i]]
+    found = {i: _how(snap, i, token) for i in hit}
     for word in snap.synonyms.get(token, ()):
-        found.update((i, SYNONYM) for i, text in enumerate(snap.lower) if word in text)
-        found.update((i, SYNONYM) for i, text in enumerate(snap.keywords) if word in text)
-    if token.isascii():
-        found.update((i, PINYIN) for i, text in enumerate(snap.latin) if token in text)
-    found.update((i, KEYWORD) for i, text in enumerate(snap.keywords) if token in text)
-    found.update((i, TITLE) for i, text in enumerate(snap.lower) if token in text)
+        if candidates is None:
+            more = [i for i, text in enumerate(texts) if word in text]
+        else:
+            more = [i for i in candidates if word in texts[i]]
+        for i in more:
+            found.setdefault(i, SYNONYM)
     return found
 
 
@@ -177,38 +199,41 @@ def search(
     tokens = [query] if query in snap.synonyms else [t for t in _SPLIT.split(query) if t]
     matched: dict[int, int] | None = None
     for token in tokens:
-        found = _matches(snap, token)
+        found = _matches(snap, token, None if matched is None else list(matched))
         matched = (
             found if matched is None else {i: max(h, found[i]) for i, h in matched.items() if i in found}
         )
         if not matched:
             return []
     day = today.toordinal()
-    hits = []
-    for i, how in (matched or {}).items():
-        if snap.expires[i] <= day:
-            continue
-        if kind is not None and snap.kinds[i] != kind:
-            continue
-        if owner is not None and snap.owners[i] != owner:
-            continue
-        if how == TITLE and snap.lower[i] == query:
-            how = EXACT
-        entry_id = snap.entry_ids[i]
-        hits.append(
-            Hit(
-                entry_id,
-                snap.version_ids[i],
-                snap.titles[i],
-                snap.kinds[i],
-                snap.owners[i],
-                snap.categories[i],
-                how,
-                snap.cited.get(entry_id, 0),
-            )
+    keep = [
+        i
+        for i in matched or {}
+        if snap.expires[i] > day
+        and (kind is None or snap.kinds[i] == kind)
+        and (owner is None or snap.owners[i] == owner)
+    ]
+
+    def how(i: int) -> int:
+        found = matched[i]
+        return EXACT if found == TITLE and snap.lower[i] == query else found
+
+    def rank(i: int) -> tuple:
+        return (how(i), -snap.cited.get(snap.entry_ids[i], 0), len(snap.lower[i]), snap.entry_ids[i])
+
+    return [
+        Hit(
+            snap.entry_ids[i],
+            snap.version_ids[i],
+            snap.titles[i],
+            snap.kinds[i],
+            snap.owners[i],
+            snap.categories[i],
+            how(i),
+            snap.cited.get(snap.entry_ids[i], 0),
         )
-    hits.sort(key=lambda h: (h.match, -h.cited, len(h.title), h.entry_id))
-    return hits[:limit]
+        for i in heapq.nsmallest(limit, keep, key=rank)
+    ]
 
 
 def guides(query: str, *, limit: int = 5) -> list:

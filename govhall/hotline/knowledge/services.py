@@ -33,6 +33,7 @@ from govhall.hotline.models import (
     VersionState,
 )
 from govhall.hotline.services.common import check_version, is_centre, record
+from govhall.hotline.states import Move
 
 # The fields of a version a person writes; the entry's owner and category are set with them.
 TEXT_FIELDS = (
@@ -47,7 +48,7 @@ TEXT_FIELDS = (
 )
 APPROVERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 UNIT_STAFF = frozenset({Role.HANDLER, Role.DEPT_HEAD})
-CITE_MOVE = "cite"
+CITE_MOVE = Move.CITE
 
 
 class KnowledgeForbidden(TicketForbidden):

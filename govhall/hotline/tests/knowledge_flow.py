@@ -21,20 +21,21 @@ def text(**overrides) -> dict:
     } | overrides
 
 
-def drafted(kb, *, unit: str = "SJJ", category: str = "0101", **overrides) -> KnowledgeEntry:
+def drafted(kb, *, unit: str = "SJJ", category: str = "0101", now=None, **overrides) -> KnowledgeEntry:
     return services.write_entry(
         owner=kb.units[unit],
         category=kb.categories[category],
         by=getattr(kb, f"{unit}_handler"),
-        now=kb.now,
+        now=now or kb.now,
         **text(**overrides),
     )
 
 
-def published(kb, *, unit: str = "SJJ", **overrides) -> KnowledgeEntry:
-    entry = drafted(kb, unit=unit, **overrides)
-    services.submit(entry, by=getattr(kb, f"{unit}_handler"), now=kb.now)
-    services.review(entry, by=getattr(kb, f"{unit}_head"), now=kb.now)
-    services.approve(entry, by=kb.supervisor, now=kb.now)
+def published(kb, *, unit: str = "SJJ", now=None, **overrides) -> KnowledgeEntry:
+    now = now or kb.now
+    entry = drafted(kb, unit=unit, now=now, **overrides)
+    services.submit(entry, by=getattr(kb, f"{unit}_handler"), now=now)
+    services.review(entry, by=getattr(kb, f"{unit}_head"), now=now)
+    services.approve(entry, by=kb.supervisor, now=now)
     entry.refresh_from_db()
     return entry
