@@ -155,7 +155,7 @@ def test_a_duplicate_title_is_refused_on_the_title(kb):
     drafted(kb)
     with pytest.raises(ValidationError) as error:
         drafted(kb, unit="ZJJ")
-    assert "already exists" in error.value.message_dict["title"][0]
+    assert "已有标题" in error.value.message_dict["title"][0]
     assert KnowledgeEntry.objects.count() == 1
 
 
@@ -184,7 +184,7 @@ def test_an_expired_entry_cannot_be_cited_but_stays_linked(kb):
     other = call(kb, request_type="enquiry", now=later)
     with pytest.raises(ValidationError) as error:
         services.cite_entry(other, entry=entry, by=kb.operator, now=later)
-    assert "expired" in error.value.message_dict["entry"][0]
+    assert "失效" in error.value.message_dict["entry"][0]
     assert not KnowledgeCitation.objects.filter(ticket=other).exists()
     assert KnowledgeCitation.objects.get(ticket=ticket).version_id == entry.published_id
 

@@ -98,7 +98,7 @@ def test_citing_through_the_api_and_an_expired_entry_is_400(kb):
     answer = operator.post(f"{API}/citations/", {"ticket": ticket.pk, "entry": entry.pk}, format="json")
     assert answer.status_code == 201 and answer.data["version"] == entry.published_id
     refused = operator.post(f"{API}/citations/", {"ticket": ticket.pk, "entry": old.pk}, format="json")
-    assert refused.status_code == 400 and "expired" in refused.data["entry"][0]
+    assert refused.status_code == 400 and "失效" in refused.data["entry"][0]
     assert KnowledgeCitation.objects.filter(ticket=ticket).count() == 1
 
 
@@ -148,10 +148,10 @@ def test_import_is_all_or_nothing_with_every_error_by_row_and_column(kb):
     answer = client_for(kb.supervisor).post(f"{API}/import/", {"file": _workbook(rows)}, format="multipart")
     assert answer.status_code == 400
     errors = answer.data["file"]
-    assert any(e.startswith("row 3, column “标题”") for e in errors)
+    assert any(e.startswith("第 3 行“标题”列") for e in errors)
     for column in ("分类", "类别", "复审日期", "所属单位代码"):
-        assert any(e.startswith(f"row 4, column “{column}”") for e in errors), column
-    assert any(e.startswith("row 5, column “标题”") for e in errors)  # twice in the file
+        assert any(e.startswith(f"第 4 行“{column}”列") for e in errors), column
+    assert any(e.startswith("第 5 行“标题”列") for e in errors)  # twice in the file
     assert not KnowledgeEntry.objects.exists()
 
 
@@ -214,7 +214,7 @@ def test_citing_an_expired_entry_from_the_workbench_writes_nothing(kb, client):
     }
     answer = client.post("/hotline/", form)
     assert answer.status_code == 200  # the form again (FORM_ERROR)
-    assert "expired" in answer.content.decode()
+    assert "失效" in answer.content.decode()
     assert not Ticket.objects.exists()
 
 
@@ -240,5 +240,5 @@ def test_the_entry_form_names_the_field_of_a_bad_input(kb, client):
     form = {k: ("" if v is None else v) for k, v in form.items()}
     answer = client.post("/hotline/knowledge/new/", form)
     assert answer.status_code == 200  # the form again (FORM_ERROR)
-    assert 'data-error="title"' in answer.content.decode() or "already exists" in answer.content.decode()
+    assert 'data-error="title"' in answer.content.decode() or "已有标题" in answer.content.decode()
     assert KnowledgeEntry.objects.count() == 1
