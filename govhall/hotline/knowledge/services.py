@@ -361,11 +361,14 @@ def cite_entry(ticket: Ticket, *, entry, by, now: datetime) -> KnowledgeCitation
             ticket=ticket, version=version, defaults={"entry": row, "at": now, "by": by}
         )
         if created:
+            # The state does not change; from and to say in which state the answer relied on it.
             record(
                 ticket,
                 CITE_MOVE,
                 by=by,
                 now=now,
+                old=ticket.state,
+                new=ticket.state,
                 note=version.title,
                 entry=row.pk,
                 version=version.pk,
