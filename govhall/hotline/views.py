@@ -58,6 +58,8 @@ def _workbench(request: HttpRequest, form: forms.CallForm, *, status: int = 200)
         "history": queries.caller_history(form["caller_phone"].value() or "") if form.is_bound else [],
         "poll": _poll_seconds(),
         "suggestion": _suggestion(form["subject"].value(), form["area"].value()) if form.is_bound else None,
+        # The entries ticked in the knowledge panel come back with a form that has errors.
+        "cited": [v for v in request.POST.getlist("cite") if v.isdigit()] if request.method == "POST" else [],
     }
     return render(request, "hotline/workbench.html", context, status=status)
 
