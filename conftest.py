@@ -63,13 +63,16 @@ def _forget_published_items():
     """Intake keeps a published item's materials, steps and halls per process (catalog.published); ids
     come back after a rolled-back test, so each test starts with nothing kept."""
     from govhall.catalog import published
+    from govhall.hotline.knowledge import search as knowledge
     from govhall.hotline.services import intake
 
     published.forget()
     intake.forget()
+    knowledge.forget()
     yield
     published.forget()
     intake.forget()
+    knowledge.forget()
 
 
 @pytest.fixture(autouse=True)

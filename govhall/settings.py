@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
         "BookingStateEnum": "govhall.visits.models.BookingState",
         "SlotKindEnum": "govhall.visits.models.SlotKind",
         "VisitSourceEnum": "govhall.visits.models.VisitSource",
+        "KnowledgeVersionStateEnum": "govhall.hotline.models.knowledge.VersionState",
+        "KnowledgeKindEnum": "govhall.hotline.models.knowledge.EntryKind",
     },
 }
 

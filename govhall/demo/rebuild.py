@@ -74,6 +74,7 @@ def forget_caches() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from govhall.catalog import published
+    from govhall.hotline.knowledge import search as knowledge
     from govhall.supervision import lights
     from govhall.workdays import calendar as workdays
 
@@ -81,3 +82,4 @@ def forget_caches() -> None:
     workdays.reset_cache()
     published.forget()
     lights.RULES.forget()
+    knowledge.forget()

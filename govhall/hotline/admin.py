@@ -20,6 +20,8 @@ from govhall.hotline.models import (
     DispatchCatalogue,
     DispatchRule,
     ExtensionRequest,
+    KnowledgeCategory,
+    KnowledgeEntry,
     Limit,
     LimitPolicy,
     Open311Key,
@@ -247,3 +249,23 @@ class ExtensionRequestAdmin(ReadOnly):
 class Open311KeyAdmin(ReadOnly):
     list_display = ["name", "created_at", "revoked_at"]
     fields = ["name", "created_at", "revoked_at"]
+
+
+# --- the knowledge base: the category tree is configured here; entries change only through the services ---
+
+
+@admin.register(KnowledgeCategory)
+class KnowledgeCategoryAdmin(admin.ModelAdmin):
+    """The configured tree of the knowledge base: an entry sits on a leaf; `path` is what people and the
+    XLSX import name (the names from the root, joined by "/")."""
+
+    list_display = ["code", "path", "parent"]
+    search_fields = ["code", "name", "path"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(KnowledgeEntry)
+class KnowledgeEntryAdmin(ReadOnly):
+    list_display = ["title", "owner", "category", "published", "pending", "changed_at"]
+    list_select_related = ["owner", "category", "published", "pending"]
+    search_fields = ["title"]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from govhall.hotline import api
+from govhall.hotline.knowledge import api as kb
 
 urlpatterns: list = [
     path("tickets/", api.TicketListView.as_view(), name="api-hotline-tickets"),
@@ -26,4 +27,17 @@ urlpatterns: list = [
     path("dispatches/<int:pk>/contribute/", api.ContributeView.as_view(), name="api-hotline-contribute"),
     path("callers/", api.CallerLookupView.as_view(), name="api-hotline-callers"),
     path("cti/incoming-call", api.IncomingCallView.as_view(), name="api-hotline-cti"),
+    # The knowledge base (知识库).
+    path("knowledge/search/", kb.KnowledgeSearchView.as_view(), name="api-knowledge-search"),
+    path("knowledge/entries/", kb.KnowledgeEntryListView.as_view(), name="api-knowledge-entries"),
+    path("knowledge/entries/<int:pk>/", kb.KnowledgeEntryDetailView.as_view(), name="api-knowledge-entry"),
+    path("knowledge/entries/<int:pk>/edit/", kb.KnowledgeEditView.as_view(), name="api-knowledge-edit"),
+    path("knowledge/entries/<int:pk>/submit/", kb.SubmitView.as_view(), name="api-knowledge-submit"),
+    path("knowledge/entries/<int:pk>/review/", kb.ReviewView.as_view(), name="api-knowledge-review"),
+    path("knowledge/entries/<int:pk>/send-back/", kb.SendBackView.as_view(), name="api-knowledge-send-back"),
+    path("knowledge/entries/<int:pk>/approve/", kb.ApproveView.as_view(), name="api-knowledge-approve"),
+    path("knowledge/citations/", kb.KnowledgeCiteView.as_view(), name="api-knowledge-cite"),
+    path("knowledge/upkeep/", kb.KnowledgeUpkeepView.as_view(), name="api-knowledge-upkeep"),
+    path("knowledge/export.xlsx", kb.KnowledgeExportView.as_view(), name="api-knowledge-export"),
+    path("knowledge/import/", kb.KnowledgeImportView.as_view(), name="api-knowledge-import"),
 ]

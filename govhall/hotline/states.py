@@ -43,6 +43,7 @@ class Move:
     ESCALATE = "escalate"  # 提级督办
     REVEAL = "reveal"  # contact data revealed
     REMOVE_CONTACT = "remove_contact"  # retention: contact data removed
+    CITE = "cite"  # a knowledge entry's version cited for the answer (知识库引用)
 
 
 MOVE_LABELS = {
@@ -66,6 +67,7 @@ MOVE_LABELS = {
     Move.ESCALATE: gettext_lazy("Escalated to a supervision order"),
     Move.REVEAL: gettext_lazy("Contact data revealed"),
     Move.REMOVE_CONTACT: gettext_lazy("Contact data removed"),
+    Move.CITE: gettext_lazy("Knowledge entry cited"),
 }
 
 # Targets resolved by the functions below.

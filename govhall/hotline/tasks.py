@@ -26,3 +26,14 @@ def remove_expired_hotline_contacts() -> int:
     from govhall.hotline.services.privacy import remove_expired_contacts
 
     return remove_expired_contacts(now=timezone.now())
+
+
+@db_periodic_task(crontab(hour="7", minute="10"))
+def remind_knowledge_reviews() -> int:
+    """Daily at 07:10: the owners of knowledge entries whose review date came, once per due date."""
+    from govhall.hotline.knowledge.services import send_review_reminders
+    from govhall.supervision.notify import deliver_due
+
+    sent = send_review_reminders(now=timezone.now())
+    deliver_due(now=timezone.now())
+    return sent

@@ -4,6 +4,7 @@
 from django.urls import include, path, re_path
 
 from govhall.hotline import views, views_unit
+from govhall.hotline.knowledge import views as kb
 
 app_name = "hotline"
 urlpatterns: list = [
@@ -21,4 +22,12 @@ urlpatterns: list = [
     path("unit/<int:pk>/reveal/", views_unit.reveal, name="dispatch-reveal"),
     path("unit/<int:pk>/<str:name>/", views_unit.dispatch_move, name="dispatch-move"),
     path("stats/", include("govhall.hotline.urls_stats")),
+    path("knowledge/", kb.unit_list, name="knowledge"),
+    path("knowledge/search/", kb.search_panel, name="knowledge-search"),
+    path("knowledge/new/", kb.entry_form, name="knowledge-new"),
+    path("knowledge/import/", kb.import_file, name="knowledge-import"),
+    path("knowledge/export.xlsx", kb.export, name="knowledge-export"),
+    path("knowledge/<int:pk>/", kb.entry_page, name="knowledge-entry"),
+    path("knowledge/<int:pk>/edit/", kb.entry_form, name="knowledge-edit"),
+    path("knowledge/<int:pk>/<str:name>/", kb.entry_step, name="knowledge-step"),
 ]

@@ -18,6 +18,7 @@ from govhall.cases.errors import CaseForbidden, StaleVersion, TransitionNotAllow
 from govhall.cases.forms import add_service_errors
 from govhall.cases.views import FORM_ERROR, roles_required
 from govhall.hotline import forms, moves, queries
+from govhall.hotline.knowledge import services as knowledge
 from govhall.hotline.models import (
     Area,
     Channel,
@@ -57,6 +58,8 @@ def _workbench(request: HttpRequest, form: forms.CallForm, *, status: int = 200)
         "history": queries.caller_history(form["caller_phone"].value() or "") if form.is_bound else [],
         "poll": _poll_seconds(),
         "suggestion": _suggestion(form["subject"].value(), form["area"].value()) if form.is_bound else None,
+        # The entries ticked in the knowledge panel come back with a form that has errors.
+        "cited": [v for v in request.POST.getlist("cite") if v.isdigit()] if request.method == "POST" else [],
     }
     return render(request, "hotline/workbench.html", context, status=status)
 
@@ -109,8 +112,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
             )
             if action != "answer":
                 ticket = moves.dispatch(ticket, d, by=request.user, now=now)
+            # The entries the operator ticked in the knowledge panel: cited in the same transaction.
+            for entry in request.POST.getlist("cite"):
+                knowledge.cite_entry(
+                    ticket, entry=int(entry) if entry.isdigit() else 0, by=request.user, now=now
+                )
     except ValidationError as error:
-        add_service_errors(form, error)
+        if "entry" in getattr(error, "error_dict", {}):
+            form.add_error(None, " ".join(error.message_dict["entry"]))
+        else:
+            add_service_errors(form, error)
         return _workbench(request, form, status=FORM_ERROR)
     except (TransitionNotAllowed, CaseForbidden) as error:
         form.add_error(None, str(error))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govhall.core.worklist import Tile, capped_count, register
 from govhall.hotline import queries
+from govhall.hotline.knowledge import queries as knowledge
 from govhall.hotline.models import DispatchState
 from govhall.hotline.services.common import is_centre
 from govhall.supervision import lights
@@ -59,4 +60,11 @@ def hotline_tiles(user, now: datetime) -> list[Tile]:
             "red" if late_to_sign else "",
         ),
         Tile("hotline-red", _("Hotline tickets overdue"), overdue, _url("hotline:unit", tab="signed"), "red"),
+        # Closed enquiries the unit answered without citing an entry: add or update one (知识库).
+        Tile(
+            "hotline-knowledge",
+            _("Enquiries to add to the knowledge base"),
+            capped_count(knowledge.uncited_enquiries(user.department_id, now)),
+            reverse("hotline:knowledge"),
+        ),
     ]

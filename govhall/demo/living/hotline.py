@@ -869,6 +869,7 @@ def load_hotline(
     tickets. Returns what was made, with the seconds it took."""
     from govhall.demo.city import _public_password_hash
     from govhall.demo.hotline_demo import UNIT_ACCOUNTS
+    from govhall.demo.knowledge_demo import load_knowledge
 
     started = time.perf_counter()
     today = timezone.localdate(now)
@@ -887,6 +888,7 @@ def load_hotline(
     counts = traffic.run(per_day, service_days)
     counts.update(Desk(traffic).place())
     sweep = sweep_tickets(now=now)
+    knowledge = load_knowledge(ref, first=in_force, now=now, seed=seed)
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "days": days,
@@ -895,4 +897,5 @@ def load_hotline(
         "states": dict(Counter(Ticket.objects.values_list("state", flat=True))),
         "counts": dict(sorted(counts.items())),
         "sweep": sweep,
+        "knowledge": knowledge,
     }

@@ -139,6 +139,23 @@ def test_the_last_weeks_hold_every_fate(db_access):
     assert escalated.escalated_order.state == "open"
 
 
+def test_the_knowledge_base(db_access):
+    from govhall.hotline.knowledge import queries as knowledge
+    from govhall.hotline.knowledge import search
+    from govhall.hotline.models import KnowledgeCitation, KnowledgeEntry, VersionState
+
+    made = db_access["knowledge"]
+    print("knowledge base loaded:", made)  # the seconds it took, with -s
+    assert made["entries"] >= 300 and made["citations"] > 0
+    pending = dict(KnowledgeEntry.objects.filter(pending__isnull=False).values_list("pk", "pending__state"))
+    assert sorted(pending.values()) == [VersionState.APPROVAL, VersionState.DRAFT, VersionState.REVIEW]
+    assert KnowledgeEntry.objects.filter(published__number=2).count() == 1
+    assert KnowledgeCitation.objects.count() == made["citations"]
+    today = THURSDAY.date()
+    assert any(row["past_review"] for row in knowledge.upkeep(today))
+    assert search.search("水费", today=today) and search.search("sfjn", today=today)
+
+
 MOMENTS = {"sunday-night": at("2026-12-06T02:00"), "monday": at("2026-12-07T08:40")}
 
 

@@ -1,5 +1,13 @@
 from govhall.hotline.models.config import DispatchCatalogue, DispatchRule, Limit, LimitPolicy
 from govhall.hotline.models.desk import IncomingCall
+from govhall.hotline.models.knowledge import (
+    EntryKind,
+    KnowledgeCategory,
+    KnowledgeCitation,
+    KnowledgeEntry,
+    KnowledgeVersion,
+    VersionState,
+)
 from govhall.hotline.models.reference import Area, ReturnReason, Subject
 from govhall.hotline.models.tickets import (
     OPEN_DISPATCH_STATES,
@@ -36,9 +44,14 @@ __all__ = [
     "DispatchRole",
     "DispatchRule",
     "DispatchState",
+    "EntryKind",
     "ExtensionRequest",
     "ExtensionState",
     "IncomingCall",
+    "KnowledgeCategory",
+    "KnowledgeCitation",
+    "KnowledgeEntry",
+    "KnowledgeVersion",
     "Limit",
     "LimitPolicy",
     "Open311Key",
@@ -51,4 +64,5 @@ __all__ = [
     "TicketEvent",
     "TicketState",
     "Urgency",
+    "VersionState",
 ]

@@ -96,3 +96,28 @@ def world(db):
 def fast_passwords(settings):
     """The world makes a dozen users: hash their passwords cheaply (the hasher is not what is tested)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CATEGORIES = [
+    ("01", "政策法规"),
+    ("0101", "社会保障"),
+    ("0102", "市场监管"),
+    ("02", "便民服务"),
+    ("0201", "水电气暖"),
+]
+
+
+@pytest.fixture
+def kb(world, settings):
+    """The knowledge base's category tree (leaves 0101, 0102, 0201) over the world; the search index is
+    checked at every query so a test sees what it just published."""
+    from govhall.hotline.models import KnowledgeCategory
+
+    settings.GOVHALL_KNOWLEDGE_CHECK_SECONDS = 0
+    made: dict[str, KnowledgeCategory] = {}
+    for code, name in CATEGORIES:
+        parent = made.get(code[:-2]) if len(code) > 2 else None
+        path = f"{parent.path}/{name}" if parent else name
+        made[code] = KnowledgeCategory.objects.create(code=code, name=name, parent=parent, path=path)
+    world.categories = made
+    return world

@@ -32,6 +32,8 @@ def test_every_page_opens(admin_client, world):
         "limitpolicy",
         "ticket",
         "open311key",
+        "knowledgecategory",
+        "knowledgeentry",
     ):
         assert admin_client.get(reverse(f"admin:hotline_{model}_changelist")).status_code == 200, model
     page = admin_client.get(reverse("admin:hotline_ticket_change", args=[ticket.pk]))

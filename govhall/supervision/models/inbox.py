@@ -31,6 +31,8 @@ class NotificationKind(models.TextChoices):
     # --- hotline (issue 17): a 12345 ticket's dispatch near or past its sign-for or handling deadline ---
     HOTLINE_YELLOW = "hotline_yellow", _("12345 ticket deadline near")
     HOTLINE_RED = "hotline_red", _("12345 ticket overdue")
+    # --- hotline knowledge base (issue 19): an entry's review date came ---
+    KNOWLEDGE_REVIEW = "knowledge_review", _("Knowledge entry due for review")
 
 
 class Notification(models.Model):
