@@ -10,6 +10,7 @@ from govhall.core.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     queue_config,
 )
@@ -136,6 +137,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
+# connection's address (REMOTE_ADDR) is the client's, and X-Forwarded-For is ignored (govhall.core.addresses).
+GOVHALL_TRUSTED_PROXIES = env_networks("GOVHALL_TRUSTED_PROXIES")
+
 
 # Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
