@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from govhall.core.env import (
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    # Sign-in throttling: failed sign-ins counted per account and per address (govhall/core/signin.py).
+    "axes",
     "govhall.core",
     "govhall.workdays",
     "govhall.catalog",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govhall.core.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its answer (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govhall.urls"
@@ -125,7 +130,8 @@ AUTH_USER_MODEL = "core.User"
 # Django's ModelBackend, reading the user's hall with the user on every request (one query instead of two
 # for a clerk). Sessions signed in under Django's own backend name it, so they end once after the upgrade
 # (docs/deployment.md); listing both would hash a wrong password twice.
-AUTHENTICATION_BACKENDS = ["govhall.core.auth.UserBackend"]
+# django-axes' check comes first: a locked account or address is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = ["govhall.core.signin.SignInThrottleBackend", "govhall.core.auth.UserBackend"]
 # Database sessions as Django's, read by a statement compiled once (govhall/core/sessions.py).
 SESSION_ENGINE = "govhall.core.sessions"
 LOGIN_URL = "login"
@@ -138,10 +144,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sign-in throttling (django-axes, docs/deployment.md "Sign-in"): after this many failed sign-ins for one
+# account, or from one client address, signing in is locked for the cool-off time; an administrator
+# unlocks sooner (admin "Access attempts", or `manage.py axes_reset_username USER` / `axes_reset_ip IP`).
+AXES_FAILURE_LIMIT = env_int("GOVHALL_SIGNIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GOVHALL_SIGNIN_LOCK_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every start (commands print results on stdout)
+AXES_CLIENT_IP_CALLABLE = "govhall.core.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "govhall.core.signin.lockout_response"
+# A failure while locked does not extend the lock: an attacker cannot keep an account locked for ever
+# by guessing on, only for the cool-off after the limit is reached.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
 # connection's address (REMOTE_ADDR) is the client's, and X-Forwarded-For is ignored (govhall.core.addresses).
 GOVHALL_TRUSTED_PROXIES = env_networks("GOVHALL_TRUSTED_PROXIES")
-
 
 # Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
@@ -179,8 +197,9 @@ if PRODUCTION:
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # DRF's, saying why a sign-in is refused and answering a failed basic auth 401 (core.signin).
+        "govhall.core.signin.SessionAuthentication",
+        "govhall.core.signin.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from govhall.core import display
 from govhall.core import views as core_views
+from govhall.core.signin import AdminSignInForm, SignInForm
 
 api_v1 = [
     path("", include("govhall.catalog.api_urls")),
@@ -20,11 +21,14 @@ api_v1 = [
     path("hotline/", include("govhall.hotline.api_urls")),
 ]
 
+# The admin's sign-in says why a sign-in is refused (locked, a published demo password) like the staff form.
+admin.site.login_form = AdminSignInForm
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/", display.set_display, name="set_display"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
