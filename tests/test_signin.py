@@ -46,6 +46,45 @@ def signed_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
+# --- finding 1: published demo passwords ------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_admin(make_user):
+    """The demo administrator as the demo loads it, still in a database that went to production."""
+    user = make_user(Role.ADMIN, username="admin")
+    user.set_password("govhall-demo-admin")
+    user.save()
+    return user
+
+
+def test_a_demo_password_signs_in_outside_production(client, demo_admin):
+    assert form(client, "admin", "govhall-demo-admin").status_code == 302
+    assert signed_in(client)
+
+
+@pytest.mark.parametrize("how", ["form", "admin", "basic"])
+def test_a_demo_password_is_refused_in_production_with_a_clear_message(client, demo_admin, settings, how):
+    settings.PRODUCTION = True
+    if how == "basic":
+        answer = basic(client, "admin", "govhall-demo-admin")
+        assert answer.status_code == 401
+        assert "演示账号" in answer.json()["detail"]
+        return
+    answer = (form if how == "form" else admin_form)(client, "admin", "govhall-demo-admin")
+    assert answer.status_code == 200
+    assert "密码已公开的演示账号" in answer.content.decode()
+    assert not signed_in(client)
+
+
+def test_in_production_the_demo_account_signs_in_with_a_new_password(client, demo_admin, settings):
+    settings.PRODUCTION = True
+    demo_admin.set_password(PASSWORD)
+    demo_admin.save()
+    assert form(client, "admin", PASSWORD).status_code == 302
+    assert basic(client, "admin", PASSWORD).status_code == 200
+
+
 # --- finding 4: throttling ----------------------------------------------------------------------------
 
 
