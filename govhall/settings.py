@@ -84,7 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "govhall.core.middleware.IdleSessionMiddleware",
     "govhall.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govhall.core.middleware.ContentSecurityPolicyMiddleware",
+    "govhall.core.middleware.PrivatePagesMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its answer (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,9 +191,37 @@ MEDIA_ROOT = Path(env_str("GOVHALL_MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# Sessions end after this many idle minutes (shared hall PCs; refreshed at most once a minute by
+# core.middleware.IdleSessionMiddleware) and when the browser closes.
+GOVHALL_SESSION_IDLE_MINUTES = env_int("GOVHALL_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = GOVHALL_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# HTTPS (docs/deployment.md "HTTPS"): on in production unless a plain-HTTP intranet turns it off. Then
+# cookies are secure, plain HTTP is redirected and browsers are told to use HTTPS only (HSTS). Behind a
+# proxy that terminates TLS, GOVHALL_PROXY_SSL_HEADER names the header by which it says so
+# ("X-Forwarded-Proto: https"); only then is such a header believed.
+GOVHALL_HTTPS = env_bool("GOVHALL_HTTPS", PRODUCTION)
 if PRODUCTION:
-    SESSION_COOKIE_SECURE = env_bool("GOVHALL_SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = env_bool("GOVHALL_SECURE_COOKIES", GOVHALL_HTTPS)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if GOVHALL_HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("GOVHALL_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("GOVHALL_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVHALL_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a promise to browser makers about the whole domain: the domain's owner decides it.
+    SECURE_HSTS_PRELOAD = env_bool("GOVHALL_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+_proxy_ssl_header = env_str("GOVHALL_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    _name, _, _value = _proxy_ssl_header.partition(":")
+    if not _name.strip() or not _value.strip():
+        raise ConfigError(
+            f"GOVHALL_PROXY_SSL_HEADER={_proxy_ssl_header!r} must be 'Header-Name: value', "
+            "e.g. 'X-Forwarded-Proto: https'"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,8 +1,7 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from govhall.core import display
@@ -57,4 +56,5 @@ urlpatterns = [
     path("portal/oidc/", include("mozilla_django_oidc.urls")),
 ]
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The admin links to uploaded files; only staff get them (core.views.media).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", core_views.media, name="media")]
