@@ -11,6 +11,8 @@ cache (per process with the local-memory cache; shared by every worker with Redi
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
@@ -36,7 +38,9 @@ class NumberThrottle(SimpleRateThrottle):
         number = str(request.GET.get("number", "")).strip().upper()[:40]
         if not number:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": number}
+        # Hashed: a number is whatever the client typed, and a cache key must be plain characters.
+        ident = hashlib.sha256(number.encode("utf-8", "replace")).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 def page_wait(request: HttpRequest) -> int | None:
