@@ -357,7 +357,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GOVHALL_LOG_LEVEL", "INFO")},
     # The Huey consumer adds its own handler to the "huey" logger; propagating too would print twice.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"propagate": False}},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what matters.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Online applications (portal, docs/portal-apply.md): a draft untouched this many days is removed, with a
