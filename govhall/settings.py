@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from govhall.core.env import (
@@ -11,6 +12,7 @@ from govhall.core.env import (
     env_int,
     env_json_list,
     env_list,
+    env_networks,
     env_str,
     queue_config,
 )
@@ -62,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    # Sign-in throttling: failed sign-ins counted per account and per address (govhall/core/signin.py).
+    "axes",
     "govhall.core",
     "govhall.workdays",
     "govhall.catalog",
@@ -81,7 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "govhall.core.middleware.IdleSessionMiddleware",
     "govhall.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,6 +93,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govhall.core.middleware.ContentSecurityPolicyMiddleware",
+    "govhall.core.middleware.PrivatePagesMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its answer (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govhall.urls"
@@ -125,7 +132,8 @@ AUTH_USER_MODEL = "core.User"
 # Django's ModelBackend, reading the user's hall with the user on every request (one query instead of two
 # for a clerk). Sessions signed in under Django's own backend name it, so they end once after the upgrade
 # (docs/deployment.md); listing both would hash a wrong password twice.
-AUTHENTICATION_BACKENDS = ["govhall.core.auth.UserBackend"]
+# django-axes' check comes first: a locked account or address is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = ["govhall.core.signin.SignInThrottleBackend", "govhall.core.auth.UserBackend"]
 # Database sessions as Django's, read by a statement compiled once (govhall/core/sessions.py).
 SESSION_ENGINE = "govhall.core.sessions"
 LOGIN_URL = "login"
@@ -137,6 +145,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes, docs/deployment.md "Sign-in"): after this many failed sign-ins for one
+# account, or from one client address, signing in is locked for the cool-off time; an administrator
+# unlocks sooner (admin "Access attempts", or `manage.py axes_reset_username USER` / `axes_reset_ip IP`).
+AXES_FAILURE_LIMIT = env_int("GOVHALL_SIGNIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GOVHALL_SIGNIN_LOCK_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every start (commands print results on stdout)
+AXES_CLIENT_IP_CALLABLE = "govhall.core.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "govhall.core.signin.lockout_response"
+# A failure while locked does not extend the lock: an attacker cannot keep an account locked for ever
+# by guessing on, only for the cool-off after the limit is reached.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
+# connection's address (REMOTE_ADDR) is the client's, and X-Forwarded-For is ignored (govhall.core.addresses).
+GOVHALL_TRUSTED_PROXIES = env_networks("GOVHALL_TRUSTED_PROXIES")
 
 # Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
@@ -167,19 +192,48 @@ MEDIA_ROOT = Path(env_str("GOVHALL_MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# Sessions end after this many idle minutes (shared hall PCs; refreshed at most once a minute by
+# core.middleware.IdleSessionMiddleware) and when the browser closes.
+GOVHALL_SESSION_IDLE_MINUTES = env_int("GOVHALL_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = GOVHALL_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# HTTPS (docs/deployment.md "HTTPS"): on in production unless a plain-HTTP intranet turns it off. Then
+# cookies are secure, plain HTTP is redirected and browsers are told to use HTTPS only (HSTS). Behind a
+# proxy that terminates TLS, GOVHALL_PROXY_SSL_HEADER names the header by which it says so
+# ("X-Forwarded-Proto: https"); only then is such a header believed.
+GOVHALL_HTTPS = env_bool("GOVHALL_HTTPS", PRODUCTION)
 if PRODUCTION:
-    SESSION_COOKIE_SECURE = env_bool("GOVHALL_SECURE_COOKIES", True)
+    SESSION_COOKIE_SECURE = env_bool("GOVHALL_SECURE_COOKIES", GOVHALL_HTTPS)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if GOVHALL_HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("GOVHALL_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("GOVHALL_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVHALL_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a promise to browser makers about the whole domain: the domain's owner decides it.
+    SECURE_HSTS_PRELOAD = env_bool("GOVHALL_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+_proxy_ssl_header = env_str("GOVHALL_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    _name, _, _value = _proxy_ssl_header.partition(":")
+    if not _name.strip() or not _value.strip():
+        raise ConfigError(
+            f"GOVHALL_PROXY_SSL_HEADER={_proxy_ssl_header!r} must be 'Header-Name: value', "
+            "e.g. 'X-Forwarded-Proto: https'"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # DRF's, saying why a sign-in is refused and answering a failed basic auth 401 (core.signin).
+        "govhall.core.signin.SessionAuthentication",
+        "govhall.core.signin.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "govhall.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 
@@ -319,7 +373,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("GOVHALL_LOG_LEVEL", "INFO")},
     # The Huey consumer adds its own handler to the "huey" logger; propagating too would print twice.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"propagate": False}},
+    # django-axes logs every sign-in at INFO; its warnings (failures, lockouts) are what matters.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Online applications (portal, docs/portal-apply.md): a draft untouched this many days is removed, with a

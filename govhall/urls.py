@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from govhall.core import display
 from govhall.core import views as core_views
+from govhall.core.signin import AdminSignInForm, SignInForm
 
 api_v1 = [
     path("", include("govhall.catalog.api_urls")),
@@ -20,16 +20,20 @@ api_v1 = [
     path("hotline/", include("govhall.hotline.api_urls")),
 ]
 
+# The admin's sign-in says why a sign-in is refused (locked, a published demo password) like the staff form.
+admin.site.login_form = AdminSignInForm
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/", display.set_display, name="set_display"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path(
         "api/redoc/",
         # Our template: drf-spectacular's loads fonts from Google, and no page may call an external host.
@@ -53,4 +57,5 @@ urlpatterns = [
     path("portal/oidc/", include("mozilla_django_oidc.urls")),
 ]
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The admin links to uploaded files; only staff get them (core.views.media).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", core_views.media, name="media")]

@@ -121,7 +121,9 @@ def test_swagger_ui_is_served_from_the_sidecar_and_has_no_online_validator(clien
     html = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css" in html
-    assert '"validatorUrl": null' in html, "the validator badge would call validator.swagger.io"
+    # Swagger UI's start-up script is a file of its own (the CSP allows no inline script).
+    script = client.get("/api/docs/", {"script": ""}).content.decode()
+    assert '"validatorUrl": null' in script, "the validator badge would call validator.swagger.io"
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -155,6 +156,26 @@ def test_the_consumer_does_not_outlive_a_killed_server(served):
     served.process.wait()
     orphaned = not wait_until(lambda: not alive(served.consumer_pid))
     assert not orphaned, "the consumer was orphaned:\n" + served.output()
+
+
+def test_the_server_header_names_no_python_version_and_uploads_need_staff(served, tmp_path):
+    (tmp_path / "media" / "cases").mkdir(parents=True)
+    (tmp_path / "media" / "cases" / "id-card.pdf").write_bytes(b"%PDF-1.4 an applicant's ID card")
+    assert wait_until(served.answers), served.output()
+    with urllib.request.urlopen(f"http://127.0.0.1:{served.port}/accounts/login/", timeout=10) as response:
+        server = response.headers["Server"]
+    assert "Python" not in server and "3.11" not in server, server
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(f"http://127.0.0.1:{served.port}/media/cases/id-card.pdf", timeout=10)
+    refused.value.close()
+    assert refused.value.code == 302
+    assert "/accounts/login/" in refused.value.headers["Location"]
 
 
 def test_a_consumer_that_dies_stops_the_server_with_an_error(served):

@@ -25,7 +25,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,6 +69,7 @@ from govhall.cases.serializers import (
 )
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
 from govhall.core.models import Role
+from govhall.core.pagination import CursorPagination
 from govhall.core.prepared import Prepared
 from govhall.workdays import calendar as workdays
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -72,6 +73,19 @@ def env_json_list(name: str, default: list) -> list:
     if not isinstance(parsed, list) or not all(isinstance(entry, dict) for entry in parsed):
         raise ConfigError(f'{name} must be a JSON list of objects, e.g. [{{"urls": "stun:host:3478"}}]')
     return parsed
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (``10.0.0.5, 172.16.0.0/12, ::1``); empty by default."""
+    networks = []
+    for part in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: {part!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
+    return tuple(networks)
 
 
 def database_config(url: str, *, base_dir: Path) -> dict:

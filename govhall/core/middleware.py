@@ -1,26 +1,34 @@
-"""A Content-Security-Policy that lets pages load only from this site.
+"""Middleware: the Content-Security-Policy, private pages, idle sessions, the page language.
+
+A Content-Security-Policy that lets pages load only from this site.
 
 No page may reach another host (offline intranets; no leak of what officials look at). The templates
 are tested for it, and this header makes the browser enforce it for code we do not write: ReDoc's
-bundle, for one, fetches its logo from cdn.redoc.ly. Inline scripts and styles stay allowed because
-the admin, Swagger UI and ReDoc pages use them; 'unsafe-eval' is not, so htmx's hx-on attributes
-(which evaluate strings) are not used.
+bundle, for one, fetches its logo from cdn.redoc.ly. Scripts come only from this site's files: no
+inline script or `on…=` attribute runs, so an injected one does nothing. Our pages bind their few
+behaviours by data attributes (static/js/govhall.js), Swagger UI loads its start-up script as a file
+(SpectacularSwaggerSplitView), and the admin and ReDoc need none. Inline styles stay allowed (style
+attributes, and the styles htmx, Swagger UI and ReDoc inject); 'unsafe-eval' is not, so htmx's hx-on
+attributes (which evaluate strings) are not used.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_supported_language_variant
 
 POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -64,3 +72,47 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PrivatePagesMiddleware:
+    """Nothing shown to a signed-in user is kept by the browser or a proxy (`Cache-Control: no-store`).
+
+    Staff pages and the applicant's own pages show ID numbers, phone numbers and cases; on a shared hall
+    PC the back button or the browser's cache must not show them to the next person. Answers to basic
+    auth (the API) likewise. Anonymous public pages keep their caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "HTTP_AUTHORIZATION" in request.META or self._signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def _signed_in(request: HttpRequest) -> bool:
+        # Without a session cookie nobody is signed in: no need to touch the session (and add Vary).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+
+_SEEN = "_seen_minute"
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, with sessions ending after SESSION_COOKIE_AGE without a request.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) would add a write to every request;
+    instead a session used in a new minute is saved once, which moves its expiry SESSION_COOKIE_AGE ahead.
+    So a session ends between one minute before and the full idle time after its last request."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.modified and not session.is_empty():
+            minute = int(time.time() // 60)
+            if session.get(_SEEN) != minute:
+                session[_SEEN] = minute
+        return super().process_response(request, response)

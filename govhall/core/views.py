@@ -1,6 +1,10 @@
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.static import serve
 
 from govhall.core.models import Role
 from govhall.core.navigation import ROLE_DESCRIPTIONS, ROLE_NOTES, landing_for
@@ -21,3 +25,13 @@ def home(request):
             "tiles": tiles_for(request.user, now=timezone.now()),
         }
     return render(request, "core/home.html", context)
+
+
+@login_required
+def media(request, path: str):
+    """Uploaded files under DEBUG (the development server), for staff only: they hold applicants'
+    documents. Everyone else reaches a file through the view that checks their right to it (a case's
+    documents, a guide's forms); production serves no /media/ at all."""
+    if not request.user.is_staff:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

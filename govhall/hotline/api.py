@@ -20,13 +20,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.cases.api import domain_error_response
+from govhall.core.pagination import CursorPagination
 from govhall.hotline import moves, queries
 from govhall.hotline import serializers as s
 from govhall.hotline.models import Channel, Dispatch, ExtensionRequest, IncomingCall, Ticket, TicketState

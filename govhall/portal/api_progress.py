@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.portal.progress import find_progress
-from govhall.portal.throttling import ProgressThrottle
+from govhall.portal.throttling import NumberThrottle, ProgressThrottle
 
 
 class ProgressQuerySerializer(serializers.Serializer):
@@ -50,12 +50,12 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class ProgressView(APIView):
-    """办件查询 without sign-in. A wrong pair and an unknown number look the same (404). One budget of
-    queries per address, shared with the page (429 with Retry-After over it)."""
+    """办件查询 without sign-in. A wrong pair and an unknown number look the same (404). Budgets of
+    queries per address and per case number, shared with the page (429 with Retry-After over it)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ProgressThrottle]
+    throttle_classes = [ProgressThrottle, NumberThrottle]
 
     @extend_schema(
         parameters=[ProgressQuerySerializer],

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govhall.core.addresses import client_address
 from govhall.core.models import Role
 from govhall.portal import access
 from govhall.portal.forms_accounts import CompanyForm, RealNameForm, SignInForm, StaffForm
@@ -27,8 +28,8 @@ SESSION_BACKEND = "govhall.core.auth.UserBackend"
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy, the proxy sets REMOTE_ADDR from X-Forwarded-For (docs/deployment.md).
-    return request.META.get("REMOTE_ADDR") or None
+    # Behind a reverse proxy listed in GOVHALL_TRUSTED_PROXIES, the client's address from X-Forwarded-For.
+    return client_address(request) or None
 
 
 def _next_url(request: HttpRequest) -> str:

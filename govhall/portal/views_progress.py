@@ -1,5 +1,5 @@
-"""/portal/progress/: the public progress query page. Parse the form, count the query against the address's
-budget, find the case, render."""
+"""/portal/progress/: the public progress query page. Parse the form, count the query against the client's and
+the number's budgets, find the case, render."""
 
 from __future__ import annotations
 
@@ -34,7 +34,11 @@ def progress(request: HttpRequest) -> HttpResponse:
         if wait is not None:
             form.add_error(
                 None,
-                _("Too many queries from your address: please try again in %(n)s seconds.") % {"n": wait},
+                _(
+                    "Too many queries from your address or for this case number: please try again in "
+                    "%(n)s seconds."
+                )
+                % {"n": wait},
             )
             response = render(request, "portal/progress.html", {"form": form, "searched": False}, status=429)
             response["Retry-After"] = str(wait)

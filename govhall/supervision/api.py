@@ -14,7 +14,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from govhall.cases.api import IF_MATCH, domain_error_response, etag, expected_ve
 from govhall.cases.models import Case, Step
 from govhall.cases.queries import visible_cases
 from govhall.catalog.models import Department
+from govhall.core.pagination import CursorPagination
 from govhall.supervision import lights, queries, services
 from govhall.supervision.models import CardKind, Notification
 from govhall.supervision.serializers import (

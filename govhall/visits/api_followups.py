@@ -14,13 +14,13 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govhall.cases.api import domain_error_response, expected_version
+from govhall.core.pagination import CursorPagination
 from govhall.supervision import lights
 from govhall.visits.models.followups import (
     AppealDecision,

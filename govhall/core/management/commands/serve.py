@@ -23,6 +23,7 @@ from types import FrameType
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.servers import basehttp
 from django.urls import reverse
 
 _PR_SET_PDEATHSIG = 1
@@ -75,6 +76,10 @@ class Command(BaseCommand):
             f"(administration: http://{host}:{port}{reverse('admin:index')})\n"
             "         Ctrl-C stops the web server and the consumer."
         )
+        # The development server names Python's version in every answer's Server header ("WSGIServer/0.2
+        # CPython/3.11.x"): a gift to whoever looks for a known hole. This process only serves, so say less.
+        basehttp.ServerHandler.server_software = "govhall"
+        basehttp.WSGIRequestHandler.server_version, basehttp.WSGIRequestHandler.sys_version = "govhall", ""
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         except (_Stop, KeyboardInterrupt):
