@@ -28,9 +28,9 @@ run: setup
 	$(PY) manage.py demo --once
 	$(PY) manage.py serve
 
-# The suite runs in up to 4 processes (pytest-xdist), each test module in one process so that its module
-# fixtures (a demo city's load) are built once; PYTEST_PROCESSES= runs it in this one process.
-PYTEST_PROCESSES ?= -n auto --maxprocesses=4 --dist loadfile
+# The suite runs in up to 4 processes (pytest-xdist), tests handed out in collection order, which keeps
+# pytest-django's order (transactional tests last); PYTEST_PROCESSES= runs it in this one process.
+PYTEST_PROCESSES ?= -n auto --maxprocesses=4
 
 test: $(DEVSTAMP)
 	$(PY) -m govhall.core.i18n_compile

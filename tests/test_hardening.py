@@ -33,7 +33,13 @@ SHOWN = [
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("GOVHALL_")}
+    # Neither the suite's settings nor what the browser tests set for Django under Playwright (in the same
+    # process when tests share it, e.g. DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy refuses) reach it.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GOVHALL_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.update({"GOVHALL_DATABASE_URL": "sqlite:///var/test-settings.sqlite3", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
