@@ -72,7 +72,7 @@ class Driver:
         user = get_user_model().objects.get(username=username)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = "govhall.core.auth.UserBackend"  # the one that loads users
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         self.csrf = _get_new_csrf_string()
