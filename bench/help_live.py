@@ -7,8 +7,8 @@ same open streams: the edit's own round trip, and a plain GET of the session (GE
     .venv/bin/python bench/help_live.py [--sessions 100] [--edits 10] [--database-url postgres://…]
 
 One server process (the stdlib threaded WSGI server, as `manage.py serve` runs it; one thread per open
-stream), on PostgreSQL with one connection per request (bench/settings_short_connections.py); on SQLite
-(`--database-url sqlite:///…`) 100 writers at once exceed its 20 s lock wait.
+stream), on PostgreSQL through Django's connection pool (bench/settings_short_connections.py, at most
+40 connections); on SQLite (`--database-url sqlite:///…`) 100 writers at once exceed its 20 s lock wait.
 The world (an online item of one department, its clerk, N residents each with a draft in a started
 session, signed-in sessions for both sides) is built through the real services by the tests' factories.
 """

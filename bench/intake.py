@@ -118,6 +118,7 @@ def prefork_worker(port: int) -> None:  # runs in a forked child
             pass
 
     httpd = ThreadedWSGIServer(("127.0.0.1", port), Quiet, bind_and_activate=False)
+    httpd.request_queue_size = 2048  # the listen backlog, as gunicorn's --backlog (Django's own is 10)
     httpd.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     httpd.server_bind()
     httpd.server_activate()
