@@ -98,25 +98,41 @@ def _small_tables(snapshot: Snapshot) -> None:
     snapshot.themes = {k: frozenset(v) for k, v in themes.items()}
 
 
-class CatalogueIndex:
+class CheckedIndex:
+    """An index held in this process, checked against its tables at most every `interval` seconds (the
+    setting `SETTING`, 2 by default): when the one-row token changes, the index is built again; the small
+    tables (synonyms …) are re-read at each check. Subclasses say how: `token`, `build`, `refresh`. The
+    knowledge base's search (hotline) holds its entries the same way."""
+
+    SETTING = "GOVHALL_CATALOGUE_CHECK_SECONDS"
+
     def __init__(self, *, clock: Callable[[], float] = time.monotonic, interval: float | None = None):
         self.clock = clock
         self.interval = interval
-        self._snapshot: Snapshot | None = None
+        self._snapshot = None
         self._fresh_until = float("-inf")
         self._lock = threading.Lock()
 
-    def snapshot(self) -> Snapshot:
+    def token(self):
+        raise NotImplementedError
+
+    def build(self, token):
+        raise NotImplementedError
+
+    def refresh(self, snap) -> None:
+        """Re-read what is cheap enough to read at every check (nothing by default)."""
+
+    def snapshot(self):
         snap = self._snapshot
         if snap is not None and self.clock() < self._fresh_until:
             return snap
         with self._lock:
             checked_at = self.clock()
-            token = _token()
+            token = self.token()
             snap = self._snapshot
             if snap is None or snap.token != token:
-                snap = Snapshot(token=token, entries=_entries())
-            _small_tables(snap)
+                snap = self.build(token)
+            self.refresh(snap)
             self._snapshot = snap
             self._fresh_until = checked_at + self._interval()
             return snap
@@ -130,7 +146,21 @@ class CatalogueIndex:
             return self.interval
         from django.conf import settings
 
-        return float(getattr(settings, "GOVHALL_CATALOGUE_CHECK_SECONDS", 2))
+        return float(getattr(settings, self.SETTING, 2))
+
+
+class CatalogueIndex(CheckedIndex):
+    def token(self):
+        return _token()
+
+    def build(self, token) -> Snapshot:
+        return Snapshot(token=token, entries=_entries())
+
+    def refresh(self, snap: Snapshot) -> None:
+        _small_tables(snap)
+
+    def snapshot(self) -> Snapshot:
+        return super().snapshot()
 
 
 INDEX = CatalogueIndex()

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +22,7 @@ from django.db.models import Count, Max
 
 from govhall.catalog.models import Synonym
 from govhall.catalog.pinyin import pinyin_initials
+from govhall.catalog.search import CheckedIndex
 from govhall.hotline.models import KnowledgeCitation, KnowledgeEntry, KnowledgeVersion, VersionState
 
 # How a result matched, best first.
@@ -118,40 +116,24 @@ def _synonyms() -> dict[str, tuple[str, ...]]:
     return out
 
 
-class KnowledgeIndex:
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, interval: float | None = None):
-        self.clock = clock
-        self.interval = interval
-        self._snapshot: Snapshot | None = None
-        self._fresh_until = float("-inf")
-        self._lock = threading.Lock()
+class KnowledgeIndex(CheckedIndex):
+    """Held and checked as the catalogue's search index is (catalog.search.CheckedIndex)."""
+
+    SETTING = "GOVHALL_KNOWLEDGE_CHECK_SECONDS"
+
+    def token(self):
+        return _token()
+
+    def build(self, token) -> Snapshot:
+        snap = Snapshot(token=token)
+        _load(snap)
+        return snap
+
+    def refresh(self, snap: Snapshot) -> None:
+        snap.synonyms = _synonyms()
 
     def snapshot(self) -> Snapshot:
-        snap = self._snapshot
-        if snap is not None and self.clock() < self._fresh_until:
-            return snap
-        with self._lock:
-            checked_at = self.clock()
-            token = _token()
-            snap = self._snapshot
-            if snap is None or snap.token != token:
-                snap = Snapshot(token=token)
-                _load(snap)
-            snap.synonyms = _synonyms()
-            self._snapshot = snap
-            self._fresh_until = checked_at + self._interval()
-            return snap
-
-    def reset(self) -> None:
-        self._snapshot = None
-        self._fresh_until = float("-inf")
-
-    def _interval(self) -> float:
-        if self.interval is not None:
-            return self.interval
-        from django.conf import settings
-
-        return float(getattr(settings, "GOVHALL_KNOWLEDGE_CHECK_SECONDS", 2))
+        return super().snapshot()
 
 
 INDEX = KnowledgeIndex()
