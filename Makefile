@@ -45,8 +45,18 @@ lint: $(DEVSTAMP)
 messages:
 	cd govhall && for app in $$(ls -d */locale | cut -d/ -f1); do (cd $$app && ../../$(PY) ../../manage.py makemessages -l zh_Hans --no-obsolete); done
 
-bench: $(DEVSTAMP)
-	$(PY) bench/workdays.py
+# The benchmarks need the production extra too (gunicorn, psycopg-pool, redis) and PostgreSQL on
+# 127.0.0.1:5432; `make bench BENCH="intake --full"` runs one at its full size (bench/all.py --help).
+BENCHSTAMP := $(VENV)/.installed-bench
+BENCH ?=
+
+$(BENCHSTAMP): pyproject.toml $(DEVSTAMP)
+	$(PY) -m pip install --quiet -e '.[dev,production]'
+	touch $@
+
+bench: $(BENCHSTAMP)
+	$(PY) -m govhall.core.i18n_compile
+	$(PY) bench/all.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) var
