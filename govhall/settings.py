@@ -9,12 +9,14 @@ from govhall.core.env import (
     ConfigError,
     database_config,
     env_bool,
+    env_float,
     env_int,
     env_json_list,
     env_list,
     env_networks,
     env_str,
     queue_config,
+    replica_config,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,6 +128,16 @@ DATABASES = {
         env_str("GOVHALL_DATABASE_URL", f"sqlite:///{DATA_DIR / 'govhall.sqlite3'}"), base_dir=BASE_DIR
     )
 }
+# A PostgreSQL streaming replica for boards, dashboards, reports and public guides (govhall/core/replica.py,
+# docs/deployment.md "A read replica"): read from it while it lags at most GOVHALL_REPLICA_MAX_LAG seconds,
+# checked at most every GOVHALL_REPLICA_CHECK_SECONDS per process; otherwise from the primary.
+GOVHALL_REPLICA_MAX_LAG = env_float("GOVHALL_REPLICA_MAX_LAG", 30.0)
+GOVHALL_REPLICA_CHECK_SECONDS = env_float("GOVHALL_REPLICA_CHECK_SECONDS", 5.0)
+if env_str("GOVHALL_REPLICA_URL", ""):
+    DATABASES["replica"] = replica_config(
+        env_str("GOVHALL_REPLICA_URL"), DATABASES["default"], base_dir=BASE_DIR
+    )
+    DATABASE_ROUTERS = ["govhall.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

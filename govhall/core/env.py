@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import math
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -51,6 +52,19 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ConfigError(f"{name}={value!r} is not an integer") from None
     if minimum is not None and number < minimum:
         raise ConfigError(f"{name}={number} must be at least {minimum}")
+    return number
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a number") from None
+    if not math.isfinite(number) or number < minimum:
+        raise ConfigError(f"{name}={value} must be a finite number of at least {minimum}")
     return number
 
 
@@ -123,6 +137,21 @@ def database_config(url: str, *, base_dir: Path) -> dict:
     raise ConfigError(
         f"GOVHALL_DATABASE_URL={url!r}: unsupported scheme {scheme!r} (use sqlite:///… or postgres://…)"
     )
+
+
+def replica_config(url: str, primary: dict, *, base_dir: Path) -> dict:
+    """The read replica's DATABASES entry: PostgreSQL only, beside a PostgreSQL primary; a short connect
+    timeout, so that a replica that is down costs a page at most two seconds once per check period."""
+    config = database_config(url, base_dir=base_dir)
+    if config["ENGINE"] != "django.db.backends.postgresql" or primary["ENGINE"] != config["ENGINE"]:
+        raise ConfigError(
+            f"GOVHALL_REPLICA_URL={url!r}: a read replica is a PostgreSQL standby of a PostgreSQL primary"
+        )
+    config["OPTIONS"] = {**config.get("OPTIONS", {}), "connect_timeout": 2}
+    config["CONN_HEALTH_CHECKS"] = True
+    # The tests have no second server: the alias reads the test database itself.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
 
 
 def queue_config(database: dict, *, data_dir: Path, redis_url: str) -> dict:

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from govhall.core.replica import reads_from_replica
 from govhall.portal import queries
 from govhall.portal.page_cache import public_page
 
@@ -25,11 +26,13 @@ def _int(value: str | None) -> int | None:
 
 @require_GET
 @public_page
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", queries.home())
 
 
 @require_GET
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     chosen = {k: _int(request.GET.get(k)) for k in ("department", "theme", "hall")}
@@ -53,6 +56,7 @@ def _apply_url(code: str) -> str | None:
 
 @require_GET
 @public_page
+@reads_from_replica
 def guide(request: HttpRequest, code: str, version: int | None = None) -> HttpResponse:
     answers = {k[2:]: v for k, v in request.GET.items() if k.startswith("s-") and v}
     context = queries.guide(code, version=version, answers=answers if "situation" in request.GET else None)
@@ -65,6 +69,7 @@ def guide(request: HttpRequest, code: str, version: int | None = None) -> HttpRe
 
 @require_GET
 @public_page
+@reads_from_replica
 def lane(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/lane.html", queries.lane_guide(code))
 

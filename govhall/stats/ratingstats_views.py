@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from govhall.core.replica import reads_from_replica
 from govhall.stats import ratingstats
 from govhall.stats.dashboard import filter_params
 from govhall.stats.export import CSV_TYPE, XLSX_TYPE, Column, Table, to_csv, to_xlsx
@@ -118,6 +119,7 @@ def rating_table(f: Filters, by: str, *, today, params: dict | None = None) -> T
 
 @require_GET
 @leaders_only
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     f = form.resolved()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govhall.cases.errors import StaleVersion
 from govhall.cases.models import CaseKind, Channel
+from govhall.core.replica import reads_from_replica
 from govhall.stats import dashboard, pdf, reports, sections
 from govhall.stats.drilldown import LABELS, MEASURES, first_cases
 from govhall.stats.export import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
@@ -54,6 +55,7 @@ FILTER_KEYS = ("from", "to", "department", "hall", "level", "lane", "item")
 
 @require_GET
 @leaders_only
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     """The dashboard: filters, summary figures, charts and tables, every figure linked to its cases."""
     form = _form(request)
@@ -123,6 +125,7 @@ def _report(month: str) -> Report:
 
 @require_GET
 @leaders_only
+@reads_from_replica
 def report_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     last_month = reports.previous_month(today)
@@ -149,6 +152,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @leaders_only
+@reads_from_replica
 def report_detail(request: HttpRequest, month: str) -> HttpResponse:
     report = _report(month)
     return render(request, "stats/report.html", _report_context(report))
@@ -195,6 +199,7 @@ def report_publish(request: HttpRequest, month: str) -> HttpResponse:
 
 @require_GET
 @leaders_only
+@reads_from_replica
 def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
     report = _report(month)
     body = to_xlsx(report_tables(report.data), title=report_texts(report)["title"])
@@ -205,6 +210,7 @@ def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
 
 @require_GET
 @leaders_only
+@reads_from_replica
 def report_pdf(request: HttpRequest, month: str) -> HttpResponse:
     """The printable page's tables as a PDF (govhall.stats.pdf); the same bytes every time for a published
     report."""

@@ -23,6 +23,7 @@ from govhall.cases.forms import add_service_errors
 from govhall.cases.models import Case, Step
 from govhall.cases.queries import visible_cases
 from govhall.core.models import Role
+from govhall.core.replica import reads_from_replica
 from govhall.supervision import lights, queries, services
 from govhall.supervision.forms import (
     BoardFilterForm,
@@ -106,6 +107,7 @@ def _board_context(request: HttpRequest) -> dict:
 
 @login_required
 @require_GET
+@reads_from_replica
 def board(request: HttpRequest) -> HttpResponse:
     """The live board: counts by department and hall, a chart, drill-down links; refreshes itself."""
     _require(request, _may_board)
@@ -114,6 +116,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def board_counts(request: HttpRequest) -> HttpResponse:
     """The htmx fragment the board polls."""
     _require(request, _may_board)
