@@ -378,6 +378,9 @@ GOVHALL_CALENDAR_CHECK_SECONDS = env_int("GOVHALL_CALENDAR_CHECK_SECONDS", 2, mi
 # How often (seconds) a process reads the supervision threshold rules again (changes made in the same
 # process are used at once); docs/deployment.md.
 GOVHALL_RULES_CHECK_SECONDS = env_int("GOVHALL_RULES_CHECK_SECONDS", 2, minimum=0)
+# How often (seconds) a process looks at the change stamps of what it keeps (the portal's page store):
+# a change made by another process is seen within this time (govhall/core/stamps.py).
+GOVHALL_STAMP_CHECK_SECONDS = env_float("GOVHALL_STAMP_CHECK_SECONDS", 2.0)
 
 LOGGING = {
     "version": 1,

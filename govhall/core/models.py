@@ -50,3 +50,18 @@ class User(AbstractUser):
         if any("\u4e00" <= char <= "\u9fff" for char in first + last):
             return f"{last}{first}"
         return self.get_full_name() or self.username
+
+
+class ChangeStamp(models.Model):
+    """A counter per kind of kept data (public pages …), raised in the transaction that changes it, so that
+    every process sees the change at its next look (govhall.core.stamps)."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("change stamp")
+        verbose_name_plural = _("change stamps")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

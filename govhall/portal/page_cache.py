@@ -9,10 +9,10 @@ responses that set a cookie for a cookie-less request, which every first visit i
 
 Only anonymous GETs without a query string and without pending messages are served from here. A page
 is dropped when the catalogue index's token changes (an item published, revised or withdrawn, checked at
-most every GOVHALL_CATALOGUE_CHECK_SECONDS), when this process saves anything in the catalogue, and
-after GOVHALL_PORTAL_PAGE_SECONDS (300) in any case, so a hall's new address or opening hours saved in
-another process shows within five minutes (a shorter time costs a render per page per worker each time:
-with 60 s the bench spent a whole phase re-rendering its 100 guides). At most
+most every GOVHALL_CATALOGUE_CHECK_SECONDS), when any process saves anything in the catalogue or the
+lanes' configuration or publishes a consultation (the change stamp "public-pages", raised in the
+writer's transaction and read at most every GOVHALL_STAMP_CHECK_SECONDS, 2 s, by every process), and
+after GOVHALL_PORTAL_PAGE_SECONDS (300) in any case. At most
 GOVHALL_PORTAL_PAGE_CACHE_SIZE pages (1,000, about 30 MB) are kept, the least recently used dropped first.
 """
 
@@ -34,6 +34,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from govhall.catalog import search
+from govhall.core import stamps
 from govhall.core.display import elder_mode
 
 PLACEHOLDER = b"\x00csrf\x00"
@@ -50,6 +51,8 @@ class Page:
 
 _pages: OrderedDict[tuple[str, str, bool], Page] = OrderedDict()
 _lock = threading.Lock()
+STAMP = "public-pages"
+_watch = stamps.Watch(STAMP)
 
 
 def _size() -> int:
@@ -76,6 +79,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
+        if _watch.changed():  # another process changed what public pages show
+            forget()
         # The 适老化 mode changes the page (<html class="mode-elder">): one stored page per mode.
         key = (request.path, get_language(), elder_mode(request))
         token = search.INDEX.snapshot().token
@@ -105,9 +110,16 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-def forget(*args, **kwargs) -> None:  # also a signal receiver
+def forget(*args, **kwargs) -> None:
     with _lock:
         _pages.clear()
+
+
+def changed(*args, **kwargs) -> None:  # a signal receiver: a row a public page may show was written
+    """Forget this process's pages now, and raise the stamp in the same transaction so that every other
+    process forgets its own at its next look (govhall.core.stamps)."""
+    forget()
+    stamps.bump(STAMP)
 
 
 _PUBLISHED_FIELDS = frozenset({"public_question", "public_answer", "published_at", "published_by"})
@@ -118,9 +130,9 @@ def _forget_if_published(sender, instance, update_fields=None, **kwargs) -> None
     not at every question asked or answered."""
     if update_fields is None:
         if getattr(instance, "published_at", None) is not None:
-            forget()
+            changed()
     elif _PUBLISHED_FIELDS & set(update_fields):
-        forget()
+        changed()
 
 
 def _connect() -> None:
@@ -130,11 +142,11 @@ def _connect() -> None:
     lane_models = [m for m in apps.get_app_config("lanes").get_models() if m.__module__ == config.__name__]
     for model in [*apps.get_app_config("catalog").get_models(), *lane_models]:
         uid = f"portal.page_cache.{model._meta.label_lower}"
-        post_save.connect(forget, sender=model, dispatch_uid=f"{uid}.save", weak=False)
-        post_delete.connect(forget, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                forget, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}", weak=False
+                changed, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}", weak=False
             )
     post_save.connect(
         _forget_if_published,
