@@ -100,7 +100,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "govhall.urls"
+# Which pages this deployment serves (docs/deployment.md "Two sites"): `all` (default), `public` (the
+# citizens' pages, progress query, 民生网, Open311 and the portal API, for the internet-facing network) or
+# `intranet` (the back office: staff pages, admin, API and the portal, without Open311 and 民生网).
+GOVHALL_SITE = env_str("GOVHALL_SITE", "all")
+SITES = {"all": "govhall.urls", "public": "govhall.urls_public", "intranet": "govhall.urls_intranet"}
+if GOVHALL_SITE not in SITES:
+    raise ConfigError(f"GOVHALL_SITE={GOVHALL_SITE!r} must be one of all, public, intranet")
+ROOT_URLCONF = SITES[GOVHALL_SITE]
 WSGI_APPLICATION = "govhall.wsgi.application"
 
 TEMPLATES = [
@@ -148,7 +155,8 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["govhall.core.signin.SignInThrottleBackend", "govhall.core.auth.UserBackend"]
 # Database sessions as Django's, read by a statement compiled once (govhall/core/sessions.py).
 SESSION_ENGINE = "govhall.core.sessions"
-LOGIN_URL = "login"
+# The public site has no staff sign-in: its pages for signed-in users lead to the citizens' own.
+LOGIN_URL = "portal:login" if GOVHALL_SITE == "public" else "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
