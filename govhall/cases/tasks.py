@@ -7,19 +7,20 @@ from datetime import date
 from django.dispatch import receiver
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from govhall.cases import services
+from govhall.core.periodic import periodic_task
 from govhall.workdays.signals import calendar_revised
 
 
-@db_periodic_task(crontab(minute="5", hour="0"))
+@periodic_task(crontab(minute="5", hour="0"))
 def convert_unfinished_immediate_cases() -> int:
     """Just after midnight: immediate cases accepted before today and not concluded become committed."""
     return services.convert_unfinished_immediate(now=timezone.now())
 
 
-@db_periodic_task(crontab(minute="15", hour="*"))
+@periodic_task(crontab(minute="15", hour="*"))
 def apply_five_day_rule() -> int:
     """Hourly: cases past the one-time-notice window without a notice count as accepted from receipt."""
     return services.deem_overdue_receipts(now=timezone.now())

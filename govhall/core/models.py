@@ -65,3 +65,21 @@ class ChangeStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class PeriodClaim(models.Model):
+    """One periodic task's run for one period (its minute), claimed by the first consumer to start it:
+    with several consumers on one queue, each period's sweep runs once (govhall.core.periodic)."""
+
+    task = models.CharField(_("task"), max_length=120)
+    period = models.DateTimeField(_("period"))
+    claimed_at = models.DateTimeField(_("claimed at"))
+    consumer = models.CharField(_("consumer"), max_length=120, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="one_claim_per_task_period")]
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.period:%Y-%m-%d %H:%M}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
+from govhall.core.periodic import periodic_task
 from govhall.portal import notify, services
 
 
@@ -15,13 +16,13 @@ def send_texts() -> dict:
     return notify.send_due_texts(now=timezone.now())
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@periodic_task(crontab(minute="*/5"))
 def retry_texts() -> dict:
     """Texts a gateway refused are tried again when their time comes."""
     return notify.send_due_texts(now=timezone.now())
 
 
-@db_periodic_task(crontab(minute="40", hour="*"))
+@periodic_task(crontab(minute="40", hour="*"))
 def sweep_old_drafts() -> tuple[int, int]:
     """Hourly: remind the owners of drafts near removal, remove drafts kept too long without activity."""
     result = services.sweep_drafts(now=timezone.now())
@@ -29,7 +30,7 @@ def sweep_old_drafts() -> tuple[int, int]:
 
 
 # --- rating (issue 16): the invitation to rate a concluded case still unrated ---
-@db_periodic_task(crontab(minute="20", hour="*"))
+@periodic_task(crontab(minute="20", hour="*"))
 def invite_to_rate() -> int:
     """Hourly: invite (inbox and SMS, once per case) the applicants of concluded cases still unrated after
     GOVHALL_RATING_INVITE_DAYS days."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
+from govhall.core.periodic import periodic_task
 from govhall.supervision import notify
 from govhall.supervision.sweep import sweep
 
 
-@db_periodic_task(crontab(minute=f"*/{settings.GOVHALL_SWEEP_MINUTES}"))
+@periodic_task(crontab(minute=f"*/{settings.GOVHALL_SWEEP_MINUTES}"))
 def supervise() -> dict:
     """Every minute by default (GOVHALL_SWEEP_MINUTES): reminders, rule cards, escalations; then send."""
     result = sweep(now=timezone.now())

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from govhall.core.periodic import periodic_task
 from govhall.visits.tasks_visit import generate_appointment_slots  # noqa: F401
 
 
-@db_periodic_task(crontab(minute=f"*/{settings.GOVHALL_FOLLOWUP_SWEEP_MINUTES}"))
+@periodic_task(crontab(minute=f"*/{settings.GOVHALL_FOLLOWUP_SWEEP_MINUTES}"))
 def sweep_rating_follow_ups() -> dict:
     """Every 5 minutes by default: reminders and escalations of the bad-rating follow-ups' deadlines."""
     from govhall.supervision.notify import deliver_due

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from govhall.core.periodic import periodic_task
 from govhall.visits.services.visit import generate_slots
 
 
-@db_periodic_task(crontab(hour="1", minute="10"))
+@periodic_task(crontab(hour="1", minute="10"))
 def generate_appointment_slots() -> int:
     now = timezone.now()
     return generate_slots(start=timezone.localdate(now), days=settings.GOVHALL_SLOT_DAYS_AHEAD, now=now)
