@@ -22,6 +22,8 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from govhall.hotline.models import Area, Channel, ProactiveTask, Subject, Ticket
@@ -309,6 +311,12 @@ def _period_counts(start: datetime, end: datetime, digits: int, area_ids: set[in
     return out
 
 
+def tickets_url(area: str, subject: str, first: str, last: str) -> str:
+    """The drill-down: the tickets of a topic between two dates (inclusive)."""
+    query = urlencode({"area": area, "subject": subject, "from": first, "to": last})
+    return f"{reverse('hotline:hot-tickets')}?{query}"
+
+
 def topic_tickets(area_id: int, code: str, start: datetime, end: datetime):
     return counted_tickets().filter(
         area_id=area_id, subject__code__startswith=code, received_at__gte=start, received_at__lt=end
@@ -379,3 +387,80 @@ def month_list(date_from: date, date_to: date, *, now: datetime, rule: HotRule |
         "topics": rows[:LIST_LIMIT],
         "more": max(len(rows) - LIST_LIMIT, 0),
     }
+
+
+# --- the section of the monthly assessment report and the leaders' dashboard ----------------------------
+
+
+def section_compute(date_from: date, date_to: date, *, now: datetime) -> dict:
+    return month_list(date_from, date_to, now=now)
+
+
+def section_tables(data: dict) -> list:
+    from govhall.stats.export import Column, Table
+
+    period, before = data["period"], data["previous"]
+    rows, links = [], []
+    for r in data["topics"]:
+        rows.append(
+            {
+                "area": r["area_name"],
+                "subject": f"{r['subject']} {r['subject_name']}",
+                "count": r["count"],
+                "previous": r["previous"],
+                "change": r["change"],
+                "change_pct": r["change_pct"],
+                "weeks": "; ".join(f"{w['week']}: {w['count']} / {w['baseline']}" for w in r["weeks"]),
+                "examples": "; ".join(f"{e['number']} {e['title']}" for e in r["examples"]),
+                "tasks": "; ".join(w["task"]["number"] for w in r["weeks"] if w["task"]) or "—",
+            }
+        )
+        links.append(
+            {
+                "count": tickets_url(r["area"], r["subject"], period["from"], period["to"]),
+                "previous": tickets_url(r["area"], r["subject"], before["from"], before["to"]),
+            }
+        )
+    rule = data["rule"]
+    table = Table(
+        "hotline_hot",
+        _("Hotline: hot topics"),
+        [
+            Column("area", _("Area")),
+            Column("subject", _("Subject")),
+            Column("count", _("Tickets"), "int"),
+            Column("previous", _("The month before"), "int"),
+            Column("change", _("Difference"), "int"),
+            Column("change_pct", _("Difference %"), "num"),
+            Column("weeks", _("Hot weeks: tickets / baseline")),
+            Column("examples", _("Example tickets")),
+            Column("tasks", _("Proactive tasks")),
+        ],
+        rows,
+        note=_(
+            "A topic (area × subject) is hot in a week when its tickets reach %(n)s and exceed %(m)s × its "
+            "mean of the %(w)s weeks before; listed when hot in a week that touches the period."
+        )
+        % {"n": rule["min_count"], "m": rule["multiple"], "w": rule["baseline_weeks"]},
+    )
+    table.links = links
+    return [table]
+
+
+def register_section() -> None:
+    """Called from HotlineConfig.ready(): the hot list in the assessment report and the dashboard."""
+    from django.utils.translation import gettext_lazy
+
+    from govhall.stats import sections
+
+    sections.register(
+        sections.Section(
+            key="hotline_hot",
+            title=gettext_lazy("12345 hotline: hot topics"),
+            compute=section_compute,
+            tables=section_tables,
+            report_template="hotline/hot/_report.html",
+            dashboard_template="hotline/hot/_dashboard.html",
+            order=11,
+        )
+    )

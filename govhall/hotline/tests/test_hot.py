@@ -227,7 +227,9 @@ def test_a_topic_becomes_a_proactive_ticket_dispatched_with_its_deadline(hot_wee
             area="A01", subject="020101", week=MONDAY, unit="CGJ", due_date=date(2026, 12, 18),
             by=w.operator, now=NOW,
         )  # fmt: skip
-    assert ProactiveTask.objects.count() == 1 and Ticket.objects.filter(channel=Channel.PROACTIVE).count() == 1
+    assert (
+        ProactiveTask.objects.count() == 1 and Ticket.objects.filter(channel=Channel.PROACTIVE).count() == 1
+    )
 
 
 @pytest.mark.django_db
