@@ -158,6 +158,21 @@ def test_the_knowledge_base(db_access):
     assert search.search("水费", today=today) and search.search("sfjn", today=today)
 
 
+def test_the_year_has_a_hot_topic_on_the_board_and_in_the_hot_list(db_access):
+    from govhall.demo.hotline_demo import area_code
+    from govhall.demo.living.hotline_hot import SUBJECT
+    from govhall.hotline import hot
+
+    township = area_code("101")  # 普集镇
+    board = hot.week_topics(hot.week_of(timezone.localdate(THURSDAY)), now=THURSDAY)
+    assert [(t.area_code, t.subject_code) for t in board] == [(township, SUBJECT)], board
+    listed = hot.month_list(date(2026, 11, 1), date(2026, 11, 30), now=THURSDAY)["topics"]
+    [row] = [r for r in listed if (r["area"], r["subject"]) == (township, SUBJECT)]
+    assert [w["week"] for w in row["weeks"]] == ["2026-11-16", "2026-11-23", "2026-11-30"]
+    assert [bool(w["task"]) for w in row["weeks"]] == [False, True, False]
+    assert db_access["hot_topic"]["proactive_task"] == row["weeks"][1]["task"]["number"]
+
+
 MOMENTS = {"sunday-night": at("2026-12-06T02:00"), "monday": at("2026-12-07T08:40")}
 
 
@@ -172,21 +187,3 @@ def test_work_waits_at_any_hour(db_access, now):
     assert any(key.startswith("desk_") for key in made["counts"]), made["counts"]
     assert_work_waits(now)
     assert not TicketEvent.objects.filter(at__gte=now - traffic.MARGIN).exists()
-
-
-def test_the_year_has_a_hot_topic_on_the_board_and_in_the_hot_list(db_access):
-    from govhall.demo.hotline_demo import area_code
-    from govhall.demo.living.hotline_hot import SUBJECT
-    from govhall.hotline import hot
-
-    township = area_code("101")  # 普集镇
-    board = hot.week_topics(hot.week_of(timezone.localdate(THURSDAY)), now=THURSDAY)
-    assert [(t.area_code, t.subject_code) for t in board] == [(township, SUBJECT)], board
-    area_id = Area.objects.get(code=township).pk
-    series = hot.weekly_counts(date(2026, 9, 21), 11, digits=6, end=THURSDAY).get((area_id, SUBJECT))
-    listed = hot.month_list(date(2026, 11, 1), date(2026, 11, 30), now=THURSDAY)["topics"]
-    print("DEBUG", series, listed, db_access["hot_topic"])
-    [row] = [r for r in listed if (r["area"], r["subject"]) == (township, SUBJECT)]
-    assert [w["week"] for w in row["weeks"]] == ["2026-11-16", "2026-11-23", "2026-11-30"]
-    assert [bool(w["task"]) for w in row["weeks"]] == [False, True, False]
-    assert db_access["hot_topic"]["proactive_task"] == row["weeks"][1]["task"]["number"]
