@@ -79,7 +79,7 @@ def test_the_baseline_is_the_mean_of_the_window_before(weeks, history, expected)
 )
 def test_bad_settings_are_refused_naming_the_setting(settings, setting, value, words):
     setattr(settings, setting, value)
-    with pytest.raises(hot.HotRuleError, match=words):
+    with pytest.raises(hot.HotRuleError, match=words), translation.override("en"):
         hot.HotRule.from_settings()
 
 
