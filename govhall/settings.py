@@ -462,6 +462,13 @@ GOVHALL_HOTLINE_CTI_EXTENSIONS = dict(
 )
 # The fewest dispatches assessed for closure in the month for a unit to be ranked (docs/hotline-stats.md).
 GOVHALL_HOTLINE_RANK_MIN_SAMPLE = env_int("GOVHALL_HOTLINE_RANK_MIN_SAMPLE", 10, minimum=1)
+# 热点 (issue 19, docs/hotline-hot.md): an area × subject is hot in a week when its tickets reach the minimum
+# and exceed MULTIPLE × the mean of the BASELINE_WEEKS weeks before; subjects counted at SUBJECT_DIGITS
+# (2, 4 or 6: level 1, 2 or 3). Checked with clear errors by govhall.hotline.hot.HotRule.from_settings().
+GOVHALL_HOTLINE_HOT_MULTIPLE = env_str("GOVHALL_HOTLINE_HOT_MULTIPLE", "2")
+GOVHALL_HOTLINE_HOT_MIN_COUNT = env_int("GOVHALL_HOTLINE_HOT_MIN_COUNT", 5, minimum=1)
+GOVHALL_HOTLINE_HOT_BASELINE_WEEKS = env_int("GOVHALL_HOTLINE_HOT_BASELINE_WEEKS", 8, minimum=1)
+GOVHALL_HOTLINE_HOT_SUBJECT_DIGITS = env_int("GOVHALL_HOTLINE_HOT_SUBJECT_DIGITS", 6, minimum=2)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "TicketStateEnum": "govhall.hotline.models.TicketState",
     "DispatchStateEnum": "govhall.hotline.models.DispatchState",

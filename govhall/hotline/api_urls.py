@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govhall.hotline import api
+from govhall.hotline import api, api_hot
 from govhall.hotline.knowledge import api as kb
 
 urlpatterns: list = [
@@ -26,6 +26,10 @@ urlpatterns: list = [
     ),
     path("dispatches/<int:pk>/contribute/", api.ContributeView.as_view(), name="api-hotline-contribute"),
     path("callers/", api.CallerLookupView.as_view(), name="api-hotline-callers"),
+    # Hot topics (热点) and proactive tasks (未诉先办).
+    path("hot-topics/", api_hot.HotWeekView.as_view(), name="api-hotline-hot-topics"),
+    path("hot-topics/monthly/", api_hot.HotListView.as_view(), name="api-hotline-hot-list"),
+    path("hot-topics/tasks/", api_hot.HotTaskView.as_view(), name="api-hotline-hot-task"),
     path("cti/incoming-call", api.IncomingCallView.as_view(), name="api-hotline-cti"),
     # The knowledge base (知识库).
     path("knowledge/search/", kb.KnowledgeSearchView.as_view(), name="api-knowledge-search"),

@@ -12,10 +12,14 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12345 hotline")
 
     def ready(self) -> None:
-        from govhall.hotline import worklist  # noqa: F401  (the tiles on the first page)
+        from govhall.hotline import (
+            hot,
+            worklist,  # noqa: F401  (the tiles on the first page)
+        )
         from govhall.hotline.stats import register_section
 
         register_section()  # the hotline's figures in the assessment report and the dashboard
+        hot.register_section()  # and its monthly hot list (热点清单)
         self._forget_kept_routes_on_change()
 
     @staticmethod

@@ -3,7 +3,7 @@
 
 from django.urls import include, path, re_path
 
-from govhall.hotline import views, views_unit
+from govhall.hotline import views, views_hot, views_unit
 from govhall.hotline.knowledge import views as kb
 
 app_name = "hotline"
@@ -22,6 +22,10 @@ urlpatterns: list = [
     path("unit/<int:pk>/reveal/", views_unit.reveal, name="dispatch-reveal"),
     path("unit/<int:pk>/<str:name>/", views_unit.dispatch_move, name="dispatch-move"),
     path("stats/", include("govhall.hotline.urls_stats")),
+    path("hot/", views_hot.board, name="hot"),
+    path("hot/month/", views_hot.month, name="hot-month"),
+    path("hot/tickets/", views_hot.tickets, name="hot-tickets"),
+    path("hot/task/", views_hot.task, name="hot-task"),
     path("knowledge/", kb.unit_list, name="knowledge"),
     path("knowledge/search/", kb.search_panel, name="knowledge-search"),
     path("knowledge/new/", kb.entry_form, name="knowledge-new"),

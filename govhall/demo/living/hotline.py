@@ -887,6 +887,11 @@ def load_hotline(
     )
     counts = traffic.run(per_day, service_days)
     counts.update(Desk(traffic).place())
+    from govhall.demo.living.hotline_hot import (
+        load_hot_topic,
+    )  # it lives its calls with this module's Traffic
+
+    hot_topic = load_hot_topic(traffic, seed=seed)
     sweep = sweep_tickets(now=now)
     knowledge = load_knowledge(ref, first=in_force, now=now, seed=seed)
     return {
@@ -898,4 +903,5 @@ def load_hotline(
         "counts": dict(sorted(counts.items())),
         "sweep": sweep,
         "knowledge": knowledge,
+        "hot_topic": hot_topic,
     }

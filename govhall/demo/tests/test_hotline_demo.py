@@ -6,9 +6,11 @@ migrated again before and after, as for the living city's tests."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from govhall.catalog.models import Hall, HallLevel
 from govhall.demo.city import load_demo_city
@@ -154,6 +156,21 @@ def test_the_knowledge_base(db_access):
     today = THURSDAY.date()
     assert any(row["past_review"] for row in knowledge.upkeep(today))
     assert search.search("水费", today=today) and search.search("sfjn", today=today)
+
+
+def test_the_year_has_a_hot_topic_on_the_board_and_in_the_hot_list(db_access):
+    from govhall.demo.hotline_demo import area_code
+    from govhall.demo.living.hotline_hot import SUBJECT
+    from govhall.hotline import hot
+
+    township = area_code("101")  # 普集镇
+    board = hot.week_topics(hot.week_of(timezone.localdate(THURSDAY)), now=THURSDAY)
+    assert [(t.area_code, t.subject_code) for t in board] == [(township, SUBJECT)], board
+    listed = hot.month_list(date(2026, 11, 1), date(2026, 11, 30), now=THURSDAY)["topics"]
+    [row] = [r for r in listed if (r["area"], r["subject"]) == (township, SUBJECT)]
+    assert [w["week"] for w in row["weeks"]] == ["2026-11-16", "2026-11-23", "2026-11-30"]
+    assert [bool(w["task"]) for w in row["weeks"]] == [False, True, False]
+    assert db_access["hot_topic"]["proactive_task"] == row["weeks"][1]["task"]["number"]
 
 
 MOMENTS = {"sunday-night": at("2026-12-06T02:00"), "monday": at("2026-12-07T08:40")}

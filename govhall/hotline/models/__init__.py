@@ -1,5 +1,6 @@
 from govhall.hotline.models.config import DispatchCatalogue, DispatchRule, Limit, LimitPolicy
 from govhall.hotline.models.desk import IncomingCall
+from govhall.hotline.models.hot import ProactiveTask
 from govhall.hotline.models.knowledge import (
     EntryKind,
     KnowledgeCategory,
@@ -55,6 +56,7 @@ __all__ = [
     "Limit",
     "LimitPolicy",
     "Open311Key",
+    "ProactiveTask",
     "RequestType",
     "ReturnReason",
     "Subject",

@@ -21,6 +21,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone call")  # 电话
     WEB = "web", _("Web message")  # 民生网
     OPEN311 = "open311", _("Open311 app")
+    # 主动发现 (未诉先办): registered by the centre from a hot topic, no caller (govhall.hotline.hot).
+    PROACTIVE = "proactive", _("Found by the centre")
 
 
 class RequestType(models.TextChoices):

@@ -30,6 +30,13 @@ def require_centre(user) -> None:
         raise TicketForbidden(_("Only the hotline centre (operators and supervisors) may do this."))
 
 
+def may_dispatch_proactive(user) -> bool:
+    """Leaders turn hot topics into proactive tasks (未诉先办) as well as the centre."""
+    return is_centre(user) or (
+        user is not None and user.is_active and getattr(user, "role", None) == Role.LEADER
+    )
+
+
 def require_unit(user, dispatch: Dispatch) -> None:
     if not (
         user is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +42,7 @@ from govhall.hotline.services.common import (
     bump,
     handle_deadline,
     lock_ticket,
+    may_dispatch_proactive,
     record,
     require_centre,
     require_text,
@@ -49,6 +50,7 @@ from govhall.hotline.services.common import (
     stamp_dispatch,
 )
 from govhall.hotline.states import Move, ticket_transition
+from govhall.supervision import lights
 from govhall.workdays import calendar as workdays
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
@@ -383,10 +385,19 @@ def _unit(code, field: str) -> Department:
 
 
 def open_dispatches(
-    ticket: Ticket, *, round: int | None = None, lead: Department, co_units, limit: Limit, by, now: datetime
+    ticket: Ticket,
+    *,
+    round: int | None = None,
+    lead: Department,
+    co_units,
+    limit: Limit,
+    by,
+    now: datetime,
+    due_date: date | None = None,
 ) -> list[Dispatch]:
     """One dispatch per unit for the ticket's current round, with deadlines from `limit` (no save of the
-    ticket). Used by dispatch, re-dispatch and redo."""
+    ticket), or handled by the end of `due_date` when given (a proactive task's chosen deadline). Used by
+    dispatch, re-dispatch and redo."""
     made = []
     units = [(lead, DispatchRole.LEAD), *((u, DispatchRole.CO) for u in co_units if u.pk != lead.pk)]
     seen = set()
@@ -394,7 +405,10 @@ def open_dispatches(
         if unit.pk in seen:
             continue
         seen.add(unit.pk)
-        due_date, due_at = handle_deadline(limit, now)
+        if due_date is not None:
+            handle_date, due_at = due_date, lights.end_of(due_date)
+        else:
+            handle_date, due_at = handle_deadline(limit, now)
         dispatch = Dispatch(
             ticket=ticket,
             unit=unit,
@@ -404,9 +418,15 @@ def open_dispatches(
             dispatched_at=now,
             dispatched_by=by,
             sign_due_at=sign_deadline(limit, now),
-            handle_limit_workdays=limit.handle_workdays if not limit.handle_hours else None,
-            handle_limit_hours=limit.handle_hours,
-            handle_due_date=due_date,
+            handle_limit_workdays=(
+                max(workdays.workdays_between(timezone.localdate(now), due_date), 1)
+                if due_date is not None
+                else limit.handle_workdays
+                if not limit.handle_hours
+                else None
+            ),
+            handle_limit_hours=limit.handle_hours if due_date is None else None,
+            handle_due_date=handle_date,
             handle_due_at=due_at,
             return_due_date=workdays.add_workdays(timezone.localdate(now), limit.return_workdays),
         )
@@ -425,12 +445,17 @@ def dispatch_ticket(
     co_units=None,
     override_reason: str = "",
     expected_version: int | None = None,
+    due_date: date | None = None,
 ) -> Ticket:
     """派单: send a registered ticket to the units the catalogue names (or, with a reason, to others).
-    Units are given as department codes (or Department rows)."""
-    require_centre(by)
+    Units are given as department codes (or Department rows). `due_date`: handled by the end of that day
+    instead of the time limit (proactive tasks, which leaders may dispatch as well as the centre)."""
+    if not may_dispatch_proactive(by):
+        require_centre(by)
     with transaction.atomic():
         ticket = lock_ticket(ticket, expected_version, related=("subject", "area"))
+        if ticket.channel != Channel.PROACTIVE:
+            require_centre(by)
         state = ticket_transition(ticket, Move.DISPATCH)
         suggested = route(ticket.subject, ticket.area, now=now)
         lead = _unit(lead_unit, "lead_unit") if lead_unit else suggested.lead
@@ -454,7 +479,7 @@ def dispatch_ticket(
             raise ValidationError({"override_reason": [_("At most 300 characters.")]})
         policy = ticket.limit_policy or _policy(now)
         limit = limit_for(policy, ticket.request_type, ticket.urgency)
-        made = open_dispatches(ticket, lead=lead, co_units=co, limit=limit, by=by, now=now)
+        made = open_dispatches(ticket, lead=lead, co_units=co, limit=limit, by=by, now=now, due_date=due_date)
         lead_dispatch = made[0]
         old_state = ticket.state
         bump(

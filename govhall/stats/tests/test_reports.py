@@ -21,7 +21,7 @@ from govhall.stats.tests.history import march
 MARCH = date(2026, 3, 1)
 APRIL_2 = at("2026-04-02 10:00")
 
-# The sheets of the hotline's section of the report (govhall/hotline/stats_tables.py).
+# The sheets of the hotline's sections of the report (govhall/hotline/stats_tables.py, hot.py).
 HOTLINE_SHEETS = (
     "热线：各单位指标",
     "热线：承办单位排名",
@@ -30,6 +30,7 @@ HOTLINE_SHEETS = (
     "热线：按一级分类",
     "热线：按二级分类",
     "热线：按区域",
+    "热线：热点清单",  # its hot list, a section of its own (govhall/hotline/hot.py)
 )
 
 
