@@ -209,3 +209,29 @@ def test_only_the_centre_links_and_an_unmerge_needs_a_reason(world):
     with pytest.raises(ValidationError) as error:
         unmerge_ticket(duplicate, note=" ", by=world.operator, now=world.now)
     assert "note" in error.value.message_dict
+
+
+def test_statistics_count_repeat_calls_and_duplicates_per_month_unit_and_subject(world):
+    from datetime import date
+
+    from govhall.hotline import stats
+    from govhall.hotline.stats_tables import section_tables
+
+    master = dispatched(world)  # 施工噪声 → 市生态环境局 (lead) and 市住建局
+    for hours in (1, 2):
+        record_repeat_call(master, by=world.operator, now=world.now + timedelta(hours=hours))
+    waiting = call(world, subject="010101", caller_phone="13500000000", title="路灯", content="路灯不亮")
+    record_repeat_call(waiting, by=world.operator, now=world.now + timedelta(hours=3))
+    merge_ticket(call(world, caller_phone=OTHER), master=master, by=world.operator, now=world.now)
+    data = stats.compute(date(2026, 12, 1), date(2026, 12, 31), now=world.now + timedelta(days=1))
+    rows = [
+        (r["month"], r["unit"], r["subject"], r["repeat_calls"], r["duplicates"])
+        for r in data["repeats"]["rows"]
+    ]
+    assert rows == [("2026-12", "", "010101", 1, 0), ("2026-12", "HBJ", "020101", 2, 1)]
+    assert (data["repeats"]["repeat_calls"], data["repeats"]["duplicates"]) == (3, 1)
+    # Repeat calls make no ticket and no dispatch; the duplicate is a ticket received but never dispatched.
+    assert data["totals"]["received"] == 3
+    assert data["totals"]["sign_sample"] == 2
+    table = [t for t in section_tables(data) if t.key == "hotline_repeats"]
+    assert [(r["unit_label"], r["repeat_calls"]) for r in table[0].rows][1] == ("市生态环境局", 2)
