@@ -8,10 +8,12 @@ period (GOVHALL_HOTLINE_SIMILAR_DAYS) that has
 
 Near: both tickets have coordinates and lie within GOVHALL_HOTLINE_SIMILAR_METRES (great-circle distance);
 otherwise (one of them has none) both name the same area (街道/乡镇). Similar: the Dice coefficient of the
-two texts' character bigrams (title + content, lowercased, punctuation and spaces dropped) is at least
-GOVHALL_HOTLINE_SIMILAR_PERCENT. Chinese has no spaces, so the character bigram is the unit the search of
-the catalogue and the knowledge base also relies on (substrings of two characters and more); Dice counts
-shared bigrams over the sizes of both sets, so a short title is not buried under a long content.
+character bigrams (lowercased, NFKC, punctuation and spaces dropped) of the two titles, or of the two whole
+texts (title + content), whichever is higher, is at least GOVHALL_HOTLINE_SIMILAR_PERCENT. Chinese has no
+spaces, so the character bigram is the unit the search of the catalogue and the knowledge base also relies
+on (substrings of two characters and more); Dice counts the shared bigrams over the sizes of both sets.
+The titles are compared on their own because while the operator types, the new call has a title and a
+little content, and a master's long content would otherwise dilute the score.
 
 Speed: the candidates are read by two partial indexes (open tickets by subject, and by caller, newest
 first), at most CANDIDATES of each, and the measures run in Python on those few rows: the same code and
@@ -84,6 +86,11 @@ def similarity(a: frozenset[str] | str, b: frozenset[str] | str) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
+
+
+def call_similarity(title_a: str, content_a: str, title_b: str, content_b: str) -> float:
+    """The higher of the titles' similarity and the whole texts' (title + content) similarity."""
+    return max(similarity(title_a, title_b), similarity(f"{title_a}{content_a}", f"{title_b}{content_b}"))
 
 
 def in_period(received_at: datetime, now: datetime, *, days: int | None = None) -> bool:
@@ -213,7 +220,7 @@ def suggest(
     for row in rows.values():
         same_caller = bool(phone) and row["caller_phone"] == phone
         near, metres = is_near(here, row)
-        score = similarity(text, f"{row['title']}{row['content']}") if text else 0.0
+        score = call_similarity(title, content, row["title"], row["content"]) if text else 0.0
         if not same_caller and not (row["subject_id"] == subject_id and near and score >= threshold):
             continue
         found.append((row, same_caller, near, metres, score))

@@ -76,6 +76,20 @@ def test_what_counts_as_similar(a, b, dice, alike):
     assert (similarity_of(a, b) >= similar.min_similarity()) is alike
 
 
+@pytest.mark.parametrize(
+    ("new", "old", "dice"),
+    [
+        # While typing: a title only. The titles share 幸福 福路 塌陷 of 5 and 6 bigrams: 6/11; the whole
+        # texts only 6/31, the master's long content diluting it.
+        (("幸福路塌陷了", ""), ("幸福路路面塌陷", "幸福路与人民路交叉口路面塌陷，有安全隐患。"), 0.545),
+        # Different titles, the same content: the whole texts decide.
+        (("路面问题", "幸福路与人民路交叉口路面塌陷"), ("道路", "幸福路与人民路交叉口路面塌陷"), 0.839),
+    ],
+)
+def test_a_call_is_as_similar_as_its_title_or_its_whole_text(new, old, dice):
+    assert similar.call_similarity(*new, *old) == pytest.approx(dice, abs=5e-4)
+
+
 def similarity_of(a: str, b: str) -> float:
     return similar.similarity(a, b)
 
