@@ -118,7 +118,7 @@ def build(tickets: int) -> None:
             FROM (SELECT g, random() AS r, %(now)s - random() * interval '365 days' AS received,
                          (g::bigint * 104729) %% %(nsubjects)s AS k,
                          (%(streets)s::text[])[1 + (g * 13) %% %(nstreets)s] AS street
-                  FROM generate_series(1, %(n)s) AS g) AS s,
+                  FROM generate_series(1::bigint, %(n)s) AS g) AS s,
                  LATERAL (SELECT (%(ids)s::int[])[1 + s.k] AS subj,
                                  (%(problems)s::text[])[1 + s.k %% 20] AS problem) AS p
             """,

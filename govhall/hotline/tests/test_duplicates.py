@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from govhall.hotline.models import Closure, Dispatch, Ticket, TicketEvent, TicketState
 from govhall.hotline.services import callback
@@ -17,6 +18,13 @@ from govhall.hotline.states import Move
 from govhall.hotline.tests.flow import call, dispatched, replied, signed
 
 OTHER = "13700000000"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (zh-Hans is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def moves_of(ticket: Ticket) -> list[str]:

@@ -104,12 +104,12 @@ def test_merge_and_unmerge_and_their_refusals(desk):
     url = f"{BASE}/tickets/{duplicate.pk}"
     response = client.post(f"{url}/unmerge/", {"version": duplicate.version, "note": "x"}, format="json")
     assert response.status_code == 400
-    assert "not linked to a master" in response.json()["ticket"][0]
+    assert "未关联主件" in response.json()["ticket"][0]
     response = client.post(
         f"{url}/merge/", {"version": duplicate.version, "master": duplicate.number}, format="json"
     )
     assert response.status_code == 400
-    assert "itself" in response.json()["master"][0]
+    assert "不能作为自身的重复件" in response.json()["master"][0]
     response = client.post(
         f"{url}/merge/", {"version": duplicate.version, "master": desk.master.number}, format="json"
     )
