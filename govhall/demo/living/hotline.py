@@ -138,6 +138,16 @@ class Traffic:
         self.areas = [area_code(suffix) for suffix, _name in AREAS]
         self.area_names = dict(zip(self.areas, (n for _s, n in AREAS), strict=True))
         self.key = _open311_key(self.now)
+        # 重复件 draw from their own generator, so that adding them left every other ticket's life as it was.
+        self.links_rng = random.Random(self.rng.getstate()[1][0] + 19)
+
+    @contextlib.contextmanager
+    def links_chance(self):
+        main, self.rng = self.rng, self.links_rng
+        try:
+            yield self.rng
+        finally:
+            self.rng = main
 
     # --- moments -----------------------------------------------------------------------------------
 
@@ -270,8 +280,8 @@ class Traffic:
         made = []
         if ticket.channel != Channel.PHONE or not ticket.caller_phone:
             return made
-        roll = self.rng.random()
-        with contextlib.suppress(Stop):
+        with self.links_chance(), contextlib.suppress(Stop):
+            roll = self.rng.random()
             if roll < REPEAT_CALLS:
                 duplicates.record_repeat_call(
                     ticket,
@@ -318,8 +328,8 @@ class Traffic:
         duplicate.refresh_from_db()
         if duplicate.state != TicketState.REPLIED:
             return
-        outcome = self.rng.choices((CallbackOutcome.SATISFIED, CallbackOutcome.FAIRLY), (85, 15))[0]
-        with contextlib.suppress(Stop):
+        with self.links_chance(), contextlib.suppress(Stop):
+            outcome = self.rng.choices((CallbackOutcome.SATISFIED, CallbackOutcome.FAIRLY), (85, 15))[0]
             callbacks.record_callback(
                 duplicate,
                 outcome=outcome,
@@ -347,7 +357,8 @@ class Traffic:
             .first()
         )
         if master is not None:
-            self.duplicate_of(master, self.now - timedelta(hours=1))
+            with self.links_chance():
+                self.duplicate_of(master, self.now - timedelta(hours=1))
 
     def lead(self, ticket: Ticket) -> Dispatch:
         return ticket.dispatches.filter(role=DispatchRole.LEAD, state__in=self._open()).get()
@@ -659,7 +670,8 @@ class Archive:
         ]
         attempts = []
         if ticket.channel == Channel.PHONE and ticket.caller_phone and not ticket.anonymous:
-            self._links(ticket, events, r, signed, replied, handler)
+            with t.links_chance():
+                self._links(ticket, events, r, signed, replied, handler)
         if ticket.anonymous:  # nobody to call back: the reply closes it
             ticket.closure, ticket.closed_at = Closure.NO_CALLBACK, replied
             events[-1] = (*events[-1][:2], TicketState.CLOSED, *events[-1][3:])
