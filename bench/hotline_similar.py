@@ -105,7 +105,7 @@ def build(tickets: int) -> None:
                 closure, closed_at, repeat_calls, version)
             SELECT '12345-D-' || lpad(g::text, 8, '0'), 'phone', 'complaint', subj, 'normal',
                    street || problem, street || '附近' || problem || '，已经好几天了，请尽快处理。',
-                   street || (g %% 300) || '号', %(area0)s + (g * 31) %% 20,
+                   street || (g %% 300) || '号', %(area0)s + floor(random() * 20)::int,
                    CASE WHEN g %% 5 < 3 THEN %(lat)s + ((g * 7907) %% 1000) / 10000.0 END,
                    CASE WHEN g %% 5 < 3 THEN %(lon)s + ((g * 6983) %% 1000) / 10000.0 END,
                    '{}'::jsonb, '市民', '139' || lpad(((g::bigint * 7919) %% 400000)::text, 8, '0'),
@@ -117,7 +117,7 @@ def build(tickets: int) -> None:
                    received + interval '6 days', 0, 1
             FROM (SELECT g, random() AS r, %(now)s - random() * interval '365 days' AS received,
                          (g::bigint * 104729) %% %(nsubjects)s AS k,
-                         (%(streets)s::text[])[1 + (g * 13) %% %(nstreets)s] AS street
+                         (%(streets)s::text[])[1 + floor(random() * %(nstreets)s)::int] AS street
                   FROM generate_series(1::bigint, %(n)s) AS g) AS s,
                  LATERAL (SELECT (%(ids)s::int[])[1 + s.k] AS subj,
                                  (%(problems)s::text[])[1 + s.k %% 20] AS problem) AS p

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Q
 
-from govhall.hotline.models import OPEN_TICKET_STATES, Area, Subject, Ticket
+from govhall.hotline.models import OPEN_TICKET_STATES, Ticket
 
 CANDIDATES = 200  # per lookup (by subject, by caller): the newest open ones
 EARTH_METRES = 6_371_000
@@ -60,11 +60,11 @@ def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 
 def is_near(a: dict, b: dict, *, metres: int | None = None) -> tuple[bool, float | None]:
-    """(near?, distance in metres or None). a and b: dicts with lat, lon, area_id (any may be None)."""
+    """(near?, distance in metres or None). a and b: dicts with lat, lon, area (any may be None)."""
     if None not in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
         d = distance_metres(a["lat"], a["lon"], b["lat"], b["lon"])
         return d <= (near_metres() if metres is None else metres), d
-    return a.get("area_id") is not None and a.get("area_id") == b.get("area_id"), None
+    return a.get("area") is not None and a.get("area") == b.get("area"), None
 
 
 _DROP = re.compile(r"\W+", re.UNICODE)
@@ -132,33 +132,19 @@ FIELDS = (
     "title",
     "content",
     "state",
-    "subject_id",
     "subject__code",
+    "subject__level",
     "received_at",
     "caller_phone",
-    "area_id",
+    "area__code",
     "lat",
     "lon",
     "repeat_calls",
 )
 
 
-def _subject_id(subject) -> int | None:
-    if isinstance(subject, Subject):
-        return subject.pk
-    code = str(subject or "").strip()
-    if not code:
-        return None
-    return Subject.objects.filter(code=code, level=3).values_list("pk", flat=True).first()
-
-
-def _area_id(area) -> int | None:
-    if isinstance(area, Area):
-        return area.pk
-    code = str(area or "").strip()
-    if not code:
-        return None
-    return Area.objects.filter(code=code).values_list("pk", flat=True).first()
+def _code(value) -> str:
+    return str(getattr(value, "code", value) or "").strip()
 
 
 def _float(value) -> float | None:
@@ -187,8 +173,8 @@ def suggest(
     from govhall.hotline.services.intake import normalise_phone
 
     phone = normalise_phone(phone)
-    subject_id = _subject_id(subject)
-    here = {"lat": _float(lat), "lon": _float(lon), "area_id": _area_id(area)}
+    subject_code, area_code = _code(subject), _code(area)
+    here = {"lat": _float(lat), "lon": _float(lon), "area": area_code or None}
     if here["lat"] is None or here["lon"] is None:
         here["lat"] = here["lon"] = None
     since = now - timedelta(days=period_days())
@@ -200,10 +186,10 @@ def suggest(
         for row in base.filter(caller_phone=phone).order_by("-received_at").values(*FIELDS)[:CANDIDATES]:
             rows[row["pk"]] = row
     text = bigrams(f"{title or ''}{content or ''}")
-    if subject_id is not None and text:
+    if subject_code and text:
         place = Q()
-        if here["area_id"] is not None:
-            place |= Q(area_id=here["area_id"])
+        if area_code:
+            place |= Q(area__code=area_code)
         if here["lat"] is not None:
             # A box around the point, a little larger than the circle; the distance decides below.
             dlat = near_metres() / 111_000 * 1.1
@@ -212,16 +198,20 @@ def suggest(
                 lon__range=(here["lon"] - dlon, here["lon"] + dlon)
             )
         if place:
-            by_subject = base.filter(place, subject_id=subject_id).order_by("-received_at")
+            # Codes, not ids: one query with its joins instead of three round trips.
+            by_subject = base.filter(place, subject__code=subject_code, subject__level=3)
+            by_subject = by_subject.order_by("-received_at")
             for row in by_subject.values(*FIELDS)[:CANDIDATES]:
                 rows.setdefault(row["pk"], row)
     threshold = min_similarity()
     found = []
     for row in rows.values():
+        row["area"] = row["area__code"]
         same_caller = bool(phone) and row["caller_phone"] == phone
         near, metres = is_near(here, row)
         score = call_similarity(title, content, row["title"], row["content"]) if text else 0.0
-        if not same_caller and not (row["subject_id"] == subject_id and near and score >= threshold):
+        same_subject = row["subject__code"] == subject_code and row["subject__level"] == 3
+        if not same_caller and not (same_subject and near and score >= threshold):
             continue
         found.append((row, same_caller, near, metres, score))
     found.sort(key=lambda f: (not f[1], -f[4], -f[0]["received_at"].timestamp()))

@@ -32,15 +32,15 @@ def config(settings):
         ({"lat": LAT, "lon": LON}, {"lat": LAT, "lon": LON + 0.0055}, True, "491 m east at 36.65°N"),
         ({"lat": LAT, "lon": LON}, {"lat": LAT, "lon": LON + 0.0060}, False, "536 m east at 36.65°N"),
         (
-            {"lat": LAT, "lon": LON, "area_id": 1},
-            {"lat": LAT + 0.02, "lon": LON, "area_id": 1},
+            {"lat": LAT, "lon": LON, "area": 1},
+            {"lat": LAT + 0.02, "lon": LON, "area": 1},
             False,
             "coordinates decide over the area: same area but 2.2 km away",
         ),
-        ({"area_id": 1}, {"area_id": 1}, True, "no coordinates: the same area"),
-        ({"area_id": 1}, {"area_id": 2}, False, "no coordinates: another area"),
-        ({"lat": LAT, "lon": LON, "area_id": 1}, {"area_id": 1}, True, "one without coordinates: the area"),
-        ({"area_id": None}, {"area_id": None}, False, "neither area nor coordinates: not near"),
+        ({"area": 1}, {"area": 1}, True, "no coordinates: the same area"),
+        ({"area": 1}, {"area": 2}, False, "no coordinates: another area"),
+        ({"lat": LAT, "lon": LON, "area": 1}, {"area": 1}, True, "one without coordinates: the area"),
+        ({"area": None}, {"area": None}, False, "neither area nor coordinates: not near"),
     ],
 )
 def test_what_counts_as_near(a, b, near, why):
