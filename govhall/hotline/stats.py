@@ -358,17 +358,16 @@ def repeats(start: datetime, end: datetime) -> dict:
             month = timezone.localtime(r["month"]) if timezone.is_aware(r["month"]) else r["month"]
             key = (f"{month:%Y-%m}", r["unit"], r["subj"])
             cells.setdefault(key, {"repeat_calls": 0, "duplicates": 0})[field] += r["n"]
-    units = dict(Department.objects.filter(pk__in={k[1] for k in cells}).values_list("pk", "code"))
-    names = dict(Department.objects.filter(pk__in=units).values_list("code", "name"))
+    units = {u.pk: u for u in Department.objects.filter(pk__in={k[1] for k in cells})}
     subjects = {s.pk: s for s in Subject.objects.filter(pk__in={k[2] for k in cells})}
     rows = []
     for (month, unit, subj), n in cells.items():
-        code = units.get(unit, "")
+        row_unit = units.get(unit)
         rows.append(
             {
                 "month": month,
-                "unit": code,
-                "unit_name": names.get(code, ""),
+                "unit": row_unit.code if row_unit else "",
+                "unit_name": row_unit.name if row_unit else "",
                 "subject": subjects[subj].code,
                 "subject_name": subjects[subj].name,
                 **n,
