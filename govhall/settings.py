@@ -469,6 +469,12 @@ GOVHALL_HOTLINE_HOT_MULTIPLE = env_str("GOVHALL_HOTLINE_HOT_MULTIPLE", "2")
 GOVHALL_HOTLINE_HOT_MIN_COUNT = env_int("GOVHALL_HOTLINE_HOT_MIN_COUNT", 5, minimum=1)
 GOVHALL_HOTLINE_HOT_BASELINE_WEEKS = env_int("GOVHALL_HOTLINE_HOT_BASELINE_WEEKS", 8, minimum=1)
 GOVHALL_HOTLINE_HOT_SUBJECT_DIGITS = env_int("GOVHALL_HOTLINE_HOT_SUBJECT_DIGITS", 6, minimum=2)
+# 重复件 (issue 19, docs/hotline.md): while the operator types, open tickets received within this many days
+# are suggested when they have the same caller, or the same subject, a place within this many metres (same
+# area where a ticket has no coordinates) and a text similarity (bigram Dice, in %) of at least this much.
+GOVHALL_HOTLINE_SIMILAR_DAYS = env_int("GOVHALL_HOTLINE_SIMILAR_DAYS", 30, minimum=1)
+GOVHALL_HOTLINE_SIMILAR_METRES = env_int("GOVHALL_HOTLINE_SIMILAR_METRES", 500, minimum=1)
+GOVHALL_HOTLINE_SIMILAR_PERCENT = env_int("GOVHALL_HOTLINE_SIMILAR_PERCENT", 30, minimum=1)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "TicketStateEnum": "govhall.hotline.models.TicketState",
     "DispatchStateEnum": "govhall.hotline.models.DispatchState",

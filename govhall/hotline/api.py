@@ -197,6 +197,24 @@ CallbackView = _ticket_move(
 ReviewView = _ticket_move(
     s.HotlineReviewSerializer, moves.review, "Review a dissatisfaction: uphold (重办) or close", centre=True
 )
+RepeatCallView = _ticket_move(
+    s.HotlineRepeatCallSerializer,
+    moves.repeat_call,
+    "Record a repeat call (重复来电) of the same caller on this open ticket: counted, not dispatched",
+    centre=True,
+)
+MergeView = _ticket_move(
+    s.HotlineMergeSerializer,
+    moves.merge,
+    "Link this registered ticket as a duplicate (重复件) of an open master ticket of another caller",
+    centre=True,
+)
+UnmergeView = _ticket_move(
+    s.HotlineUnmergeSerializer,
+    moves.unmerge,
+    "Undo a duplicate link (before the master's reply reached the caller): registered again",
+    centre=True,
+)
 SignView = _dispatch_move(s.HotlineSignSerializer, moves.sign, "Sign for a dispatch (签收)")
 ReturnView = _dispatch_move(
     s.HotlineReturnSerializer, moves.request_return, "Return a dispatch (退单) with a coded reason"
@@ -240,6 +258,27 @@ class CallerLookupView(HotlineAPIView):
         if len(normalise_phone(phone)) < 7:
             return Response({"phone": [_("At least 7 digits.")]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(s.HotlineCallerTicketSerializer(queries.caller_history(phone), many=True).data)
+
+
+class SimilarView(HotlineAPIView):
+    @extend_schema(
+        parameters=[s.HotlineSimilarQuerySerializer],
+        responses={
+            200: s.HotlineSimilarSerializer(many=True),
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        },
+        summary="Open tickets that look like the call being registered (重复件): same caller, or same "
+        "subject, near and similar text, within the configured period (the centre only)",
+    )
+    def get(self, request: Request) -> Response:
+        from govhall.hotline import similar
+
+        require_centre_api(request)
+        data = s.HotlineSimilarQuerySerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        found = similar.suggest(now=timezone.now(), **data.validated_data)
+        return Response(s.HotlineSimilarSerializer(found, many=True).data)
 
 
 # --- the CTI hook ---------------------------------------------------------------------------------------

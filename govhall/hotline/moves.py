@@ -95,6 +95,24 @@ def reply(ticket: Ticket, d: dict, **c):
     return _handling().reply_ticket(ticket, reply=d.get("reply", ""), basis=d.get("basis", ""), **c)
 
 
+def repeat_call(ticket: Ticket, d: dict, **c):
+    from govhall.hotline.services.duplicates import record_repeat_call
+
+    return record_repeat_call(ticket, phone=d.get("phone", ""), note=d.get("note", ""), **c)
+
+
+def merge(ticket: Ticket, d: dict, **c):
+    from govhall.hotline.services.duplicates import merge_ticket
+
+    return merge_ticket(ticket, master=d.get("master", ""), note=d.get("note", ""), **c)
+
+
+def unmerge(ticket: Ticket, d: dict, **c):
+    from govhall.hotline.services.duplicates import unmerge_ticket
+
+    return unmerge_ticket(ticket, note=d.get("note", ""), **c)
+
+
 def handling_available() -> bool:
     """True once the handling part's services are installed (until then the pages offer no unit moves)."""
     try:

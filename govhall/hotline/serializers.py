@@ -93,6 +93,8 @@ class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "closure",
             "closed_at",
             "round",
+            "master",
+            "repeat_calls",
             "version",
         ]
         read_only_fields = fields
@@ -238,6 +240,51 @@ class HotlineCallbackSerializer(HotlineVersioned):
 class HotlineReviewSerializer(HotlineVersioned):
     uphold = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HotlineRepeatCallSerializer(HotlineVersioned):
+    phone = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The caller's number (must be the ticket's)"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="What they said")
+
+
+class HotlineMergeSerializer(HotlineVersioned):
+    master = serializers.CharField(help_text="The master ticket: its id or its number (12345-YYYYMMDD-NNNNN)")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HotlineUnmergeSerializer(HotlineVersioned):
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why (required)")
+
+
+class HotlineSimilarQuerySerializer(serializers.Serializer):
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    subject = serializers.CharField(required=False, allow_blank=True, default="", help_text="Subject code")
+    area = serializers.CharField(required=False, allow_blank=True, default="", help_text="Area code")
+    lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    content = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    exclude = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A ticket id")
+
+
+class HotlineSimilarSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField(source="ticket_id")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+    subject_code = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(
+        choices=["repeat", "duplicate"], help_text="repeat: the same caller; duplicate: another caller"
+    )
+    same_caller = serializers.BooleanField()
+    near = serializers.BooleanField()
+    distance_m = serializers.FloatField(allow_null=True, help_text="Null when one of them has no coordinates")
+    similarity = serializers.FloatField(help_text="Dice coefficient of the texts' character bigrams, 0–1")
+    repeat_calls = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
 
 
 class HotlineExtensionRequestSerializer(serializers.ModelSerializer):

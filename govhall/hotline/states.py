@@ -44,6 +44,12 @@ class Move:
     REVEAL = "reveal"  # contact data revealed
     REMOVE_CONTACT = "remove_contact"  # retention: contact data removed
     CITE = "cite"  # a knowledge entry's version cited for the answer (知识库引用)
+    REPEAT_CALL = "repeat_call"  # 重复来电: the same caller again about this open ticket (counted only)
+    MERGE = "merge"  # 重复件: linked to a master ticket instead of being dispatched
+    UNMERGE = "unmerge"  # the link undone: registered again, to be dispatched on its own
+    LINK_DUPLICATE = "link_duplicate"  # on the master: a duplicate was linked to it
+    UNLINK_DUPLICATE = "unlink_duplicate"  # on the master: a duplicate was unlinked
+    MASTER_REPLY = "master_reply"  # the master's reply reached this duplicate's caller
 
 
 MOVE_LABELS = {
@@ -68,6 +74,12 @@ MOVE_LABELS = {
     Move.REVEAL: gettext_lazy("Contact data revealed"),
     Move.REMOVE_CONTACT: gettext_lazy("Contact data removed"),
     Move.CITE: gettext_lazy("Knowledge entry cited"),
+    Move.REPEAT_CALL: gettext_lazy("Repeat call from the same caller"),
+    Move.MERGE: gettext_lazy("Linked as a duplicate to a master ticket"),
+    Move.UNMERGE: gettext_lazy("Duplicate link undone"),
+    Move.LINK_DUPLICATE: gettext_lazy("Duplicate ticket linked"),
+    Move.UNLINK_DUPLICATE: gettext_lazy("Duplicate ticket unlinked"),
+    Move.MASTER_REPLY: gettext_lazy("Master ticket's reply passed on"),
 }
 
 # Targets resolved by the functions below.
@@ -78,6 +90,7 @@ TICKET_TRANSITIONS: dict[str, dict[str, str]] = {
     TicketState.REGISTERED: {
         Move.DISPATCH: TicketState.DISPATCHED,
         Move.ANSWER_ON_CALL: TicketState.CLOSED,
+        Move.MERGE: TicketState.MERGED,
     },
     TicketState.DISPATCHED: {
         Move.SIGN: BY_SIGNATURES,
@@ -110,7 +123,26 @@ TICKET_TRANSITIONS: dict[str, dict[str, str]] = {
         Move.REDO: TicketState.DISPATCHED,
     },
     TicketState.CLOSED: {},
+    # A duplicate waits for its master's reply, then is called back like any replied ticket.
+    TicketState.MERGED: {
+        Move.UNMERGE: TicketState.REGISTERED,
+        Move.MASTER_REPLY: TicketState.REPLIED,
+    },
 }
+
+# Moves that leave an open ticket in its state: a repeat call attaches to it, a duplicate links to (or is
+# unlinked from) it as the master. Not on a closed ticket, nor on one that is itself a duplicate.
+for _state in (
+    TicketState.REGISTERED,
+    TicketState.DISPATCHED,
+    TicketState.HANDLING,
+    TicketState.REPLIED,
+    TicketState.REVIEW,
+):
+    for _move in (Move.REPEAT_CALL, Move.LINK_DUPLICATE, Move.UNLINK_DUPLICATE):
+        TICKET_TRANSITIONS[_state][_move] = _state
+# The caller of a duplicate may call again about it too: counted on their own ticket.
+TICKET_TRANSITIONS[TicketState.MERGED][Move.REPEAT_CALL] = TicketState.MERGED
 
 # A dispatch's own machine: which moves a unit (or the centre, on the unit's dispatch) may make.
 DISPATCH_TRANSITIONS: dict[str, dict[str, str]] = {
@@ -154,6 +186,12 @@ ACTION_LABELS = {
     Move.CLOSE_NO_CALLBACK: gettext_lazy("Close without callback"),
     Move.CONFIRM_CLOSE: gettext_lazy("Close: dissatisfaction not upheld"),
     Move.REDO: gettext_lazy("Send back to be redone"),
+    Move.REPEAT_CALL: gettext_lazy("Record a repeat call"),
+    Move.MERGE: gettext_lazy("Link as a duplicate"),
+    Move.UNMERGE: gettext_lazy("Undo the duplicate link"),
+    Move.LINK_DUPLICATE: gettext_lazy("Take a duplicate"),
+    Move.UNLINK_DUPLICATE: gettext_lazy("Release a duplicate"),
+    Move.MASTER_REPLY: gettext_lazy("Pass on the master's reply"),
 }
 
 # Who makes each move: the centre (operators and supervisors) or the unit the dispatch belongs to.
@@ -169,6 +207,9 @@ CENTRE_MOVES = frozenset(
         Move.CALLBACK,
         Move.CONFIRM_CLOSE,
         Move.REDO,
+        Move.REPEAT_CALL,
+        Move.MERGE,
+        Move.UNMERGE,
     }
 )
 UNIT_MOVES = frozenset({Move.SIGN, Move.REQUEST_RETURN, Move.REQUEST_EXTENSION, Move.CONTRIBUTE, Move.REPLY})

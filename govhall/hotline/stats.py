@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Department
@@ -31,6 +32,7 @@ from govhall.hotline.models import (
     DispatchState,
     Subject,
     Ticket,
+    TicketEvent,
 )
 from govhall.hotline.models.tickets import OPEN_DISPATCH_STATES
 from govhall.stats.indicators import rate, score
@@ -316,6 +318,69 @@ def _volumes(start: datetime, end: datetime) -> dict[str, list[dict]]:
     return out
 
 
+def _lead_of(ticket_ref: str, round_ref: str) -> Subquery:
+    lead = Dispatch.objects.filter(
+        ticket=OuterRef(ticket_ref), role=DispatchRole.LEAD, round=OuterRef(round_ref)
+    )
+    return Subquery(lead.exclude(state=DispatchState.WITHDRAWN).order_by("-id").values("unit_id")[:1])
+
+
+def repeats(start: datetime, end: datetime) -> dict:
+    """重复件 per month × unit × subject: repeat calls (by the month of the call, on the ticket's lead unit
+    and subject) and duplicates (tickets linked to a master, by the month received, on the master's lead
+    unit). Neither is a new dispatched ticket: a repeat call makes no ticket, a duplicate no dispatch."""
+    zone = timezone.get_current_timezone()
+    calls = (
+        TicketEvent.objects.filter(move="repeat_call", at__gte=start, at__lt=end)
+        .annotate(
+            month=TruncMonth("at", tzinfo=zone),
+            unit=_lead_of("ticket_id", "ticket__round"),
+            subj=F("ticket__subject_id"),
+        )
+        .values("month", "unit", "subj")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    linked = (
+        Ticket.objects.filter(master__isnull=False, received_at__gte=start, received_at__lt=end)
+        .annotate(
+            month=TruncMonth("received_at", tzinfo=zone),
+            unit=_lead_of("master_id", "master__round"),
+            subj=F("subject_id"),
+        )
+        .values("month", "unit", "subj")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[tuple, dict] = {}
+    for field, rows in (("repeat_calls", calls), ("duplicates", linked)):
+        for r in rows:
+            month = timezone.localtime(r["month"]) if timezone.is_aware(r["month"]) else r["month"]
+            key = (f"{month:%Y-%m}", r["unit"], r["subj"])
+            cells.setdefault(key, {"repeat_calls": 0, "duplicates": 0})[field] += r["n"]
+    units = {u.pk: u for u in Department.objects.filter(pk__in={k[1] for k in cells})}
+    subjects = {s.pk: s for s in Subject.objects.filter(pk__in={k[2] for k in cells})}
+    rows = []
+    for (month, unit, subj), n in cells.items():
+        row_unit = units.get(unit)
+        rows.append(
+            {
+                "month": month,
+                "unit": row_unit.code if row_unit else "",
+                "unit_name": row_unit.name if row_unit else "",
+                "subject": subjects[subj].code,
+                "subject_name": subjects[subj].name,
+                **n,
+            }
+        )
+    rows.sort(key=lambda r: (r["month"], r["unit"], r["subject"]))
+    return {
+        "rows": rows,
+        "repeat_calls": sum(r["repeat_calls"] for r in rows),
+        "duplicates": sum(r["duplicates"] for r in rows),
+    }
+
+
 def compute(date_from: date, date_to: date, *, now: datetime, minimum: int | None = None) -> dict:
     """The period's figures as plain JSON (names included, so a published report reads the same for
     ever): totals, one row per unit, the ranking, the volumes."""
@@ -352,6 +417,7 @@ def compute(date_from: date, date_to: date, *, now: datetime, minimum: int | Non
             "unranked": unranked,
         },
         "volume": _volumes(start, end),
+        "repeats": repeats(start, end),
     }
 
 

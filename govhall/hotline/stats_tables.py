@@ -133,8 +133,41 @@ def volume_table(data: dict, group: str) -> Table:
     return t
 
 
+def repeats_table(data: dict) -> Table:
+    rows = [
+        {
+            **r,
+            "unit_label": r["unit_name"] or _("Not dispatched yet"),
+            "subject_label": f"{r['subject']} {r['subject_name']}",
+        }
+        for r in data["repeats"]["rows"]
+    ]
+    return Table(
+        "hotline_repeats",
+        _("Hotline: repeat calls and duplicates by month, unit and subject"),
+        [
+            Column("month", _("Month")),
+            Column("unit_label", _("Unit")),
+            Column("subject_label", _("Request subject")),
+            Column("repeat_calls", _("Repeat calls"), "int"),
+            Column("duplicates", _("Duplicates"), "int"),
+        ],
+        rows,
+        note=_(
+            "Repeat calls: the same caller calling again about an open ticket (counted on that ticket's lead "
+            "unit, in the month of the call). Duplicates: tickets of other callers linked to a master ticket "
+            "(on the master's lead unit, in the month received). Neither is counted as a new dispatched "
+            "ticket. In total: %(calls)s repeat calls, %(dups)s duplicates."
+        )
+        % {"calls": data["repeats"]["repeat_calls"], "dups": data["repeats"]["duplicates"]},
+    )
+
+
 def section_tables(data: dict) -> list[Table]:
-    return [unit_table(data), ranking_table(data), *[volume_table(data, g) for g in VOLUMES]]
+    tables = [unit_table(data), ranking_table(data), *[volume_table(data, g) for g in VOLUMES]]
+    if "repeats" in data:  # reports published before issue 19 have no such figures
+        tables.append(repeats_table(data))
+    return tables
 
 
 def definitions() -> list[dict]:

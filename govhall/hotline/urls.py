@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("callers/", views.caller_lookup, name="caller-lookup"),
     path("subjects/", views.subject_search, name="subject-search"),
     path("route/", views.route_preview, name="route-preview"),
+    path("similar/", views.similar_tickets, name="similar"),
     path("incoming-call/", views.incoming_call, name="incoming-call"),
     path("tickets/", views.centre_lists, name="centre-lists"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),

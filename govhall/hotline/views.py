@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from govhall.cases.errors import CaseForbidden, StaleVersion, TransitionNotAllowed
 from govhall.cases.forms import add_service_errors
 from govhall.cases.views import FORM_ERROR, roles_required
-from govhall.hotline import forms, moves, queries
+from govhall.hotline import forms, moves, queries, similar
 from govhall.hotline.knowledge import services as knowledge
 from govhall.hotline.models import (
+    OPEN_TICKET_STATES,
     Area,
     Channel,
     Dispatch,
@@ -31,6 +32,7 @@ from govhall.hotline.models import (
     TicketState,
 )
 from govhall.hotline.services.common import CENTRE_ROLES
+from govhall.hotline.services.duplicates import merge_ticket, record_repeat_call
 from govhall.hotline.services.intake import mask_phone, register_ticket, route
 from govhall.hotline.states import MOVE_LABELS
 
@@ -86,6 +88,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if action == "answer" and not d["answer"].strip():
         form.add_error("answer", _("Write the answer you gave, or save and dispatch the ticket."))
         return _workbench(request, form, status=FORM_ERROR)
+    repeat_of = request.POST.get("repeat_of", "")
+    if repeat_of.isdigit():
+        return _repeat_call(request, form, int(repeat_of), now)
+    duplicate_of = request.POST.get("duplicate_of", "")
+    if duplicate_of.isdigit():
+        action = "duplicate"
     try:
         # Registering and dispatching are two services; one transaction so that a refused dispatch (an
         # override without a reason) leaves no registered ticket behind and the operator just corrects.
@@ -110,7 +118,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 now=now,
             )
-            if action != "answer":
+            if action == "duplicate":
+                # 重复件: linked to the master instead of dispatched (its reply will reach this caller).
+                ticket = merge_ticket(ticket, master=int(duplicate_of), by=request.user, now=now)
+            elif action != "answer":
                 ticket = moves.dispatch(ticket, d, by=request.user, now=now)
             # The entries the operator ticked in the knowledge panel: cited in the same transaction.
             for entry in request.POST.getlist("cite"):
@@ -131,6 +142,51 @@ def workbench(request: HttpRequest) -> HttpResponse:
         _("Ticket %(number)s: %(state)s.") % {"number": ticket.number, "state": ticket.get_state_display()},
     )
     return redirect("hotline:workbench")
+
+
+def _repeat_call(request: HttpRequest, form: forms.CallForm, pk: int, now) -> HttpResponse:
+    """重复来电: nothing is registered; the call is counted on the open ticket (the note: what was said)."""
+    d = form.cleaned_data
+    ticket = get_object_or_404(Ticket, pk=pk)
+    note = "\n".join(x for x in (d["title"].strip(), d["content"].strip()) if x)
+    try:
+        ticket = record_repeat_call(ticket, phone=d["caller_phone"], note=note, by=request.user, now=now)
+    except ValidationError as error:
+        form.add_error(None, " ".join(error.messages))
+        return _workbench(request, form, status=FORM_ERROR)
+    except (TransitionNotAllowed, CaseForbidden) as error:
+        form.add_error(None, str(error))
+        return _workbench(request, form, status=FORM_ERROR)
+    messages.success(
+        request,
+        _("Repeat call recorded on ticket %(number)s (%(n)s repeat calls); nothing new was dispatched.")
+        % {"number": ticket.number, "n": ticket.repeat_calls},
+    )
+    return redirect("hotline:workbench")
+
+
+@require_GET
+@roles_required(CENTRE_ROLES)
+def similar_tickets(request: HttpRequest) -> HttpResponse:
+    """The suggestions panel (static/hotline/similar.js asks for it as the operator types): open tickets
+    of the same caller, or of the same subject, near and with a similar text, within the period."""
+    q = request.GET
+    found = similar.suggest(
+        now=timezone.now(),
+        phone=q.get("caller_phone", ""),
+        subject=q.get("subject", ""),
+        area=q.get("area", ""),
+        lat=q.get("lat") or None,
+        lon=q.get("lon") or None,
+        title=q.get("title", "")[:120],
+        content=q.get("content", "")[:4000],
+    )
+    asked = any(q.get(k, "").strip() for k in ("caller_phone", "subject", "title", "content"))
+    return render(
+        request,
+        "hotline/_similar.html",
+        {"suggestions": found, "asked": asked, "days": similar.period_days()},
+    )
 
 
 @require_GET
@@ -269,6 +325,27 @@ CENTRE_MOVES = {
         gettext_lazy("Review the dissatisfaction"),
         gettext_lazy("Record the finding"),
     ),
+    "repeat_call": (
+        forms.RepeatCallForm,
+        "ticket",
+        moves.repeat_call,
+        gettext_lazy("Repeat call of the same caller"),
+        gettext_lazy("Record the repeat call"),
+    ),
+    "merge": (
+        forms.MergeForm,
+        "ticket",
+        moves.merge,
+        gettext_lazy("Link as a duplicate of another caller's ticket"),
+        gettext_lazy("Link as a duplicate"),
+    ),
+    "unmerge": (
+        forms.UnmergeForm,
+        "ticket",
+        moves.unmerge,
+        gettext_lazy("Undo the duplicate link"),
+        gettext_lazy("Undo the link"),
+    ),
 }
 
 
@@ -286,6 +363,12 @@ def _centre_sections(ticket: Ticket, bound) -> list[dict]:
     v = {"version": ticket.version}
     if ticket.state == TicketState.REGISTERED:
         add("dispatch", v)
+        if not ticket.duplicates.exists():
+            add("merge", v)
+    if ticket.state == TicketState.MERGED:
+        add("unmerge", v)
+    if ticket.state in OPEN_TICKET_STATES or ticket.state == TicketState.MERGED:
+        add("repeat_call", v)
     if not moves.handling_available():
         return sections
     for d in ticket.dispatches.all():
@@ -324,6 +407,8 @@ def render_ticket(request: HttpRequest, ticket: Ticket, *, bound=None, status: i
         "events": _events(ticket),
         "sections": _centre_sections(ticket, bound),
         "suggestion": suggestion,
+        "master": ticket.master,
+        "duplicates": list(ticket.duplicates.order_by("received_at")),
         "subject_path": queries.subject_path(ticket.subject),
         "now": now,
     }

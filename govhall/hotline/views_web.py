@@ -39,6 +39,11 @@ STATE_WORDS = {
     TicketState.REPLIED: (pgettext_lazy("hotline web", "Replied"), "green"),
     TicketState.REVIEW: (pgettext_lazy("hotline web", "Your dissatisfaction is being checked"), "yellow"),
     TicketState.CLOSED: (pgettext_lazy("hotline web", "Closed"), "grey"),
+    # 重复件: handled with the same problem reported by others; the reply reaches every caller.
+    TicketState.MERGED: (
+        pgettext_lazy("hotline web", "Being handled with the same problem reported by others"),
+        "blue",
+    ),
 }
 OPEN_STATES = (TicketState.DISPATCHED, TicketState.HANDLING)
 REPLIED_STATES = (TicketState.REPLIED, TicketState.REVIEW, TicketState.CLOSED)

@@ -54,7 +54,7 @@ from govhall.hotline.models import (
     Urgency,
 )
 from govhall.hotline.services import callback as callbacks
-from govhall.hotline.services import handling
+from govhall.hotline.services import duplicates, handling
 from govhall.hotline.services.common import handle_deadline, sign_deadline, stamp_dispatch
 from govhall.hotline.services.intake import (
     dispatch_ticket,
@@ -98,6 +98,11 @@ CALLBACKS = (
     ("unreachable", 4),
 )  # fmt: skip
 SERVICE_DAYS = 14  # the last days lived through the services; the days before go into the archive
+# 重复件 (issue 19): of the dispatched phone tickets with a caller, the share whose caller calls again while
+# it is open (a repeat call, counted on it), and the share that another caller reports too (a duplicate,
+# linked to it and answered by its reply).
+REPEAT_CALLS = 0.06
+DUPLICATES = 0.04
 ON_CALL = 0.7  # of the enquiries by phone: answered during the call (当场解答)
 ANONYMOUS = 0.03
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
@@ -133,6 +138,16 @@ class Traffic:
         self.areas = [area_code(suffix) for suffix, _name in AREAS]
         self.area_names = dict(zip(self.areas, (n for _s, n in AREAS), strict=True))
         self.key = _open311_key(self.now)
+        # 重复件 draw from their own generator, so that adding them left every other ticket's life as it was.
+        self.links_rng = random.Random(self.rng.getstate()[1][0] + 19)
+
+    @contextlib.contextmanager
+    def links_chance(self):
+        main, self.rng = self.rng, self.links_rng
+        try:
+            yield self.rng
+        finally:
+            self.rng = main
 
     # --- moments -----------------------------------------------------------------------------------
 
@@ -247,10 +262,103 @@ class Traffic:
         delay = (5, 30) if ticket.channel == Channel.PHONE else (30, 600)
         moment = self.centre(received, minutes=delay)
         ticket = dispatch_ticket(ticket, by=self.operator, now=moment)
+        linked = self.links(ticket, moment)
         fate = self.rng.choices(*zip(*FATES, strict=True))[0]
         self.counts[f"fate_{fate}"] += 1
-        moment = self.handle(ticket, fate, moment)
-        self.callback(ticket, moment)
+        try:
+            moment = self.handle(ticket, fate, moment)
+            self.callback(ticket, moment)
+        finally:
+            for duplicate in linked:
+                self.call_back_duplicate(duplicate)
+
+    def links(self, ticket: Ticket, moment: datetime) -> list[Ticket]:
+        """重复件 while the ticket is open: its caller may call again (a repeat call), another caller may
+        report the same problem (a duplicate linked to it). Returns the duplicates. Both come minutes after
+        the dispatch, before any unit moves (the earliest sign-for is 5 minutes after it), so that every
+        event of the ticket's life stays in order whatever its fate; the archive spreads them out."""
+        made = []
+        if ticket.channel != Channel.PHONE or not ticket.caller_phone:
+            return made
+        with self.links_chance(), contextlib.suppress(Stop):
+            roll = self.rng.random()
+            if roll < REPEAT_CALLS:
+                duplicates.record_repeat_call(
+                    ticket,
+                    phone=ticket.caller_phone,
+                    note="市民再次来电，询问办理进度。",
+                    by=self.operator,
+                    now=self.check(moment + timedelta(minutes=self.rng.randint(1, 4))),
+                )
+                self.counts["repeat_calls"] += 1
+            elif roll < REPEAT_CALLS + DUPLICATES:
+                made.append(
+                    self.duplicate_of(ticket, self.check(moment + timedelta(minutes=self.rng.randint(1, 4))))
+                )
+        return made
+
+    def duplicate_of(self, master: Ticket, received: datetime) -> Ticket:
+        """Another caller reports the master's problem: registered, then linked to the master."""
+        request = self.draw(received)
+        while not request["caller_phone"]:
+            request = self.draw(received)
+        request.update(
+            channel=Channel.PHONE,
+            request_type=master.request_type,
+            subject=master.subject.code,
+            urgency=master.urgency,
+            title=master.title,
+            content=f"市民反映：{master.address or master.title}，{master.title}，希望尽快处理。",
+            address=master.address,
+            area=master.area.code if master.area_id else "",
+            anonymous=False,
+            answer="",
+            by=self.operator,
+            open311_key=None,
+        )
+        duplicate = register_ticket(**request)
+        duplicates.merge_ticket(
+            duplicate, master=master, note="同一问题，并入主件办理。", by=self.operator, now=received
+        )
+        self.counts["duplicates"] += 1
+        return duplicate
+
+    def call_back_duplicate(self, duplicate: Ticket) -> None:
+        """The duplicate's own callback once the master's reply reached it (satisfied, mostly)."""
+        duplicate.refresh_from_db()
+        if duplicate.state != TicketState.REPLIED:
+            return
+        with self.links_chance(), contextlib.suppress(Stop):
+            outcome = self.rng.choices((CallbackOutcome.SATISFIED, CallbackOutcome.FAIRLY), (85, 15))[0]
+            callbacks.record_callback(
+                duplicate,
+                outcome=outcome,
+                solved=True,
+                note="",
+                by=self.operator,
+                now=self.centre(duplicate.replied_at, minutes=(240, 1800)),
+            )
+
+    def keep_one_duplicate_waiting(self) -> None:
+        """The 重复件 the centre's lists show: one duplicate still waiting for its master's reply at `now`,
+        linked to the newest open phone ticket if chance left none."""
+        if Ticket.objects.filter(state=TicketState.MERGED).exists():
+            return
+        master = (
+            Ticket.objects.filter(
+                channel=Channel.PHONE,
+                state__in=(TicketState.DISPATCHED, TicketState.HANDLING),
+                master__isnull=True,
+                received_at__lt=self.now - timedelta(hours=3),
+            )
+            .exclude(caller_phone="")
+            .select_related("subject", "area")
+            .order_by("-received_at")
+            .first()
+        )
+        if master is not None:
+            with self.links_chance():
+                self.duplicate_of(master, self.now - timedelta(hours=1))
 
     def lead(self, ticket: Ticket) -> Dispatch:
         return ticket.dispatches.filter(role=DispatchRole.LEAD, state__in=self._open()).get()
@@ -429,12 +537,18 @@ class Archive:
         self.subjects = {s.code: s for s in traffic.leaves}
         self.areas = {a.code: a for a in Area.objects.all()}
         self.latest = timezone.localdate(traffic.now) - timedelta(days=5)
+        self.extra: Ticket | None = None  # a duplicate made by the last ticket(), numbered by day()
+        self.masters: list[tuple[Ticket, Ticket]] = []  # (duplicate, master) linked at the flush
 
     def day(self, day: date, moments: list[datetime]) -> None:
         seq = 0
         for moment in moments:
             seq += 1
             self.ticket(f"12345-{day:%Y%m%d}-{seq:05d}", moment)
+            if self.extra is not None:  # a duplicate of that ticket, registered the same day
+                seq += 1
+                self.extra.number = f"12345-{day:%Y%m%d}-{seq:05d}"
+                self.extra = None
         if seq:
             TicketCounter.objects.create(date=day, last=seq)
         if len(self.pending) >= self.BATCH:
@@ -555,6 +669,9 @@ class Archive:
             (Move.REPLY, TicketState.HANDLING, TicketState.REPLIED, replied, handler, reply, "lead"),
         ]
         attempts = []
+        if ticket.channel == Channel.PHONE and ticket.caller_phone and not ticket.anonymous:
+            with t.links_chance():
+                self._links(ticket, events, r, signed, replied, handler)
         if ticket.anonymous:  # nobody to call back: the reply closes it
             ticket.closure, ticket.closed_at = Closure.NO_CALLBACK, replied
             events[-1] = (*events[-1][:2], TicketState.CLOSED, *events[-1][3:])
@@ -608,10 +725,78 @@ class Archive:
         t.counts[f"archive_{ticket.closure}"] += 1
         self.pending.append((ticket, events, [dispatch], attempts))
 
+    def _links(self, ticket: Ticket, events: list, r: dict, signed: datetime, replied, handler) -> None:
+        """重复件 in the archive: a repeat call between the sign-for and the reply, or a duplicate of
+        another caller received before the reply (and the same day), linked, answered by the reply and
+        called back. The same rows the services write."""
+        t, rng = self.t, self.t.rng
+        roll = rng.random()
+        if roll < REPEAT_CALLS and replied - signed > timedelta(minutes=10):
+            at = signed + (replied - signed) * rng.uniform(0.2, 0.8)
+            note = "市民再次来电，询问办理进度。"
+            events.append(
+                (Move.REPEAT_CALL, TicketState.HANDLING, TicketState.HANDLING, at, t.operator, note, None)
+            )
+            ticket.repeat_calls = 1
+            t.counts["archive_repeat_calls"] += 1
+            return
+        if roll >= REPEAT_CALLS + DUPLICATES:
+            return
+        received = ticket.received_at + timedelta(minutes=rng.randint(20, 300))
+        midnight = datetime.combine(timezone.localdate(ticket.received_at), datetime.max.time(), t.zone)
+        if received >= min(replied, midnight) - timedelta(minutes=5):
+            return
+        other = t.draw(received)
+        if not other["caller_phone"]:
+            return
+        merged = received + timedelta(minutes=2)
+        duplicate = Ticket(
+            channel=Channel.PHONE,
+            request_type=ticket.request_type,
+            subject=ticket.subject,
+            urgency=ticket.urgency,
+            title=ticket.title,
+            content=f"市民反映：{ticket.address}，{ticket.title}，希望尽快处理。",
+            address=ticket.address,
+            area=ticket.area,
+            caller_name=other["caller_name"],
+            caller_phone=other["caller_phone"],
+            confidential=ticket.confidential,
+            received_at=received,
+            operator=t.operator,
+            state=TicketState.CLOSED,
+            reply=ticket.reply,
+            reply_basis=ticket.reply_basis,
+            replied_at=replied,
+            replied_by=handler,
+        )
+        called = t.centre(replied, minutes=(240, 1800))
+        duplicate.callback_outcome, duplicate.solved = CallbackOutcome.SATISFIED, True
+        duplicate.closure, duplicate.closed_at = Closure.CALLBACK, called
+        note = "同一问题，并入主件办理。"
+        dup_events = [
+            (Move.REGISTER, "", TicketState.REGISTERED, received, t.operator, "", None),
+            (Move.MERGE, TicketState.REGISTERED, TicketState.MERGED, merged, t.operator, note, None),
+            (Move.MASTER_REPLY, TicketState.MERGED, TicketState.REPLIED, replied, handler, "", None),
+            (Move.CALLBACK, TicketState.REPLIED, TicketState.CLOSED, called, t.operator, "", None),
+        ]
+        events.append(
+            (Move.LINK_DUPLICATE, TicketState.HANDLING, TicketState.HANDLING, merged, t.operator, note, None)
+        )
+        self.pending.append((duplicate, dup_events, [], [(1, called, CallbackOutcome.SATISFIED)]))
+        self.masters.append((duplicate, ticket))
+        self.extra = duplicate
+        t.counts["archive_duplicates"] += 1
+
     def flush(self) -> None:
         if not self.pending:
             return
         tickets = Ticket.objects.bulk_create([p[0] for p in self.pending])
+        if self.masters:
+            for duplicate, master in self.masters:
+                duplicate.master_id = master.pk
+            Ticket.objects.bulk_update([d for d, _m in self.masters], ["master"])
+            self.masters = []
         dispatches, events, attempts = [], [], []
         for ticket, _events, made, _attempts in self.pending:
             for d in made:
@@ -892,6 +1077,7 @@ def load_hotline(
     )  # it lives its calls with this module's Traffic
 
     hot_topic = load_hot_topic(traffic, seed=seed)
+    traffic.keep_one_duplicate_waiting()
     sweep = sweep_tickets(now=now)
     knowledge = load_knowledge(ref, first=in_force, now=now, seed=seed)
     return {

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline', '0003_knowledge_base'),
+        ('hotline', '0004_repeats_duplicates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,7 @@ from govhall.hotline.models.knowledge import (
 from govhall.hotline.models.reference import Area, ReturnReason, Subject
 from govhall.hotline.models.tickets import (
     OPEN_DISPATCH_STATES,
+    OPEN_TICKET_STATES,
     CallbackAttempt,
     CallbackOutcome,
     Channel,
@@ -34,6 +35,7 @@ from govhall.hotline.models.tickets import (
 
 __all__ = [
     "OPEN_DISPATCH_STATES",
+    "OPEN_TICKET_STATES",
     "Area",
     "CallbackAttempt",
     "CallbackOutcome",

@@ -47,6 +47,13 @@ class TicketState(models.TextChoices):
     REPLIED = "replied", _("Replied, callback due")  # 已答复, 待回访
     REVIEW = "review", _("Dissatisfaction under review")  # 不满意, the centre verifies
     CLOSED = "closed", _("Closed")  # 办结
+    # 重复件: a duplicate of another caller's open ticket, linked to it (its master) instead of being
+    # dispatched; the master's reply reaches it, then its own callback follows.
+    MERGED = "merged", _("Linked to a master ticket")
+
+
+# Open: a repeat call may attach to it, a duplicate may be linked to it (not closed, not itself linked).
+OPEN_TICKET_STATES = ("registered", "dispatched", "handling", "replied", "review")
 
 
 class CallbackOutcome(models.TextChoices):
@@ -184,11 +191,34 @@ class Ticket(models.Model):
     failed_callbacks = models.PositiveSmallIntegerField(_("callback attempts not reached"), default=0)
     closure = models.CharField(_("how it closed"), max_length=12, choices=Closure.choices, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Duplicates (重复件): the master ticket this one is linked to (never a chain: a master is not linked).
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("master ticket"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    # Repeat calls (重复来电): the same caller calling again about this open ticket; counted, not dispatched.
+    repeat_calls = models.PositiveIntegerField(_("repeat calls"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [
+            # The suggestions while the operator types (govhall.hotline.similar): open tickets of a subject,
+            # or of a caller, newest first.
+            models.Index(
+                fields=["subject", "-received_at"],
+                condition=Q(state__in=OPEN_TICKET_STATES),
+                name="ticket_open_subject",
+            ),
+            models.Index(
+                fields=["caller_phone", "-received_at"],
+                condition=Q(state__in=OPEN_TICKET_STATES),
+                name="ticket_open_caller",
+            ),
             models.Index(fields=["received_at"], name="ticket_received"),
             models.Index(fields=["state", "received_at"], name="ticket_state_received"),
             models.Index(fields=["subject", "received_at"], name="ticket_subject_received"),

@@ -32,6 +32,7 @@ from govhall.hotline.models import (
     ReturnReason,
     Ticket,
 )
+from govhall.hotline.services import duplicates
 from govhall.hotline.services.common import (
     bump,
     lock_dispatch,
@@ -617,6 +618,8 @@ def reply_ticket(
             reply_due=_iso(ticket.reply_due_at),
             on_time=ticket.reply_due_at is None or now <= ticket.reply_due_at,
         )
+        # 重复件: the reply reaches every caller whose ticket is linked to this one as a duplicate.
+        duplicates.pass_on_reply(ticket, by=by, now=now)
         if nobody_to_call_back(ticket):
             closed = ticket_transition(ticket, Move.CLOSE_NO_CALLBACK)
             old_state = ticket.state

@@ -254,6 +254,12 @@ def _ticket_in(world, state: str):
         return replied(world)
     if state == "review":
         return _in_review(world)
+    if state == "merged":  # 重复件: linked to another caller's open ticket
+        from govhall.hotline.services.duplicates import merge_ticket
+
+        master = dispatched(world)
+        duplicate = call(world, caller_phone="13700000000")
+        return merge_ticket(duplicate, master=master, by=world.operator, now=world.now)
     return callback(world, replied(world), "satisfied", solved=True)
 
 

@@ -132,7 +132,7 @@ def test_the_assessment_report_has_the_hotline_section(client, world, leader, si
     assert 'data-test="table-hotline_ranking"' in html
     assert 'data-test="definition-satisfaction"' in html
     book = load_workbook(io.BytesIO(client.get(f"/stats/reports/{report}/xlsx/").content))
-    assert book.sheetnames[-8:-1] == [  # the files speak zh-Hans first (the hot list comes last)
+    assert book.sheetnames[-9:-1] == [  # the files speak zh-Hans first (the hot list comes last)
         "热线：各单位指标",
         "热线：承办单位排名",
         "热线：按渠道",
@@ -140,6 +140,7 @@ def test_the_assessment_report_has_the_hotline_section(client, world, leader, si
         "热线：按一级分类",
         "热线：按二级分类",
         "热线：按区域",
+        "热线：按月份、单位和诉求分类的重复来电与重复件",
     ]
     pdf = PdfReader(io.BytesIO(client.get(f"/stats/reports/{report}/pdf/").content))
     assert "承办单位排名" in "".join(page.extract_text() for page in pdf.pages)
