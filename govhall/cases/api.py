@@ -25,6 +25,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,6 +69,7 @@ from govhall.cases.serializers import (
     VersionedSerializer,
 )
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
+from govhall.core.api_errors import error_body, error_response
 from govhall.core.models import Role
 from govhall.core.pagination import CursorPagination
 from govhall.core.prepared import Prepared
@@ -100,22 +102,27 @@ class WritesForCaseWorkers(BasePermission):
 
 
 def domain_error_response(exc: Exception) -> Response | None:
-    """The HTTP answer to an error raised by a case service, or None for anything else."""
+    """The HTTP answer to an error raised by a case service, or None for anything else.
+
+    Every answer is in the API's one error format (govhall.core.api_errors)."""
     if isinstance(exc, StaleVersion):
-        return Response(
-            {"detail": str(exc), "code": "stale_version", "current_version": exc.actual},
-            status=status.HTTP_409_CONFLICT,
+        return error_response(
+            str(exc), status_code=status.HTTP_409_CONFLICT, rule="stale_version", current_version=exc.actual
         )
     if isinstance(exc, TransitionNotAllowed):
-        return Response(
-            {"detail": str(exc), "code": "transition_not_allowed", "state": exc.state, "action": exc.action},
-            status=status.HTTP_409_CONFLICT,
+        return error_response(
+            str(exc),
+            status_code=status.HTTP_409_CONFLICT,
+            rule="transition_not_allowed",
+            state=exc.state,
+            action=exc.action,
         )
     if isinstance(exc, CaseForbidden):
-        return Response({"detail": str(exc), "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+        return error_response(str(exc), status_code=status.HTTP_403_FORBIDDEN, rule="forbidden")
     if isinstance(exc, DjangoValidationError):
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        # DRF's conversion keeps each message's code (the rule): {"field": [ErrorDetail(msg, code)]}.
+        detail = get_error_detail(exc)
+        return Response(error_body(detail, status.HTTP_400_BAD_REQUEST), status=status.HTTP_400_BAD_REQUEST)
     return None
 
 
