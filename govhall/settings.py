@@ -229,7 +229,7 @@ if _proxy_ssl_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "govhall.core.schema.AutoSchema",  # error answers and x-roles (core.schema)
     # Session first (it names the `WWW-Authenticate` of a 401), then API tokens (core.tokens); basic auth
     # answers only outside production (core.signin): every basic-auth request hashes a password (~200 ms
     # of a core), a token or a session costs a lookup (docs/api.md "Signing in", docs/benchmarks.md).

@@ -89,6 +89,8 @@ def error_body(data: Any, status_code: int, *, extra: dict | None = None) -> dic
         code = data.get("code") or getattr(detail, "code", None) or rule
         extras = {k: v for k, v in data.items() if k not in {"detail", "code", "errors"}}
         errors = [{"field": None, "rule": str(code), "message": str(detail)}]
+    elif isinstance(data, dict) and isinstance(data.get("errors"), dict):
+        errors = list(_items(data["errors"], None, rule))  # {"errors": {field: [messages]}}
     else:
         errors = list(_items(data, None, rule))
     if not errors:
