@@ -80,7 +80,9 @@ def main() -> int:
     manage(env, "migrate", "--noinput")
     manage(env, "demo", "--once")
     tokens = {
-        user: manage(env, "api", "token", "create", user, "--scope", "role", "--expires", "1").splitlines()[-1]
+        user: manage(env, "api", "token", "create", user, "--scope", "role", "--expires", "1").splitlines()[
+            -1
+        ]
         for user in USERS
     }
     port = free_port()

@@ -239,6 +239,9 @@ _ITEM = Prepared(lambda pk: ServiceItem.objects.filter(pk=pk), (int,))
 class CaseListView(CaseAPIView):
     """Cases the user may see, newest first; `POST` receives a new application (窗口收件)."""
 
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = CaseCursor
+
     @extend_schema(
         parameters=[CaseFilterSerializer],
         responses=CaseListSerializer(many=True),
@@ -256,7 +259,7 @@ class CaseListView(CaseAPIView):
             date_from=f["date_from"],
             date_to=f["date_to"],
         )
-        paginator = CaseCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(CaseListSerializer(page, many=True).data)
 
@@ -345,10 +348,13 @@ class CaseDetailView(CaseAPIView):
 class QueueView(CaseAPIView):
     """The handler's queue: active steps of the user's department, earliest due first."""
 
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = QueueCursor
+
     @extend_schema(responses=QueueEntrySerializer(many=True), summary="My queue (handlers, heads)")
     def get(self, request: Request) -> Response:
         steps = queue_steps(request.user).select_related("case__hall", "department")
-        paginator = QueueCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(steps, request, view=self)
         today = timezone.localdate()
         entries = [
@@ -372,6 +378,9 @@ class ExtensionFilterSerializer(serializers.Serializer):
 
 
 class ExtensionListView(CaseAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = ExtensionCursor
+
     @extend_schema(
         parameters=[ExtensionFilterSerializer],
         responses=ExtensionSerializer(many=True),
@@ -382,7 +391,7 @@ class ExtensionListView(CaseAPIView):
         f.is_valid(raise_exception=True)
         state = f.validated_data["state"]
         requests = extension_requests_for(request.user, state=None if state == "all" else state)
-        paginator = ExtensionCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(requests, request, view=self)
         return paginator.get_paginated_response(ExtensionSerializer(page, many=True).data)
 

@@ -29,7 +29,8 @@ STAFF_FLAGS = {Role.ADMIN: {"is_staff": True, "is_superuser": True}}
 
 class ErrorItemSerializer(serializers.Serializer):
     field = serializers.CharField(
-        allow_null=True, help_text="The request field (nested as `items.0.name`), or null for the whole request."
+        allow_null=True,
+        help_text="The request field (nested as `items.0.name`), or null for the whole request.",
     )
     rule = serializers.CharField(help_text="The rule broken, for programs: `required`, `max_length`, ...")
     message = serializers.CharField(help_text="What is wrong, in the request's language.")
