@@ -73,7 +73,9 @@ def test_not_signed_in_not_found_and_not_allowed_share_the_format(client, make_u
 
 def test_a_body_a_view_built_by_hand_is_put_into_the_format(client, make_user):
     client.force_login(make_user(Role.LEADER))
-    answer = client.get("/api/v1/stats/table/", {"by": "nonsense"}, **EN)
+    answer = client.get(
+        "/api/v1/stats/table/", {"by": "nonsense", "from": "2026-01-01", "to": "2026-01-31"}, **EN
+    )
     assert answer.status_code == 400
     assert_format(answer.json())
     assert answer.json()["errors"][0]["field"] == "by"
@@ -87,8 +89,10 @@ def test_the_schema_documents_the_error_answers_and_who_may_call(client):
         assert operation["responses"][status]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/Error"
         }
-    assert "applicant" not in operation["x-roles"] and "admin" in operation["x-roles"]
+    assert "anonymous" not in operation["x-roles"] and "admin" in operation["x-roles"]
     assert "Who may call" in operation["description"]
+    leaders_only = schema["paths"]["/api/v1/stats/table/"]["get"]["x-roles"]
+    assert "leader" in leaders_only and "applicant" not in leaders_only and "clerk" not in leaders_only
     public = schema["paths"]["/api/v1/items/"]["get"]
     assert "anonymous" in public["x-roles"]
     listing = schema["paths"]["/api/v1/cases/"]["get"]["responses"]["200"]["content"]["application/json"]

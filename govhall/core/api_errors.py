@@ -91,6 +91,10 @@ def error_body(data: Any, status_code: int, *, extra: dict | None = None) -> dic
         errors = [{"field": None, "rule": str(code), "message": str(detail)}]
     elif isinstance(data, dict) and isinstance(data.get("errors"), dict):
         errors = list(_items(data["errors"], None, rule))  # {"errors": {field: [messages]}}
+    elif isinstance(data, dict):
+        # {field: [messages], ...}; a plain value beside them (retry_at) is for the client to recover
+        errors = list(_items({k: v for k, v in data.items() if isinstance(v, list | dict)}, None, rule))
+        extras = {k: v for k, v in data.items() if not isinstance(v, list | dict)}
     else:
         errors = list(_items(data, None, rule))
     if not errors:

@@ -4,8 +4,9 @@ Every operation gets:
 - the error answers it can give, each with the one error component `Error` (core.api_errors):
   400 (bad input: a field, a filter, a page), 401 (a token or a password that failed), 403 (not this
   role or unit, or a session without its CSRF token), 404 (a path with an id: none, or not yours to
-  see), 409 (a write: a stale version, a state that does not allow it), 428 (a write that needs
-  If-Match), 429 (sign-in locked); a description that an operation gave keeps its text;
+  see), 409 (a write: a stale version, a state that does not allow it), 415 (a write's body of another
+  media type), 428 (a write that needs If-Match), 429 (sign-in locked); a description that an
+  operation gave keeps its text;
 - `x-roles`: the roles whose permission classes let them call it (and `anonymous` when no sign-in is
   needed), computed by asking the view's permission classes about a user of each role, and the same
   sentence in the description. Object rules come on top (a handler sees his department's cases, a
@@ -50,6 +51,7 @@ ERROR_STATUSES = {
     "403": "Not allowed for this role, department or hall (or a session write without its CSRF token).",
     "404": "No such object, or not yours to see.",
     "409": "Stale version (reload and send the current one), or not allowed in the current state.",
+    "415": "The body's media type is not one this operation reads (JSON, a form, or a file upload).",
     "428": 'Send the version you read: If-Match: "<version>" or a "version" field.',
     "429": "Too many failed sign-ins from this address or for this account: locked for a while.",
 }
@@ -89,7 +91,7 @@ class AutoSchema(SpectacularAutoSchema):
         if "{" in self.path:
             codes.append("404")
         if self.method.upper() not in SAFE_METHODS:
-            codes += ["409", "428"]
+            codes += ["409", "415", "428"]
         return codes
 
     def _get_response_bodies(self, direction: str = "response"):
