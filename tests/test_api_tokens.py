@@ -143,3 +143,12 @@ def test_basic_auth_is_off_in_production_and_says_to_use_a_token(client, make_us
     answer = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Basic {basic}", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 401
     assert "Token" in answer.json()["detail"]
+
+
+def test_a_token_request_with_a_broken_multipart_body_is_a_client_error(client, make_user):
+    # Found by the fuzzer: axes looked for a username in the body and the body could not be parsed (500).
+    _row, token = create_token(make_user(Role.CLERK), scope=TokenScope.ROLE, now=timezone.now())
+    answer = client.post(
+        "/api/v1/cases/", data="x", content_type="multipart/form-data", HTTP_AUTHORIZATION=f"Token {token}"
+    )
+    assert 400 <= answer.status_code < 500, answer.content

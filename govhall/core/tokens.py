@@ -61,11 +61,20 @@ def revoke_tokens(*, user: User | None = None, key: str | None = None) -> int:
     return deleted
 
 
-def _axes_locked(request) -> bool:
+def _credentials(header: str) -> dict:
+    """What axes counts a token attempt under: the address (always), and as "username" the key the
+    client sent (a token's first characters), never one shared name (that would let five bad tokens
+    from anywhere lock every client out) and never the request body (axes reads POST without one)."""
+    parts = header.split()
+    key = parts[1][:25] if len(parts) > 1 else ""
+    return {"username": "token:" + "".join(c for c in key if c.isalnum() or c in "_-")}
+
+
+def _axes_locked(request, credentials: dict) -> bool:
     from axes.handlers.proxy import AxesProxyHandler
 
     AxesProxyHandler.update_request(request)
-    return not AxesProxyHandler.is_allowed(request, {})
+    return not AxesProxyHandler.is_allowed(request, credentials)
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -76,12 +85,13 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if header.split(" ", 1)[0].lower() != "token":
             return None
         django_request = request._request
-        if _axes_locked(django_request):
+        credentials = _credentials(header)
+        if _axes_locked(django_request, credentials):
             raise SignInLocked(lockout_message(django_request))
         try:
             user, token = super().authenticate(request)
         except exceptions.AuthenticationFailed:
-            user_login_failed.send(sender=type(self), credentials={"username": ""}, request=django_request)
+            user_login_failed.send(sender=type(self), credentials=credentials, request=django_request)
             raise
         if token.scope == TokenScope.ROLE and token.role != user.role:
             raise exceptions.AuthenticationFailed(
