@@ -71,6 +71,14 @@ def test_not_signed_in_not_found_and_not_allowed_share_the_format(client, make_u
     assert method.status_code == 405 and method.json()["code"] == "method_not_allowed"
 
 
+def test_a_path_no_api_route_matches_is_a_json_404_in_the_format(client, make_user):
+    client.force_login(make_user(Role.ADMIN))
+    answer = client.post("/api/v1/lanes/no such lane!/apply/", {}, **ZH)
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert_format(answer.json())
+    assert answer.json()["code"] == "not_found" and answer.json()["detail"] == "未找到。"
+
+
 def test_a_body_a_view_built_by_hand_is_put_into_the_format(client, make_user):
     client.force_login(make_user(Role.LEADER))
     answer = client.get(

@@ -22,7 +22,7 @@ from govhall.core.tokens import create_token
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 2  # per operation and user: ~100 operations × 2 users × 2 in about a minute on 2 cores
+EXAMPLES = 1  # per operation and user (plus the explicit examples): `make fuzz` runs 15
 USERS = ("admin", "handler")
 
 
@@ -44,7 +44,7 @@ def fuzz_operation(operation, *, base_url: str, headers: dict, findings: list[st
         response = case.call(base_url=base_url, headers=headers, timeout=30)
         try:
             case.validate_response(response, checks=CHECKS)
-        except Exception as finding:
+        except (Exception, BaseExceptionGroup) as finding:  # schemathesis' FailureGroup
             findings.append(
                 f"{operation.label} as {headers['X-User']}: {response.status_code} "
                 f"{type(finding).__name__}: {str(finding)[:600]}"

@@ -27,12 +27,21 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/v1/"
 NON_FIELD = {"non_field_errors", "detail", "__all__", ""}
+
+
+# For Django's own error pages; DRF's words, so DRF's catalogues translate them.
+STATUS_MESSAGES = {
+    403: gettext_lazy("You do not have permission to perform this action."),
+    404: gettext_lazy("Not found."),
+    405: gettext_lazy("Method not allowed."),
+}
 
 # The rule of an error without a finer one, by status.
 STATUS_RULES = {
@@ -139,20 +148,33 @@ class ApiErrorFormatMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            400 <= response.status_code < 500
-            and request.path.startswith(API_PREFIX)
-            and response.get("Content-Type", "").startswith("application/json")
-            and not getattr(response, "streaming", False)
-        ):
-            try:
-                data = json.loads(response.content)
-            except ValueError:
-                return response
-            if not is_formatted(data):
-                response.content = json.dumps(error_body(data, response.status_code), ensure_ascii=False)
-                response["Content-Length"] = str(len(response.content))
+        if not (400 <= response.status_code < 500 and request.path.startswith(API_PREFIX)):
+            return response
+        if getattr(response, "streaming", False):
+            return response
+        if not response.get("Content-Type", "").startswith("application/json"):
+            return self._from_page(response)
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            return response
+        if not is_formatted(data):
+            response.content = json.dumps(error_body(data, response.status_code), ensure_ascii=False)
+            response["Content-Length"] = str(len(response.content))
         return response
+
+    @staticmethod
+    def _from_page(response: HttpResponse) -> HttpResponse:
+        """Django's own page (no API route matches the path: 404; a CSRF failure: 403) as an API error."""
+        message = STATUS_MESSAGES.get(response.status_code, _("The request was refused."))
+        body = error_body({"detail": str(message)}, response.status_code)
+        replaced = HttpResponse(
+            json.dumps(body, ensure_ascii=False), status=response.status_code, content_type="application/json"
+        )
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if header in response:
+                replaced[header] = response[header]
+        return replaced
 
 
 def field_errors(body: dict) -> dict[str | None, list[str]]:
