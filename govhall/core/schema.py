@@ -3,10 +3,10 @@
 Every operation gets:
 - the error answers it can give, each with the one error component `Error` (core.api_errors):
   400 (bad input: a field, a filter, a page), 401 (a token or a password that failed), 403 (not this
-  role or unit, or a session without its CSRF token), 404 (a path with an id: none, or not yours to
-  see), 409 (a write: a stale version, a state that does not allow it), 415 (a write's body of another
-  media type), 428 (a write that needs If-Match), 429 (sign-in locked); a description that an
-  operation gave keeps its text;
+  role or unit, or a session without its CSRF token), 404 (a path with an id, or a write whose body
+  names an object: none, or not yours to see), 409 (a write: a stale version, a state that does not
+  allow it), 415 (a write's body of another media type), 428 (a write that needs If-Match), 429
+  (sign-in locked); a description that an operation gave keeps its text;
 - `x-roles`: the roles whose permission classes let them call it (and `anonymous` when no sign-in is
   needed), computed by asking the view's permission classes about a user of each role, and the same
   sentence in the description. Object rules come on top (a handler sees his department's cases, a
@@ -49,7 +49,7 @@ ERROR_STATUSES = {
     "400": "Bad input: each error names the field and the rule.",
     "401": "The token or password failed (expired, revoked, wrong).",
     "403": "Not allowed for this role, department or hall (or a session write without its CSRF token).",
-    "404": "No such object, or not yours to see.",
+    "404": "No such object (in the path, or named in the body), or not yours to see.",
     "409": "Stale version (reload and send the current one), or not allowed in the current state.",
     "415": "The body's media type is not one this operation reads (JSON, a form, or a file upload).",
     "428": 'Send the version you read: If-Match: "<version>" or a "version" field.',
@@ -88,9 +88,10 @@ def _anonymous():
 class AutoSchema(SpectacularAutoSchema):
     def _error_statuses(self) -> list[str]:
         codes = ["400", "401", "403", "429"]
-        if "{" in self.path:
-            codes.append("404")
-        if self.method.upper() not in SAFE_METHODS:
+        writes = self.method.upper() not in SAFE_METHODS
+        if "{" in self.path or writes:
+            codes.append("404")  # the path's object, or one the body names (a slot, a window group)
+        if writes:
             codes += ["409", "415", "428"]
         return codes
 
