@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test setup lint format messages clean bench
+.PHONY: run test setup lint format messages clean bench fuzz
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -57,6 +57,12 @@ $(BENCHSTAMP): pyproject.toml $(DEVSTAMP)
 bench: $(BENCHSTAMP)
 	$(PY) -m govhall.core.i18n_compile
 	$(PY) bench/all.py $(BENCH)
+
+# schemathesis against the whole OpenAPI schema, as the demo administrator and the department handler
+# (tools/fuzz.py; FUZZ_EXAMPLES=15 FUZZ_SEED=7 by default). 0 findings is the goal.
+fuzz: $(DEVSTAMP)
+	$(PY) -m govhall.core.i18n_compile
+	$(PY) tools/fuzz.py
 
 clean:
 	rm -rf $(VENV) var

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     # Sign-in throttling: failed sign-ins counted per account and per address (govhall/core/signin.py).
     "axes",
+    # API tokens (govhall/core/tokens.py): hashed, with expiry; our model with a scope swaps knox's.
+    "knox",
     "govhall.core",
     "govhall.workdays",
     "govhall.catalog",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "govhall.core.middleware.PrivatePagesMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its answer (429).
     "axes.middleware.AxesMiddleware",
+    # Every 4xx of /api/v1/ in the one error format, also the bodies a view built by hand (core.api_errors).
+    "govhall.core.api_errors.ApiErrorFormatMiddleware",
 ]
 
 # Which pages this deployment serves (docs/deployment.md "Two sites"): `all` (default), `public` (the
@@ -245,16 +249,29 @@ if _proxy_ssl_header:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "govhall.core.schema.AutoSchema",  # error answers and x-roles (core.schema)
+    # Session first (it names the `WWW-Authenticate` of a 401), then API tokens (core.tokens); basic auth
+    # answers only outside production (core.signin): every basic-auth request hashes a password (~200 ms
+    # of a core), a token or a session costs a lookup (docs/api.md "Signing in", docs/benchmarks.md).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's, saying why a sign-in is refused and answering a failed basic auth 401 (core.signin).
         "govhall.core.signin.SessionAuthentication",
+        "govhall.core.tokens.TokenAuthentication",
         "govhall.core.signin.BasicAuthentication",
     ],
+    # Every 4xx in one format: {"detail", "code", "errors": [{"field", "rule", "message"}]}.
+    "EXCEPTION_HANDLER": "govhall.core.api_errors.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "govhall.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+}
+
+# API tokens (django-rest-knox): `Authorization: Token <token>`; only a SHA-512 digest is stored.
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("GOVHALL_API_TOKEN_DAYS", 90, minimum=1)),
+    "TOKEN_PREFIX": "gh_",
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

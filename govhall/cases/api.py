@@ -25,6 +25,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,6 +69,7 @@ from govhall.cases.serializers import (
     VersionedSerializer,
 )
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
+from govhall.core.api_errors import error_body, error_response
 from govhall.core.models import Role
 from govhall.core.pagination import CursorPagination
 from govhall.core.prepared import Prepared
@@ -100,22 +102,27 @@ class WritesForCaseWorkers(BasePermission):
 
 
 def domain_error_response(exc: Exception) -> Response | None:
-    """The HTTP answer to an error raised by a case service, or None for anything else."""
+    """The HTTP answer to an error raised by a case service, or None for anything else.
+
+    Every answer is in the API's one error format (govhall.core.api_errors)."""
     if isinstance(exc, StaleVersion):
-        return Response(
-            {"detail": str(exc), "code": "stale_version", "current_version": exc.actual},
-            status=status.HTTP_409_CONFLICT,
+        return error_response(
+            str(exc), status_code=status.HTTP_409_CONFLICT, rule="stale_version", current_version=exc.actual
         )
     if isinstance(exc, TransitionNotAllowed):
-        return Response(
-            {"detail": str(exc), "code": "transition_not_allowed", "state": exc.state, "action": exc.action},
-            status=status.HTTP_409_CONFLICT,
+        return error_response(
+            str(exc),
+            status_code=status.HTTP_409_CONFLICT,
+            rule="transition_not_allowed",
+            state=exc.state,
+            action=exc.action,
         )
     if isinstance(exc, CaseForbidden):
-        return Response({"detail": str(exc), "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+        return error_response(str(exc), status_code=status.HTTP_403_FORBIDDEN, rule="forbidden")
     if isinstance(exc, DjangoValidationError):
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        # DRF's conversion keeps each message's code (the rule): {"field": [ErrorDetail(msg, code)]}.
+        detail = get_error_detail(exc)
+        return Response(error_body(detail, status.HTTP_400_BAD_REQUEST), status=status.HTTP_400_BAD_REQUEST)
     return None
 
 
@@ -232,6 +239,9 @@ _ITEM = Prepared(lambda pk: ServiceItem.objects.filter(pk=pk), (int,))
 class CaseListView(CaseAPIView):
     """Cases the user may see, newest first; `POST` receives a new application (窗口收件)."""
 
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = CaseCursor
+
     @extend_schema(
         parameters=[CaseFilterSerializer],
         responses=CaseListSerializer(many=True),
@@ -249,7 +259,7 @@ class CaseListView(CaseAPIView):
             date_from=f["date_from"],
             date_to=f["date_to"],
         )
-        paginator = CaseCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(CaseListSerializer(page, many=True).data)
 
@@ -338,10 +348,13 @@ class CaseDetailView(CaseAPIView):
 class QueueView(CaseAPIView):
     """The handler's queue: active steps of the user's department, earliest due first."""
 
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = QueueCursor
+
     @extend_schema(responses=QueueEntrySerializer(many=True), summary="My queue (handlers, heads)")
     def get(self, request: Request) -> Response:
         steps = queue_steps(request.user).select_related("case__hall", "department")
-        paginator = QueueCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(steps, request, view=self)
         today = timezone.localdate()
         entries = [
@@ -365,6 +378,9 @@ class ExtensionFilterSerializer(serializers.Serializer):
 
 
 class ExtensionListView(CaseAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = ExtensionCursor
+
     @extend_schema(
         parameters=[ExtensionFilterSerializer],
         responses=ExtensionSerializer(many=True),
@@ -375,7 +391,7 @@ class ExtensionListView(CaseAPIView):
         f.is_valid(raise_exception=True)
         state = f.validated_data["state"]
         requests = extension_requests_for(request.user, state=None if state == "all" else state)
-        paginator = ExtensionCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(requests, request, view=self)
         return paginator.get_paginated_response(ExtensionSerializer(page, many=True).data)
 

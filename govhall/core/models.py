@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class Role(models.TextChoices):
@@ -83,3 +84,30 @@ class PeriodClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.period:%Y-%m-%d %H:%M}"
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do: read only, or what its user's role may (never more than the user)."""
+
+    READ = "read", _("Read only")
+    ROLE = "role", _("Everything the user's role may do")
+
+
+class ApiToken(AbstractAuthToken):
+    """An API client's token (django-rest-knox: only a hash is stored; expiry; revocation by deleting).
+
+    Knox's own AuthToken is swapped for this one (KNOX_TOKEN_MODEL) so that a token carries a scope
+    and a name. A token with the scope `role` holds the role its user had when it was made: when the
+    role changes the token stops working, so a token never carries rights its user no longer has."""
+
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Which client uses it."))
+    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    role = models.CharField(_("role when made"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… {self.user} ({self.get_scope_display()})"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -104,7 +105,19 @@ class SignInLocked(exceptions.APIException):
 
 
 class BasicAuthentication(authentication.BasicAuthentication):
-    """DRF's basic auth, saying why a sign-in was refused: locked (429) or a demo password (401)."""
+    """DRF's basic auth, saying why a sign-in was refused: locked (429) or a demo password (401).
+
+    Off in production (GOVHALL_ENV=production): each request would hash a password (~200 ms of a core),
+    so one client could keep a core busy; API clients send a token there (govhall.core.tokens)."""
+
+    def authenticate(self, request):
+        if getattr(settings, "PRODUCTION", False) and (
+            request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0].lower() == "basic"
+        ):
+            raise exceptions.AuthenticationFailed(
+                _("Basic auth is off in production: send an API token (Authorization: Token <token>).")
+            )
+        return super().authenticate(request)
 
     def authenticate_credentials(self, userid, password, request=None):
         try:
@@ -121,12 +134,16 @@ class BasicAuthentication(authentication.BasicAuthentication):
 class SessionAuthentication(authentication.SessionAuthentication):
     """DRF's session auth, first in the list, so DRF asks it for the `WWW-Authenticate` header of a 401.
 
-    A client that sent basic credentials is told to send them again (401, as RFC 9110 wants for failed
-    credentials); a request without any keeps the plain 403, so browsers never pop up a password dialog."""
+    A client that sent basic credentials or a token is told to send them again (401, as RFC 9110 wants
+    for failed credentials); a request without any keeps the plain 403, so browsers never pop up a
+    password dialog."""
 
     def authenticate_header(self, request):
-        if request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0].lower() == "basic":
+        scheme = request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0].lower()
+        if scheme == "basic":
             return 'Basic realm="api"'
+        if scheme == "token":
+            return 'Token realm="api"'
         return None
 
 

@@ -86,6 +86,9 @@ def _ticket_answer(request: Request, ticket: Ticket, *, code: int = status.HTTP_
 
 
 class TicketListView(HotlineAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = TicketCursor
+
     @extend_schema(
         parameters=[TicketFilterSerializer],
         responses=s.TicketSerializer(many=True),
@@ -99,7 +102,7 @@ class TicketListView(HotlineAPIView):
             rows = rows.filter(state=value)
         if value := filters.validated_data.get("channel"):
             rows = rows.filter(channel=value)
-        paginator = TicketCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(s.TicketSerializer(page, many=True).data)
 

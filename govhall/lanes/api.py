@@ -150,7 +150,8 @@ def lane_case_response(lane_case: LaneCase, *, code: int = status.HTTP_200_OK) -
 
 class LaneListView(CaseAPIView):
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="Published fast lanes with stages, form and materials"
+        responses={200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}},
+        summary="Published fast lanes with stages, form and materials (a list)",
     )
     def get(self, request: Request) -> Response:
         return Response([lane_json(lane) for lane in published_lanes()])

@@ -48,10 +48,14 @@ class SummaryView(StatsView):
         return Response(jsonable(summary(f)))
 
 
+# A list of rows (key, name, the indicators), not one object.
+ROWS = {200: {"type": "array", "items": {"type": "object", "additionalProperties": True}}}
+
+
 class TableView(StatsView):
     @extend_schema(
         parameters=[*PARAMETERS, OpenApiParameter("by", str, enum=GROUPS, required=True)],
-        responses=OpenApiTypes.OBJECT,
+        responses=ROWS,
         summary="Indicators per department, hall, item, channel, kind or month",
     )
     def get(self, request: Request) -> Response:

@@ -89,6 +89,9 @@ def _steps_for(request: Request) -> tuple:
 
 
 class StepLightsView(SupervisionAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = StepCursor
+
     @extend_schema(
         parameters=FILTER_PARAMS,
         responses=StepLightSerializer(many=True),
@@ -101,12 +104,15 @@ class StepLightsView(SupervisionAPIView):
         if filters.light:
             steps = steps.filter(lights.conditions(now)[filters.light])
         steps = lights.annotate_steps(steps, now).select_related("case", "department")
-        paginator = StepCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(steps, request, view=self)
         return paginator.get_paginated_response(StepLightSerializer(page, many=True).data)
 
 
 class LaneCaseLightsView(SupervisionAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = StepCursor
+
     @extend_schema(
         parameters=FILTER_PARAMS,
         responses=LaneCaseLightSerializer(many=True),
@@ -121,7 +127,7 @@ class LaneCaseLightsView(SupervisionAPIView):
         from govhall.lanes.queries import annotate_lights
 
         lane_cases = annotate_lights(lane_cases, now).select_related("lane")
-        paginator = StepCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(lane_cases, request, view=self)
         return paginator.get_paginated_response(LaneCaseLightSerializer(page, many=True).data)
 
@@ -162,6 +168,9 @@ class CardCreateSerializer(serializers.Serializer):
 
 
 class CardListView(SupervisionAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = NewestCursor
+
     @extend_schema(
         parameters=[OpenApiParameter("state", str)], responses=CardSerializer(many=True), summary="Cards"
     )
@@ -169,7 +178,7 @@ class CardListView(SupervisionAPIView):
         cards = queries.visible_cards(request.user)
         if request.query_params.get("state"):
             cards = cards.filter(state=request.query_params["state"])
-        paginator = NewestCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cards, request, view=self)
         return paginator.get_paginated_response(CardSerializer(page, many=True).data)
 
@@ -297,6 +306,9 @@ class OrderCreateSerializer(serializers.Serializer):
 
 
 class OrderListView(SupervisionAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = NewestCursor
+
     @extend_schema(
         parameters=[OpenApiParameter("state", str)],
         responses=OrderSerializer(many=True),
@@ -306,7 +318,7 @@ class OrderListView(SupervisionAPIView):
         orders = queries.visible_orders(request.user)
         if request.query_params.get("state"):
             orders = orders.filter(state=request.query_params["state"])
-        paginator = NewestCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(OrderSerializer(page, many=True).data)
 
@@ -380,6 +392,9 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class InboxView(SupervisionAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = NewestCursor
+
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool)],
         responses=NotificationSerializer(many=True),
@@ -389,7 +404,7 @@ class InboxView(SupervisionAPIView):
         rows = queries.inbox(request.user)
         if request.query_params.get("unread") in ("1", "true"):
             rows = rows.filter(read_at__isnull=True)
-        paginator = NewestCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 

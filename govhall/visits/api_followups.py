@@ -159,6 +159,9 @@ class FollowUpAPIView(APIView):
 
 
 class FollowUpListView(FollowUpAPIView):
+    # The paginator the view uses, so that the schema describes the page (results, next, previous).
+    pagination_class = FollowUpCursor
+
     @extend_schema(
         parameters=[FollowUpFilterSerializer],
         responses=FollowUpSerializer(many=True),
@@ -173,7 +176,7 @@ class FollowUpListView(FollowUpAPIView):
             rows = rows.filter(state=state)
         if light := filters.validated_data.get("light"):
             rows = rows.filter(light_filter(light, now))
-        paginator = FollowUpCursor()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(FollowUpSerializer(page, many=True).data)
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from govhall.cases.models import Case, CaseEvent, CaseState, StepState
 from govhall.cases.tests.factories import CONTACT, PERSON
+from govhall.core.api_errors import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_bad_identity_number_is_a_400_naming_the_field_and_the_rule(world):
         "/api/v1/cases/", receive_body(world, id_number=bad, phone="12345"), format="json"
     )
     assert response.status_code == 400
-    body = response.json()
+    body = field_errors(response.json())
     assert "GB 11643" in body["id_number"][0]
     assert "phone" in body
     assert not Case.objects.exists()
@@ -78,7 +79,7 @@ def test_an_unknown_item_is_a_400_on_the_item_field(world):
     response = api(world.users["clerk"]).post(
         "/api/v1/cases/", receive_body(world, item=999999), format="json"
     )
-    assert response.status_code == 400 and "item" in response.json()
+    assert response.status_code == 400 and "item" in field_errors(response.json())
 
 
 def test_accept_with_if_match_answers_the_new_version(world):
@@ -213,7 +214,7 @@ def test_a_committed_case_from_receipt_to_delivery(world):
     response = head.post(
         url + "conclude/", {"decision": "approved", "text": ""}, format="json", HTTP_IF_MATCH=str(version)
     )
-    assert response.status_code == 400 and "text" in response.json()
+    assert response.status_code == 400 and "text" in field_errors(response.json())
     response = head.post(
         url + "conclude/",
         {"decision": "approved", "text": "准予许可"},
@@ -236,7 +237,7 @@ def test_returning_a_step_needs_a_reason(world):
         "version"
     ]
     response = handler.post(url + "return-step/", {"version": version, "reason": ""}, format="json")
-    assert response.status_code == 400 and "comment" in response.json()
+    assert response.status_code == 400 and "comment" in field_errors(response.json())
     response = handler.post(url + "return-step/", {"version": version, "reason": "需补充说明"}, format="json")
     assert response.status_code == 200
     steps = Case.objects.get(pk=case["id"]).steps.order_by("position")
@@ -263,7 +264,7 @@ def test_the_one_time_notice_must_list_every_missing_material(world):
         url + "request-supplement/", {"missing": [first], "version": case["version"]}, format="json"
     )
     assert response.status_code == 400
-    assert "missing" in response.json()
+    assert "missing" in field_errors(response.json())
     response = client.post(
         url + "request-supplement/", {"missing": [first, second], "version": case["version"]}, format="json"
     )
@@ -282,7 +283,7 @@ def test_reject_needs_a_reason(world):
     client = api(world.users["clerk"])
     url = f"/api/v1/cases/{case['id']}/reject/"
     response = client.post(url, {"reason": " ", "version": case["version"]}, format="json")
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in field_errors(response.json())
     response = client.post(url, {"reason": "不属于本机关职权范围", "version": case["version"]}, format="json")
     assert response.status_code == 200 and response.json()["state"] == CaseState.REJECTED
 
@@ -315,7 +316,7 @@ def test_suspension_and_extension_with_the_heads_decision(world):
     response = handler.post(
         url + "request-extension/", {"days": 11, "reason": "情况复杂", "version": version}, format="json"
     )
-    assert response.status_code == 400 and "days" in response.json()
+    assert response.status_code == 400 and "days" in field_errors(response.json())
     response = handler.post(
         url + "request-extension/", {"days": 5, "reason": "情况复杂", "version": version}, format="json"
     )
@@ -358,7 +359,7 @@ def test_consultations_are_registered_and_answered(world):
     response = handler.post(url, {"answer": "申请书和营业执照", "version": case["version"]}, format="json")
     assert response.status_code == 200 and response.json()["state"] == CaseState.ANSWERED
     response = clerk.post("/api/v1/consultations/", {"question": "?", "department": "NOPE"}, format="json")
-    assert response.status_code == 400 and "department" in response.json()
+    assert response.status_code == 400 and "department" in field_errors(response.json())
 
 
 def test_agency_cases_send_and_receive_materials(world):
@@ -393,7 +394,7 @@ def test_an_organisation_needs_a_valid_credit_code(world):
         id_number="",
     )
     response = api(world.users["clerk"]).post("/api/v1/cases/", body, format="json")
-    assert response.status_code == 400 and "GB 32100" in response.json()["credit_code"][0]
+    assert response.status_code == 400 and "GB 32100" in field_errors(response.json())["credit_code"][0]
     body["credit_code"] = "914403001922038216"
     assert api(world.users["clerk"]).post("/api/v1/cases/", body, format="json").status_code == 201
 
@@ -422,5 +423,5 @@ def test_a_refused_decision_keeps_no_case(world):
     response = api(world.users["clerk"]).post(
         "/api/v1/cases/", receive_body(world, decision="reject", reason=""), format="json"
     )
-    assert response.status_code == 400 and "reason" in response.json()
+    assert response.status_code == 400 and "reason" in field_errors(response.json())
     assert not Case.objects.exists()

@@ -11,6 +11,7 @@ from govhall.cases import services
 from govhall.cases.errors import CaseForbidden, StaleVersion
 from govhall.cases.models import CaseDocument, CaseEvent
 from govhall.cases.tests.conftest import at
+from govhall.core.api_errors import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +182,7 @@ def test_api_upload_list_and_download(world):
     bad = api(world.users["clerk"]).post(
         url, {"file": upload("b.txt", b"x")}, format="multipart", HTTP_IF_MATCH=f'"{case.version + 1}"'
     )
-    assert bad.status_code == 400 and "file" in bad.json()
+    assert bad.status_code == 400 and "file" in field_errors(bad.json())
     listed = api(world.users["supervisor"]).get(url)
     assert [d["name"] for d in listed.json()] == ["a.pdf"]
     download = api(world.users["supervisor"]).get(body["download"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from govhall.core.api_errors import field_errors
 from govhall.hotline.models import IncomingCall
 from govhall.hotline.services.intake import register_ticket
 
@@ -64,7 +65,7 @@ def test_a_call_is_recorded_for_the_operator_by_username_or_extension(client, wo
 )
 def test_an_unknown_operator_or_no_number_is_a_400(client, world, token, data, field):
     response = ring(client, headers={"Authorization": f"Bearer {token}"}, **data)
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in field_errors(response.json())
     assert not IncomingCall.objects.exists()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from govhall.core.api_errors import field_errors
 from govhall.lanes.models import LaneCase, LaneCaseState, LaneItemCase
 from govhall.lanes.tests.conftest import GOOD, LaneWorld
 
@@ -92,7 +93,7 @@ def test_api_lists_every_form_error_at_once(lane_world: LaneWorld, clerk_client)
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"name", "area"}
+    assert set(field_errors(response.json())) == {"name", "area"}
     assert not LaneItemCase.objects.exists()
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from govhall.core.api_errors import field_errors
 from govhall.portal.tests.apply.support import FILLED, NOW, draft, submitted, upload
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,9 @@ def test_api_submission_with_a_missing_material_names_it(api, world):
     base = f"/api/v1/portal/applications/{app.pk}/"
     api.patch(base, {"data": FILLED, "version": app.version}, format="json")
     response = api.post(f"{base}submit/", {"version": app.version + 1}, format="json")
-    assert response.status_code == 400 and f"material_{world.required_ids[0]}" in response.data
+    assert response.status_code == 400 and f"material_{world.required_ids[0]}" in field_errors(
+        response.json()
+    )
 
 
 @pytest.mark.parametrize("path", ["", "submit/", "withdraw/", "materials/1/", "correction/"])

@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from govhall.cases.models import CaseState
+from govhall.core.api_errors import field_errors
 from govhall.portal.models import Application, HelpSession, HelpState
 from govhall.portal.services import help as helping
 from govhall.portal.tests.help.conftest import NOW
@@ -111,9 +112,9 @@ def test_a_bad_value_answers_400_naming_the_field(world):
     response = post(
         world.clerk, f"{session.pk}/edit/", {"field": "phone", "value": "123", "field_version": version}
     )
-    assert response.status_code == 400 and "11-digit" in response.data["phone"][0]
+    assert response.status_code == 400 and "11-digit" in field_errors(response.json())["phone"][0]
     response = post(world.clerk, f"{session.pk}/edit/", {"field": "nope", "value": "x", "field_version": 0})
-    assert response.status_code == 400 and "field" in response.data
+    assert response.status_code == 400 and "field" in field_errors(response.json())
 
 
 def test_editing_an_ended_session_answers_409(world):
@@ -132,7 +133,10 @@ def test_review_preapprove_and_the_submission_is_accepted_at_once(world):
     early = post(
         world.clerk, f"{session.pk}/preapprove/", {"version": session.version, "draft_version": app.version}
     )
-    assert early.status_code == 400 and "Mark every uploaded material first" in early.data["materials"][0]
+    assert (
+        early.status_code == 400
+        and "Mark every uploaded material first" in field_errors(early.json())["materials"][0]
+    )
     for document in app.documents.all():
         response = post(world.clerk, f"{session.pk}/documents/{document.pk}/review/", {"acceptable": True})
         assert response.status_code == 200, response.data
@@ -153,7 +157,7 @@ def test_a_review_of_not_acceptable_without_a_comment_answers_400(world):
     session = world.started()
     document = Application.objects.get().documents.first()
     response = post(world.clerk, f"{session.pk}/documents/{document.pk}/review/", {"acceptable": False})
-    assert response.status_code == 400 and "comment" in response.data
+    assert response.status_code == 400 and "comment" in field_errors(response.json())
 
 
 def test_the_end_answers_with_the_summary(world):

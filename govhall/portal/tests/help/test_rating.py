@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from govhall.core.api_errors import field_errors
 from govhall.portal.help_states import HelpMoveRefused
 from govhall.portal.models import HelpEvent, HelpOutcome, HelpSession, HelpState
 from govhall.portal.services import help as helping
@@ -232,7 +233,7 @@ def test_api_bad_input_is_400_on_the_field(world, body, field):
     session = ended(world)
     response = api(world.resident).post(url(session), body, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in field_errors(response.json())
     assert Rating.objects.count() == 0
 
 

@@ -28,6 +28,7 @@ from rest_framework.test import APIClient
 
 from govhall.cases import services as cases
 from govhall.cases.tests.factories import UserFactory
+from govhall.core.api_errors import field_errors
 from govhall.core.models import Role
 from govhall.portal import queries_help_stats as figures
 from govhall.portal import services
@@ -261,7 +262,7 @@ def test_the_api_names_a_bad_period(supervisor, params, field):
     api.force_authenticate(supervisor)
     response = api.get("/api/v1/portal/help/stats/", params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in field_errors(response.json())
 
 
 def test_the_stats_endpoint_is_in_the_openapi_schema(client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from govhall.core.api_errors import field_errors
 from govhall.visits.tests.followups.conftest import at, open_for
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_closing_without_a_finding_is_400_naming_the_rule(world):
         f"{BASE}{follow_up.pk}/verify/", {"explanation": "打过电话", "version": 1}
     )
     assert answer.status_code == 400
-    assert "须有回访核实结论" in answer.json()["finding"][0]  # the rule, in the user's language
+    assert "须有回访核实结论" in field_errors(answer.json())["finding"][0]  # the rule, in the user's language
 
 
 def test_a_move_not_in_the_table_is_409_and_a_foreign_one_403(world):

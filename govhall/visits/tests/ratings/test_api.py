@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from govhall.core.api_errors import field_errors
 from govhall.visits.models import Rating
 from govhall.visits.rating_codes import rating_code
 from govhall.visits.tests.ratings.conftest import at, done_visit, rejected_case
@@ -29,7 +30,7 @@ def test_a_case_is_rated_with_its_code(world, api):
     answer = api.post(
         BASE + "cases/", {"number": case.number, "code": rating_code(case), "level": 2}, format="json"
     )
-    assert answer.status_code == 400 and "reasons" in answer.json()
+    assert answer.status_code == 400 and "reasons" in field_errors(answer.json())
     answer = api.post(
         BASE + "cases/",
         {"number": case.number, "code": rating_code(case), "level": 2, "reasons": ["process"]},
@@ -57,7 +58,7 @@ def test_an_unconcluded_case_is_refused_with_the_rule(world, api):
     answer = api.post(
         BASE + "cases/", {"number": case.number, "code": rating_code(case), "level": 5}, format="json"
     )
-    assert answer.status_code == 400 and "case" in answer.json()
+    assert answer.status_code == 400 and "case" in field_errors(answer.json())
 
 
 def test_the_operator_records_phone_ratings_of_cases_and_visits(world, api):
