@@ -770,6 +770,8 @@ UNSAFE_REFUSED: dict[tuple[str, str], tuple[set[str], str]] = {
     ("/api/v1/portal/sign-out/", "POST"): ({"204"}, "signing one's own session out"),
     ("/api/v1/supervision/inbox/", "POST"): ({"200"}, "marking one's own inbox read"),
     ("/api/v1/portal/applications/", "POST"): ({"400"}, "any signed-in person may draft an application"),
+    ("/api/v1/visits/bookings/", "POST"): ({"400"}, "any signed-in person may book a slot"),
+    ("/api/v1/visits/bookings/{code}/change/", "POST"): ({"400"}, _VALIDATED_FIRST + "; only one's own"),
     ("/api/v1/portal/help/", "POST"): ({"400"}, "asking for help on one's own draft: the draft is named"),
     ("/api/v1/cases/", "POST"): ({"400"}, _VALIDATED_FIRST),
     ("/api/v1/lanes/{code}/apply/", "POST"): ({"400"}, _VALIDATED_FIRST),
