@@ -53,6 +53,8 @@ ALLOWED_HOSTS = env_list("GOVHALL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env_list("GOVHALL_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # `createsuperuser` with the password policy for DJANGO_SUPERUSER_PASSWORD too (before auth's own).
+    "govhall.core.passwords",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,9 +165,17 @@ SESSION_ENGINE = "govhall.core.sessions"
 LOGIN_URL = "portal:login" if GOVHALL_SITE == "public" else "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# The password policy for staff (docs/security.md): at least GOVHALL_PASSWORD_MIN_LENGTH (12) characters,
+# not like the username or name, not a common password, not only digits. Checked wherever a password is
+# chosen: the admin's forms, `govhall createsuperuser` (with DJANGO_SUPERUSER_PASSWORD too) and
+# `govhall changepassword`. Applicants sign in by SMS code and have no password; the demo accounts' published
+# passwords are hashed by the demo loader, which runs in demo mode only, and refused at sign-in in production.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("GOVHALL_PASSWORD_MIN_LENGTH", 12, minimum=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/", display.set_display, name="set_display"),
+    # Who saw an applicant's full ID number or phone (govhall.core.privacy), for supervisors and admins.
+    path("audit/personal-data/", core_views.personal_data_views, name="personal-data-views"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

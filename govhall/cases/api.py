@@ -73,6 +73,7 @@ from govhall.core.api_errors import error_body, error_response
 from govhall.core.models import Role
 from govhall.core.pagination import CursorPagination
 from govhall.core.prepared import Prepared
+from govhall.core.privacy import record_view
 from govhall.workdays import calendar as workdays
 
 READ_ONLY_ROLES = SEE_ALL_ROLES | {Role.OPERATOR, Role.APPLICANT}
@@ -340,7 +341,18 @@ class CaseDetailView(CaseAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         case = get_object_or_404(_detail_queryset(request.user), pk=pk)
-        response = Response(CaseDetailSerializer(case, context={"request": request}).data)
+        serializer = CaseDetailSerializer(case, context={"request": request})
+        response = Response(serializer.data)
+        if serializer.unmasked():  # the numbers went out whole: recorded like a reveal on the page
+            record_view(
+                user=request.user,
+                subject="case",
+                object_id=case.pk,
+                number=case.number,
+                fields=["id_number" if case.id_number else "", "phone" if case.phone else ""],
+                now=timezone.now(),
+                channel="api",
+            )
         response["ETag"] = etag(case.version)
         return response
 

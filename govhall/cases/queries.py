@@ -25,6 +25,7 @@ from govhall.cases.models import (
 from govhall.cases.permissions import SEE_ALL_ROLES
 from govhall.cases.services.common import local_date
 from govhall.catalog.models import Window
+from govhall.core import privacy
 from govhall.core.models import Role
 from govhall.workdays import calendar as workdays
 
@@ -142,25 +143,9 @@ def find_cases(
     return cases.select_related("item", "hall").order_by("-received_at", "-id")
 
 
-def mask_id(number: str) -> str:
-    """370181199001011234 → 370181********1234; short numbers keep their first and last character."""
-    number = number or ""
-    if len(number) >= 10:
-        return number[:6] + "*" * (len(number) - 10) + number[-4:]
-    if len(number) > 2:
-        return number[0] + "*" * (len(number) - 2) + number[-1]
-    return "*" * len(number)
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; landlines keep the area code and the last four digits."""
-    phone = phone or ""
-    if len(phone) == 11 and phone.isdigit():
-        return phone[:3] + "****" + phone[-4:]
-    if len(phone) > 4:
-        head = phone.split("-")[0] + "-" if "-" in phone else ""
-        return head + "*" * (len(phone) - len(head) - 4) + phone[-4:]
-    return "*" * len(phone)
+# The one masking of the project (govhall.core.privacy), kept importable from here.
+mask_id = privacy.mask_id
+mask_phone = privacy.mask_phone
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("consultations/<int:pk>/", views_consult.detail, name="consultation"),
     path("consultations/<int:pk>/<slug:name>/", views_consult.action, name="consultation-action"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/notices/<slug:kind>/", views.notice, name="notice"),
     path("<int:pk>/documents/", views_documents.attach, name="attach"),
     path("<int:pk>/documents/<int:document>/", views_documents.fetch, name="document"),

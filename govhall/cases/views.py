@@ -64,6 +64,7 @@ from govhall.cases.serializers import sees_personal_data
 from govhall.cases.services.handling import extension_max_days
 from govhall.catalog.models import ItemStatus, ServiceItem, Window
 from govhall.core.models import Role
+from govhall.core.privacy import record_view
 from govhall.workdays import calendar as workdays
 
 SEARCH_ROLES = frozenset(
@@ -432,7 +433,12 @@ def _timeline(case: Case) -> list[dict]:
 
 
 def render_case(
-    request: HttpRequest, case: Case, *, bound: tuple[str, object] | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: tuple[str, object] | None = None,
+    status: int = 200,
+    revealed: bool = False,
 ) -> HttpResponse:
     user = request.user
     actions = available_actions(case, user)
@@ -453,8 +459,11 @@ def render_case(
         "notices": notices.available_notices(case, list(case.events.all())),
         "remaining": remaining,
         "personal": personal,
-        "id_number": case.id_number if personal else mask_id(case.id_number),
-        "phone": case.phone if personal else mask_phone(case.phone),
+        # Masked until the person asks to see them (cases:reveal), which is recorded (core.privacy).
+        "revealed": personal and revealed,
+        "may_reveal": personal and not revealed and bool(case.id_number or case.phone),
+        "id_number": case.id_number if personal and revealed else mask_id(case.id_number),
+        "phone": case.phone if personal and revealed else mask_phone(case.phone),
         "consultation": getattr(case, "consultation", None) if case.kind == "consultation" else None,
         # 10 working days, or 15 for an item case of a fast lane (services.handling.EXTENSION_LIMITS)
         "extension_max": extension_max_days(case) if "request-extension" in actions else None,
@@ -466,6 +475,25 @@ def render_case(
 @roles_required(SEARCH_ROLES)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_case(request, get_object_or_404(_case_queryset(request.user), pk=pk))
+
+
+@require_POST
+@roles_required(SEARCH_ROLES)
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the applicant's identity number and phone in full, recording who saw them (core.privacy)."""
+    case = get_object_or_404(_case_queryset(request.user), pk=pk)
+    if not sees_personal_data(request.user):
+        raise PermissionDenied(_("Only the staff working on the case may see the applicant's numbers."))
+    record_view(
+        user=request.user,
+        subject="case",
+        object_id=case.pk,
+        number=case.number,
+        fields=["id_number" if case.id_number else "", "phone" if case.phone else ""],
+        now=timezone.now(),
+        channel="page",
+    )
+    return render_case(request, case, revealed=True)
 
 
 def _active_step(case: Case, step_id: int) -> Step:

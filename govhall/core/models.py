@@ -111,3 +111,28 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.token_key}… {self.user} ({self.get_scope_display()})"
+
+
+class PersonalDataView(models.Model):
+    """A staff member saw an applicant's full identity number or phone (who, when, which case or ticket).
+    Written by govhall.core.privacy.record_view, never changed; read by supervisors and administrators
+    (/audit/personal-data/). Lists and exports show the numbers masked and write nothing."""
+
+    at = models.DateTimeField(_("viewed at"), db_index=True)
+    user = models.ForeignKey(
+        "core.User", verbose_name=_("viewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("kind of record"), max_length=20)  # "case", "lane_case", "ticket"
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    number = models.CharField(_("case or ticket number"), max_length=40, blank=True)
+    fields = models.CharField(_("fields shown in full"), max_length=100)
+    channel = models.CharField(_("page or API"), max_length=10, default="page")  # "page" or "api"
+
+    class Meta:
+        verbose_name = _("view of personal data")
+        verbose_name_plural = _("views of personal data")
+        indexes = [models.Index(fields=["subject", "object_id"], name="core_pdview_subject")]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.subject} {self.number or self.object_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,13 +1,15 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.static import serve
 
-from govhall.core.models import Role
+from govhall.core.models import PersonalDataView, Role
 from govhall.core.navigation import ROLE_DESCRIPTIONS, ROLE_NOTES, landing_for
+from govhall.core.privacy import may_read_views
 from govhall.core.worklist import tiles_for
 
 
@@ -35,3 +37,20 @@ def media(request, path: str):
     if not request.user.is_staff:
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@login_required
+def personal_data_views(request):
+    """Who saw which applicant's full identity number or phone, and when (supervisors, administrators)."""
+    if not may_read_views(request.user):
+        raise PermissionDenied
+    rows = PersonalDataView.objects.select_related("user")
+    number = (request.GET.get("number") or "").strip()[:40]
+    if number:
+        rows = rows.filter(number=number)
+    return render(
+        request, "core/personal_data_views.html", {"rows": rows[:PERSONAL_DATA_PAGE], "number": number}
+    )
+
+
+PERSONAL_DATA_PAGE = 200  # the newest; narrowed by a case or ticket number

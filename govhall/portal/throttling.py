@@ -51,3 +51,24 @@ def page_wait(request: HttpRequest) -> int | None:
         if not throttle.allow_request(drf_request, None):
             return max(1, int(throttle.wait() or 1))
     return None
+
+
+def release_progress_limits(*, address: str = "", number: str = "", user_pk: int | None = None) -> int:
+    """Forget the progress-query budgets of a client address, a signed-in account or a case number (an
+    administrator's unlock; `govhall unlock`). Returns how many budgets were forgotten. The budgets live in
+    Django's cache: with the default per-process cache a command reaches only its own process, so several
+    web processes need a shared cache (Redis) for this to reach them (docs/deployment.md)."""
+    keys = []
+    if address:
+        keys.append(ProgressThrottle.cache_format % {"scope": ProgressThrottle.scope, "ident": address})
+    if user_pk is not None:
+        keys.append(
+            ProgressThrottle.cache_format % {"scope": ProgressThrottle.scope, "ident": f"user-{user_pk}"}
+        )
+    if number:
+        ident = hashlib.sha256(number.strip().upper()[:40].encode("utf-8", "replace")).hexdigest()[:32]
+        keys.append(NumberThrottle.cache_format % {"scope": NumberThrottle.scope, "ident": ident})
+    cache = ProgressThrottle.cache
+    found = sum(1 for key in keys if cache.get(key) is not None)
+    cache.delete_many(keys)
+    return found

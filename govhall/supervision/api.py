@@ -186,6 +186,8 @@ class CardListView(SupervisionAPIView):
         request=CardCreateSerializer, responses={201: CardSerializer}, summary="Issue a card (supervisor)"
     )
     def post(self, request: Request) -> Response:
+        # Who may issue first: anyone else gets 403, not a list of the body's missing fields.
+        services.require_supervisor(request.user)
         data = CardCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -328,6 +330,7 @@ class OrderListView(SupervisionAPIView):
         summary="Issue a supervision order (督办)",
     )
     def post(self, request: Request) -> Response:
+        services.require_supervisor(request.user)  # before the body is read, as for cards
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data

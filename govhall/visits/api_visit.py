@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 
 from govhall.cases.api import domain_error_response
 from govhall.cases.errors import StaleVersion
-from govhall.catalog.models import Hall, ServiceItem, Window
-from govhall.visits.devices import is_window_staff, kiosk_token_valid
+from govhall.catalog.models import Hall, ServiceItem
+from govhall.visits.devices import is_window_staff, kiosk_token_valid, visits_of, windows_of
 from govhall.visits.models import Booking, Slot, Visit, WindowGroup
 from govhall.visits.queries_visit import (
     bookable_slots,
@@ -373,7 +373,7 @@ class CallNextView(VisitAPIView):
         responses={200: HallVisitSerializer, 204: None},
     )
     def post(self, request: Request, window: int) -> Response:
-        w = get_object_or_404(Window, pk=window)
+        w = get_object_or_404(windows_of(request.user), pk=window)
         visit = services.call_next(window=w, clerk=request.user, now=timezone.now())
         if visit is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -381,7 +381,7 @@ class CallNextView(VisitAPIView):
 
 
 def _visit_for_action(request: Request, pk: int, data: dict) -> Visit:
-    visit = get_object_or_404(Visit.objects.select_related("group", "window"), pk=pk)
+    visit = get_object_or_404(visits_of(request.user).select_related("group", "window"), pk=pk)
     if data.get("version") is not None and data["version"] != visit.version:
         raise StaleVersion(expected=data["version"], actual=visit.version, what="visit")
     return visit
@@ -454,7 +454,7 @@ class VisitDetailView(VisitAPIView):
 
     @extend_schema(summary="A visit", responses=HallVisitSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(HallVisitSerializer(get_object_or_404(Visit, pk=pk)).data)
+        return Response(HallVisitSerializer(get_object_or_404(visits_of(request.user), pk=pk)).data)
 
 
 def action_view(name: str):

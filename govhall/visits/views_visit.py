@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from govhall.cases.errors import TransitionNotAllowed
 from govhall.catalog.models import Hall, ServiceItem, Window
-from govhall.visits.devices import is_window_staff, kiosk_token, kiosk_token_valid
+from govhall.visits.devices import is_window_staff, kiosk_token, kiosk_token_valid, windows_of
 from govhall.visits.models import BookingState, Slot, Visit, WindowGroup
 from govhall.visits.queries_visit import (
     bookable_slots,
@@ -321,7 +321,7 @@ WINDOW_ACTIONS = {
 
 @staff_required
 def window(request: HttpRequest, pk: int) -> HttpResponse:
-    w = get_object_or_404(Window.objects.select_related("hall"), pk=pk)
+    w = get_object_or_404(windows_of(request.user).select_related("hall"), pk=pk)
     now = timezone.now()
     current = services.current_at_window(w)
     groups = list(WindowGroup.objects.filter(windows=w, is_active=True))
@@ -340,7 +340,7 @@ def window(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def window_act(request: HttpRequest, pk: int) -> HttpResponse:
-    w = get_object_or_404(Window, pk=pk)
+    w = get_object_or_404(windows_of(request.user), pk=pk)
     action = request.POST.get("action", "")
     now = timezone.now()
     try:
