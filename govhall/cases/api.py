@@ -68,6 +68,7 @@ from govhall.cases.serializers import (
     VersionedSerializer,
 )
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
+from govhall.core import inputs
 from govhall.core.models import Role
 from govhall.core.pagination import CursorPagination
 from govhall.core.prepared import Prepared
@@ -99,6 +100,13 @@ class WritesForCaseWorkers(BasePermission):
         return request.method in SAFE_METHODS or getattr(request.user, "role", None) not in READ_ONLY_ROLES
 
 
+def outside_calendar_message() -> str:
+    return _("The deadline falls outside the working-day calendar (%(first)s to %(last)s).") % {
+        "first": inputs.DATE_MIN.isoformat(),
+        "last": inputs.DATE_MAX.isoformat(),
+    }
+
+
 def domain_error_response(exc: Exception) -> Response | None:
     """The HTTP answer to an error raised by a case service, or None for anything else."""
     if isinstance(exc, StaleVersion):
@@ -113,6 +121,10 @@ def domain_error_response(exc: Exception) -> Response | None:
         )
     if isinstance(exc, CaseForbidden):
         return Response({"detail": str(exc), "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, workdays.CalendarRangeError):  # a deadline past the working-day calendar's years
+        return Response(
+            {"non_field_errors": [outside_calendar_message()]}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
