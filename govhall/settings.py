@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "govhall.core.middleware.IdleSessionMiddleware",
     "govhall.core.middleware.ChineseFirstLocaleMiddleware",
+    # After the language is chosen, before anything reads the body: 413 for an oversized request.
+    "govhall.core.middleware.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -225,6 +227,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("GOVHALL_MEDIA_ROOT", str(DATA_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GOVHALL_MAX_UPLOAD_BYTES = env_int("GOVHALL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Bad input may not grow a worker (issue 20; docs/input-limits.md): form fields and JSON bodies at most
+# 2.5 MB (core.parsers reads no more), 1,000 fields, 20 files a request, a whole request at most this
+# many bytes (core.middleware.RequestSizeMiddleware answers 413 before reading it).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+GOVHALL_MAX_REQUEST_BYTES = env_int(
+    "GOVHALL_MAX_REQUEST_BYTES", 3 * GOVHALL_MAX_UPLOAD_BYTES, minimum=DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 
 # Sessions end after this many idle minutes (shared hall PCs; refreshed at most once a minute by
 # core.middleware.IdleSessionMiddleware) and when the browser closes.
@@ -273,6 +284,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "govhall.core.pagination.LimitOffsetPagination",
+    # JSON bodies bounded in size and nesting, refused with a 400 naming the rule (core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "govhall.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
 }
 

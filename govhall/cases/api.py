@@ -69,6 +69,7 @@ from govhall.cases.serializers import (
     VersionedSerializer,
 )
 from govhall.catalog.models import Department, Hall, ServiceItem, Window
+from govhall.core import inputs
 from govhall.core.api_errors import error_body, error_response
 from govhall.core.models import Role
 from govhall.core.pagination import CursorPagination
@@ -102,6 +103,13 @@ class WritesForCaseWorkers(BasePermission):
         return request.method in SAFE_METHODS or getattr(request.user, "role", None) not in READ_ONLY_ROLES
 
 
+def outside_calendar_message() -> str:
+    return _("The deadline falls outside the working-day calendar (%(first)s to %(last)s).") % {
+        "first": inputs.DATE_MIN.isoformat(),
+        "last": inputs.DATE_MAX.isoformat(),
+    }
+
+
 def domain_error_response(exc: Exception) -> Response | None:
     """The HTTP answer to an error raised by a case service, or None for anything else.
 
@@ -120,6 +128,10 @@ def domain_error_response(exc: Exception) -> Response | None:
         )
     if isinstance(exc, CaseForbidden):
         return error_response(str(exc), status_code=status.HTTP_403_FORBIDDEN, rule="forbidden")
+    if isinstance(exc, workdays.CalendarRangeError):  # a deadline past the working-day calendar's years
+        return error_response(
+            outside_calendar_message(), status_code=status.HTTP_400_BAD_REQUEST, rule="outside_calendar"
+        )
     if isinstance(exc, DjangoValidationError):
         # DRF's conversion keeps each message's code (the rule): {"field": [ErrorDetail(msg, code)]}.
         detail = get_error_detail(exc)

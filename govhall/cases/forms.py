@@ -19,6 +19,7 @@ from govhall.cases.models import (
     SuspensionKind,
 )
 from govhall.catalog.models import ServiceItem
+from govhall.core import inputs
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -34,13 +35,14 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 class SearchForm(forms.Form):
     q = forms.CharField(
+        max_length=200,
         label=_("Number, applicant, ID or phone"),
         required=False,
         widget=forms.TextInput(
             attrs={"placeholder": _("Case number, name, ID number, credit code or phone")}
         ),
     )
-    item = forms.CharField(label=_("Item code"), required=False)
+    item = forms.CharField(max_length=200, label=_("Item code"), required=False)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *CaseState.choices]
     )
@@ -52,7 +54,7 @@ class SearchForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("Received until"), required=False, widget=DATE_INPUT)
-    after = forms.CharField(required=False, widget=forms.HiddenInput)
+    after = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
 
 
 class IntakeForm(forms.Form):
@@ -96,7 +98,10 @@ class IntakeForm(forms.Form):
         label=_("Decision"), choices=DECISIONS, initial=ACCEPT, widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        label=_("Reason for non-acceptance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Reason for non-acceptance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     missing = forms.TypedMultipleChoiceField(
         label=_("Missing materials for the one-time notice"),
@@ -105,6 +110,7 @@ class IntakeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(
+        max_length=inputs.TEXT_MAX,
         label=_("Corrections needed (one-time notice)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -134,7 +140,12 @@ class VersionForm(forms.Form):
 
 
 class ReasonForm(VersionForm):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SupplementRequestForm(VersionForm):
@@ -142,7 +153,10 @@ class SupplementRequestForm(VersionForm):
         label=_("Missing materials"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
-        label=_("Corrections needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Corrections needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, case=None, **kwargs) -> None:
@@ -176,24 +190,42 @@ class StepForm(VersionForm):
         label=_("Outcome"), choices=StepOutcome.choices, initial=StepOutcome.APPROVE, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_("Opinion (required when returning)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Opinion (required when returning)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ConcludeForm(VersionForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Decision text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        max_length=inputs.LONG_TEXT_MAX,
+        label=_("Decision text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class SuspendForm(VersionForm):
     kind = forms.ChoiceField(label=_("Special procedure"), choices=SuspensionKind.choices)
     expected_days = forms.IntegerField(label=_("Expected working days"), min_value=0, initial=5)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ExtensionForm(VersionForm):
     days = forms.IntegerField(label=_("Working days"), min_value=0, initial=10)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DecideExtensionForm(VersionForm):
@@ -203,7 +235,12 @@ class DecideExtensionForm(VersionForm):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class NoteForm(VersionForm):
@@ -211,17 +248,28 @@ class NoteForm(VersionForm):
 
 
 class AnswerForm(VersionForm):
-    answer = forms.CharField(label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class PublishForm(VersionForm):
     """The department's edited question and answer for the item's guide page."""
 
     question = forms.CharField(
-        label=_("Published question"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Published question"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     answer = forms.CharField(
-        label=_("Published answer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=inputs.TEXT_MAX,
+        label=_("Published answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -233,6 +281,7 @@ class OutreachForm(forms.Form):
         label=_("Event date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     rows = forms.CharField(
+        max_length=inputs.LONG_TEXT_MAX,
         label=_("Questions, one per line"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),

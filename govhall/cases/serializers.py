@@ -485,7 +485,7 @@ class SuspendSerializer(VersionedSerializer):
 
 
 class ExtensionRequestSerializer(VersionedSerializer):
-    days = serializers.IntegerField()
+    days = serializers.IntegerField(help_text="Working days, at least 1")
     reason = _text()
 
 

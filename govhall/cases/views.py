@@ -63,6 +63,7 @@ from govhall.cases.queries import (
 from govhall.cases.serializers import sees_personal_data
 from govhall.cases.services.handling import extension_max_days
 from govhall.catalog.models import ItemStatus, ServiceItem, Window
+from govhall.core import inputs
 from govhall.core.models import Role
 from govhall.core.privacy import record_view
 from govhall.workdays import calendar as workdays
@@ -219,7 +220,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     hall, _agency, _channel = _intake_place(request.user)
     item = None
     item_id = request.POST.get("item") or request.GET.get("item")
-    if item_id and str(item_id).isdigit():
+    item_id = inputs.whole_id(item_id)
+    if item_id is not None:
         item = _items_for(hall).filter(pk=item_id).prefetch_related("materials", "steps").first()
     status = 200
     if request.method == "POST":

@@ -8,6 +8,7 @@ and samples (catalog) both use these, so a file refused at one place is refused 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -53,9 +54,51 @@ def max_bytes() -> int:
     return settings.GOVHALL_MAX_UPLOAD_BYTES
 
 
+# Markup that makes a file a page when a browser sniffs it: a "PDF" that is HTML after its first bytes.
+_MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|meta)\b", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_name(raw: str | None) -> str:
+    """The file's own name without any folder (POSIX or Windows separators), or ValidationError on
+    `file`: a name with control characters (NUL, newlines) or nothing left is refused, never stored."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if _CONTROL.search(name):
+        raise ValidationError(
+            {"file": [_("The file name may not contain control characters (such as NUL).")]}
+        )
+    if name in ("", ".", ".."):
+        raise ValidationError({"file": [_("The file needs a name, such as scan.pdf.")]})
+    return name[-255:] if len(name) > 255 else name
+
+
+def _has_markup(upload: File) -> bool:
+    upload.seek(0)
+    carry = b""
+    for chunk in upload.chunks(64 * 1024):
+        if _MARKUP.search(carry + chunk):
+            return True
+        carry = chunk[-16:]
+    return False
+
+
+def _content_error(upload: File, kind: FileType, ext: str) -> str | None:
+    upload.seek(0)
+    head = upload.read(16)
+    if not any(head.startswith(m) for m in kind.magic):
+        return _("The file's content is not %(ext)s: its name and its content must agree.") % {
+            "ext": ext.lstrip(".").upper()
+        }
+    if _has_markup(upload):
+        return _("The file's content is not %(ext)s: it contains web-page markup (HTML).") % {
+            "ext": ext.lstrip(".").upper()
+        }
+    return None
+
+
 def sniff(upload: File, types: tuple[FileType, ...] = FILE_TYPES) -> FileType:
-    """The file's type from its name and its first bytes; ValidationError on `file` otherwise."""
-    name = os.path.basename(upload.name or "")
+    """The file's type from its name and its content; ValidationError on `file` otherwise."""
+    name = safe_name(upload.name)
     ext = os.path.splitext(name)[1].lower()
     kind = next((t for t in types if ext in t.extensions), None)
     allowed = "、".join(e for t in types for e in t.extensions)
@@ -63,18 +106,12 @@ def sniff(upload: File, types: tuple[FileType, ...] = FILE_TYPES) -> FileType:
         raise ValidationError(
             {"file": [_("Only these file types are accepted: %(types)s.") % {"types": allowed}]}
         )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in kind.magic):
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file's content is not %(ext)s: its name and its content must agree.")
-                    % {"ext": ext.lstrip(".").upper()}
-                ]
-            }
-        )
+    try:
+        problem = _content_error(upload, kind, ext)
+    finally:
+        upload.seek(0)
+    if problem:
+        raise ValidationError({"file": [problem]})
     return kind
 
 

@@ -116,3 +116,38 @@ class IdleSessionMiddleware(SessionMiddleware):
             if session.get(_SEEN) != minute:
                 session[_SEEN] = minute
         return super().process_response(request, response)
+
+
+class RequestSizeMiddleware:
+    """Refuses a request body larger than GOVHALL_MAX_REQUEST_BYTES (413) before anything reads it; a
+    body that is not multipart (a form or JSON, read into memory whole) already past
+    DATA_UPLOAD_MAX_MEMORY_SIZE.
+
+    Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams any size of upload to a temporary
+    file, and DRF's parsers read what they are given: this keeps a worker's memory and disk bounded
+    whatever a client sends. Uploads themselves are limited to GOVHALL_MAX_UPLOAD_BYTES each (core.files)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.GOVHALL_MAX_REQUEST_BYTES
+        if not request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            # Forms and JSON are read into memory whole (Django refuses them past this size with a bare
+            # 400 page; this answer names the rule). Files come only as multipart, streamed to disk.
+            limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit)
+        if length > limit:
+            from django.http import JsonResponse
+
+            message = translation.gettext(
+                "The request is %(size)s bytes; at most %(max)s bytes are accepted."
+            ) % {
+                "size": length,
+                "max": limit,
+            }
+            return JsonResponse({"detail": message, "code": "request_too_large"}, status=413)
+        return self.get_response(request)

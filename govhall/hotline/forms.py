@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Department
+from govhall.core import inputs
 from govhall.hotline.models import Area, CallbackOutcome, RequestType, ReturnReason, Urgency
 
 
@@ -38,7 +39,10 @@ class CallForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), required=False, max_length=120)
     content = forms.CharField(
-        label=_("What the caller asks"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=inputs.TEXT_MAX,
+        label=_("What the caller asks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     area = forms.ChoiceField(label=_("Area"), required=False)
@@ -48,7 +52,10 @@ class CallForm(forms.Form):
     confidential = forms.BooleanField(label=_("Confidential (units never see the caller)"), required=False)
     publish_allowed = forms.BooleanField(label=_("May be published"), required=False)
     answer = forms.CharField(
-        label=_("Answer given during the call"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=inputs.TEXT_MAX,
+        label=_("Answer given during the call"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     lead_unit = forms.ChoiceField(label=_("Lead unit (override)"), required=False)
     co_units = forms.MultipleChoiceField(
@@ -90,7 +97,9 @@ class DecideReturnForm(VersionForm):
         widget=forms.RadioSelect,
     )
     new_unit = forms.ChoiceField(label=_("Re-dispatch to"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +114,9 @@ class DecideExtensionForm(VersionForm):
         choices=[("yes", _("Approve the extension")), ("no", _("Refuse the extension"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CallbackForm(VersionForm):
@@ -115,7 +126,9 @@ class CallbackForm(VersionForm):
         choices=[("", _("Not asked")), ("yes", _("Solved")), ("no", _("Not solved"))],
         required=False,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReviewForm(VersionForm):
@@ -128,7 +141,10 @@ class ReviewForm(VersionForm):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Reasons of the finding"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Reasons of the finding"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -160,7 +176,10 @@ class ReturnForm(VersionForm):
     reason_code = forms.ChoiceField(label=_("Reason of the return"), required=False)
     rule = forms.CharField(label=_("Rule relied on"), required=False, max_length=300)
     note = forms.CharField(
-        label=_("Explanation of the return"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Explanation of the return"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -171,19 +190,32 @@ class ReturnForm(VersionForm):
 
 class ExtensionForm(VersionForm):
     workdays = forms.IntegerField(label=_("Working days asked for"), required=False, min_value=1)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ContributeForm(VersionForm):
     text = forms.CharField(
-        label=_("Contribution to the reply"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=inputs.TEXT_MAX,
+        label=_("Contribution to the reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReplyForm(VersionForm):
-    reply = forms.CharField(label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reply = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     basis = forms.CharField(
-        label=_("Legal basis of the reply"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Legal basis of the reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

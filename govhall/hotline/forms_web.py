@@ -67,11 +67,13 @@ class MessageForm(forms.Form):
         help_text=_("Street and number, or a landmark. Never published."),
     )
     lat = forms.CharField(
+        max_length=32,
         label=pgettext_lazy("hotline web", "Latitude"),
         required=False,
         help_text=_("Decimal degrees, e.g. 30.2741"),
     )
     lon = forms.CharField(
+        max_length=32,
         label=pgettext_lazy("hotline web", "Longitude"),
         required=False,
         help_text=_("Decimal degrees, e.g. 120.1551"),

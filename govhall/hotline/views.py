@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from govhall.cases.errors import CaseForbidden, StaleVersion, TransitionNotAllowed
 from govhall.cases.forms import add_service_errors
 from govhall.cases.views import FORM_ERROR, roles_required
+from govhall.core import inputs
 from govhall.hotline import forms, moves, queries, similar
 from govhall.hotline.knowledge import services as knowledge
 from govhall.hotline.models import (
@@ -61,7 +62,9 @@ def _workbench(request: HttpRequest, form: forms.CallForm, *, status: int = 200)
         "poll": _poll_seconds(),
         "suggestion": _suggestion(form["subject"].value(), form["area"].value()) if form.is_bound else None,
         # The entries ticked in the knowledge panel come back with a form that has errors.
-        "cited": [v for v in request.POST.getlist("cite") if v.isdigit()] if request.method == "POST" else [],
+        "cited": [str(v) for v in inputs.whole_ids(request.POST.getlist("cite"))]
+        if request.method == "POST"
+        else [],
     }
     return render(request, "hotline/workbench.html", context, status=status)
 
@@ -124,10 +127,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             elif action != "answer":
                 ticket = moves.dispatch(ticket, d, by=request.user, now=now)
             # The entries the operator ticked in the knowledge panel: cited in the same transaction.
-            for entry in request.POST.getlist("cite"):
-                knowledge.cite_entry(
-                    ticket, entry=int(entry) if entry.isdigit() else 0, by=request.user, now=now
-                )
+            for entry in request.POST.getlist("cite")[: inputs.LIST_MAX]:
+                knowledge.cite_entry(ticket, entry=inputs.whole_id(entry) or 0, by=request.user, now=now)
     except ValidationError as error:
         if "entry" in getattr(error, "error_dict", {}):
             form.add_error(None, " ".join(error.message_dict["entry"]))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from govhall.cases.api import CaseAPIView, etag, expected_version, source_of
 from govhall.cases.errors import CaseForbidden
 from govhall.cases.models import SuspensionKind
+from govhall.core.parsers import JSONParser
 from govhall.lanes import services
 from govhall.lanes.models import Lane, LaneCase, LaneEvent
 from govhall.lanes.queries import (

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.cases.models import SuspensionKind
+from govhall.core import inputs
 
 
 class VersionForm(forms.Form):
@@ -14,7 +15,9 @@ class VersionForm(forms.Form):
 
 
 class ReasonForm(VersionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SupplementForm(VersionForm):
@@ -34,4 +37,6 @@ class SupplementForm(VersionForm):
 class SuspendForm(VersionForm):
     kind = forms.ChoiceField(label=_("Special procedure"), choices=SuspensionKind.choices)
     expected_days = forms.IntegerField(label=_("Expected working days"), min_value=1)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from govhall.cases.validators import (
     normalize_id_number,
     resident_id_error,
 )
+from govhall.core import inputs
 from govhall.lanes.models import FieldType, FormField, StageItem
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -38,6 +40,12 @@ class Submission:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+
+# Numbers in a unified form (registered capital, area, …): at most this many digits before the point.
+NUMBER_DIGITS = 15
+# An address becomes the case's contact address (cases.Contact: 300 characters).
+ADDRESS_MAX = 300
 
 
 def _text(raw) -> str:
@@ -70,8 +78,11 @@ def field_errors(field: FormField, raw, *, today: date) -> tuple[object, list[st
             errors.append(
                 _("%(label)s: at least %(n)s characters.") % {"label": label, "n": field.min_length}
             )
-        if field.max_length and len(value) > field.max_length:
-            errors.append(_("%(label)s: at most %(n)s characters.") % {"label": label, "n": field.max_length})
+        # A field configured without a maximum still gets the shared one (core.inputs.TEXT_MAX).
+        longest = field.max_length or (ADDRESS_MAX if kind == FieldType.ADDRESS else inputs.TEXT_MAX)
+        if len(value) > longest:
+            errors.append(_("%(label)s: at most %(n)s characters.") % {"label": label, "n": longest})
+            return value[:longest], errors
         if kind == FieldType.ADDRESS and not field.min_length and len(value) < 6:
             errors.append(
                 _("%(label)s: give the full address (district, street and number).") % {"label": label}
@@ -85,9 +96,15 @@ def field_errors(field: FormField, raw, *, today: date) -> tuple[object, list[st
         return value, errors
     if kind == FieldType.NUMBER:
         try:
-            number = Decimal(value)
+            number = Decimal(value) if len(value) <= 40 else None
         except InvalidOperation:
-            return value, [_("%(label)s: enter a number.") % {"label": label}]
+            number = None
+        # "NaN", "Infinity" and 1E+999999 are Decimals too: refuse them before any comparison or format.
+        if number is None or not number.is_finite() or abs(number.adjusted()) > NUMBER_DIGITS:
+            return value[:40], [
+                _("%(label)s: enter a number (digits, at most %(n)s before the decimal point).")
+                % {"label": label, "n": NUMBER_DIGITS}
+            ]
         if field.min_value is not None and number < field.min_value:
             errors.append(_("%(label)s: at least %(n)s.") % {"label": label, "n": _plain(field.min_value)})
         if field.max_value is not None and number > field.max_value:
@@ -97,7 +114,11 @@ def field_errors(field: FormField, raw, *, today: date) -> tuple[object, list[st
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            return value, [_("%(label)s: enter a date as YYYY-MM-DD.") % {"label": label}]
+            return value[:40], [_("%(label)s: enter a date as YYYY-MM-DD.") % {"label": label}]
+        try:
+            inputs.in_calendar(day)
+        except ValidationError as exc:
+            return value, [f"{label}: {exc.messages[0]}"]
         return day.isoformat(), errors
     if kind == FieldType.CHOICE:
         if value not in [str(c) for c in field.choices]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from govhall.cases.api import domain_error_response, expected_version
 from govhall.catalog.models import ItemStatus, ServiceItem
+from govhall.core.parsers import JSONParser
 from govhall.lanes.models import Lane
 from govhall.portal import access, services
 from govhall.portal.models import Application, ApplicationDocument

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from govhall.catalog.models import Theme
+from govhall.core import inputs
 from govhall.portal import queries
 
 
@@ -125,10 +126,7 @@ class GuideThemeSerializer(serializers.ModelSerializer):
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return inputs.whole_id(value)
 
 
 @extend_schema(

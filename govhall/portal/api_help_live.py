@@ -6,12 +6,14 @@ part, 404 a session the account cannot see, 409 a session not in progress."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from govhall.core import inputs
 from govhall.portal.api_help import ERRORS, HelpAPIView
 from govhall.portal.models import AuthorKind
 from govhall.portal.services import help_live
@@ -40,10 +42,12 @@ class HelpMessages(HelpAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         session = self.visible(pk)
-        try:
-            after = int(request.query_params.get("after", 0))
-        except ValueError:
-            return Response({"after": ["A whole number."]}, status=status.HTTP_400_BAD_REQUEST)
+        after = inputs.whole_id(request.query_params.get("after") or "0")
+        if after is None:
+            return Response(
+                {"after": [_("A whole number from 0 to %(max)s.") % {"max": inputs.INT_MAX}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(HelpMessageSerializer(help_live.messages_after(session, after), many=True).data)
 
     @extend_schema(

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from govhall.core import inputs
 from govhall.core.addresses import client_address
 from govhall.core.models import Role
 from govhall.portal import access
@@ -199,7 +200,8 @@ def member_revoke(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 @applicant_required
 def act_as(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("company") or ""
-    if raw and not raw.isdigit():
+    company = inputs.whole_id(raw)
+    if raw and company is None:
         raise Http404("No such company")
-    access.choose_acting_as(request, access.company_of(request.user, int(raw)) if raw else None)
+    access.choose_acting_as(request, access.company_of(request.user, company) if raw else None)
     return redirect(_next_url(request))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govhall.cases.errors import StaleVersion, TransitionNotAllowed
+from govhall.core import inputs
 from govhall.portal import access, live_help, queries_help, services
 from govhall.portal.models import ApplicationState, HelpOutcome, HelpSession, HelpState
 from govhall.portal.services import help as helping
@@ -39,10 +40,9 @@ ANCHORS = {
 
 
 def _int(value, default: int | None = None) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    """A non-negative id or counter within bigint from a query string or form, else `default`."""
+    number = inputs.whole_id(None if value is None else str(value))
+    return default if number is None else number
 
 
 def _messages(error: Exception) -> dict[str, list[str]]:

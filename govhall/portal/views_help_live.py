@@ -6,8 +6,6 @@ it, anyone else gets 404; writing (chat, signals) is for the two sides only (403
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,9 +13,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from govhall.cases.errors import TransitionNotAllowed
+from govhall.core import parsers
 from govhall.portal import live_help, live_stream
 from govhall.portal.services import help_live
 from govhall.portal.services.help import HelpForbidden
@@ -96,11 +96,11 @@ def signal(request: HttpRequest, pk: int) -> JsonResponse:
     """One signalling message of the call, JSON `{kind, payload}`, for the other side."""
     session = _session(request, pk)
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"errors": {"": ["The body is not JSON."]}}, status=400)
+        body = parsers.decode(request.body or b"{}")
+    except parsers.BadBody as exc:
+        return JsonResponse({"errors": {"": [str(exc)]}}, status=400)
     if not isinstance(body, dict):
-        return JsonResponse({"errors": {"": ["The body is a JSON object."]}}, status=400)
+        return JsonResponse({"errors": {"": [_("The body is a JSON object.")]}}, status=400)
     try:
         row = help_live.send_signal(
             session,

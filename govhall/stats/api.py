@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govhall.core import inputs
 from govhall.stats.filters import FilterError, parse_filters
 from govhall.stats.management.commands.stats import jsonable
 from govhall.stats.permissions import may_see
@@ -65,7 +66,7 @@ class TableView(StatsView):
             return Response({exc.field: [exc.message]}, status=400)
         by = request.query_params.get("by", "")
         if by not in GROUPS:
-            return Response({"by": [f"one of {', '.join(GROUPS)}"]}, status=400)
+            return Response({"by": [inputs.one_of("by", GROUPS)]}, status=400)
         rows = table(f, by)
         label = names(by, rows.keys())
         return Response(

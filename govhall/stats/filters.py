@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from govhall.catalog.models import Department, Hall, HallLevel
+from govhall.core import inputs
 from govhall.stats.queries import Filters
 
 
@@ -24,9 +26,14 @@ def _date(params, name: str, default: date | None) -> date:
             raise FilterError(name, _("A date is required (YYYY-MM-DD)."))
         return default
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        raise FilterError(name, _("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw}) from None
+        raise FilterError(name, _("%(value)s is not a date (YYYY-MM-DD).") % {"value": raw[:40]}) from None
+    try:
+        inputs.in_calendar(day)
+    except ValidationError as exc:
+        raise FilterError(name, exc.messages[0]) from None
+    return day
 
 
 def parse_filters(params, *, default_from: date | None = None, default_to: date | None = None) -> Filters:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from govhall.core import inputs
 from govhall.stats import ratingstats
 from govhall.stats.api import StatsView
 from govhall.stats.filters import FilterError, parse_filters
@@ -45,7 +47,7 @@ class RatingFiguresView(StatsView):
             return Response({exc.field: [exc.message]}, status=400)
         by = request.query_params.get("by") or None
         if by is not None and by not in ratingstats.DIMENSIONS:
-            return Response({"by": [f"one of {', '.join(ratingstats.DIMENSIONS)}"]}, status=400)
+            return Response({"by": [inputs.one_of("by", ratingstats.DIMENSIONS)]}, status=400)
         today = timezone.localdate()
         period = {"from": f.date_from.isoformat(), "to": f.date_to.isoformat()}
         if by is None:
@@ -85,13 +87,13 @@ class RatingListView(StatsView):
         params = request.query_params
         measure, by = params.get("measure", ""), params.get("by") or None
         if measure not in ratingstats.LISTS:
-            return Response({"measure": [f"one of {', '.join(ratingstats.LISTS)}"]}, status=400)
+            return Response({"measure": [inputs.one_of("measure", ratingstats.LISTS)]}, status=400)
         if by is not None and by not in ratingstats.DIMENSIONS:
-            return Response({"by": [f"one of {', '.join(ratingstats.DIMENSIONS)}"]}, status=400)
+            return Response({"by": [inputs.one_of("by", ratingstats.DIMENSIONS)]}, status=400)
         try:
             key = ratingstats.parse_key(by, params.get("key", "")) if by else None
         except ValueError:
-            return Response({"key": ["an id, 'none', or YYYY-MM for a month"]}, status=400)
+            return Response({"key": [_("key is an id, “none”, or YYYY-MM for a month.")]}, status=400)
         found = ratingstats.first_ratings(f, measure, today=timezone.localdate(), by=by, key=key)
         return Response(
             {

@@ -22,6 +22,7 @@ from govhall.cases.api import IF_MATCH, domain_error_response, etag, expected_ve
 from govhall.cases.models import Case, Step
 from govhall.cases.queries import visible_cases
 from govhall.catalog.models import Department
+from govhall.core import inputs
 from govhall.core.pagination import CursorPagination
 from govhall.supervision import lights, queries, services
 from govhall.supervision.models import CardKind, Notification
@@ -146,7 +147,7 @@ class CountsView(SupervisionAPIView):
     def get(self, request: Request) -> Response:
         by = request.query_params.get("by", "department")
         if by not in queries.DIMENSIONS:
-            return Response({"by": [f"One of {', '.join(queries.DIMENSIONS)}."]}, status=400)
+            return Response({"by": [inputs.one_of("by", queries.DIMENSIONS)]}, status=400)
         filters = _steps_for(request)
         if by == "lane":  # lane cases by the light of their own clock
             lane_cases = queries.filter_lane_cases(queries.visible_lane_cases(request.user), filters)

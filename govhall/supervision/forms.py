@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from govhall.catalog.models import Department, Hall
+from govhall.core import inputs
 from govhall.supervision import lights
 from govhall.supervision.models import CardKind
 
@@ -33,20 +34,33 @@ class VersionForm(forms.Form):
 class CardForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CardKind.choices)
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReplyCardForm(VersionForm):
-    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 3}))
-    correction = forms.CharField(label=_("Correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    cause = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Cause"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    correction = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Correction"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReasonForm(VersionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class OptionalReasonForm(VersionForm):
-    reason = forms.CharField(label=_("Remark"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        max_length=inputs.TEXT_MAX,
+        label=_("Remark"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class DecideAppealForm(ReasonForm):
@@ -60,12 +74,16 @@ class DecideAppealForm(ReasonForm):
 class OrderForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
     subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
-    instruction = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3}))
+    instruction = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     due_date = forms.DateField(label=_("Act by"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ReplyOrderForm(VersionForm):
-    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    reply = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReopenOrderForm(ReasonForm):
@@ -73,7 +91,9 @@ class ReopenOrderForm(ReasonForm):
 
 
 class EscalateForm(forms.Form):
-    note = forms.CharField(label=_("Why escalate"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Why escalate"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PreferenceForm(forms.Form):

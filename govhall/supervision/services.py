@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from govhall.cases.errors import CaseForbidden, StaleVersion
 from govhall.cases.models import Case, Step
+from govhall.core import inputs
 from govhall.core.models import Role, User
 from govhall.supervision import lights
 from govhall.supervision.models import (
@@ -120,7 +121,7 @@ def _require_text(value: str | None, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: [message]})
-    return value
+    return inputs.check_text(value, field)
 
 
 def _check_version(row, expected: int | None, what: str) -> None:
@@ -325,7 +326,9 @@ def close_card(
     card = _lock_card(card, expected_version)
     require_supervisor(by)
     heads = tuple(Directory().heads.get(card.department_id, ()))
-    return _card_change(card, "close", by=by, now=now, text=(reason or "").strip(), tell=heads)
+    return _card_change(
+        card, "close", by=by, now=now, text=inputs.check_text((reason or "").strip(), "reason"), tell=heads
+    )
 
 
 # --- supervision orders (督办) -------------------------------------------------------------------------
@@ -451,7 +454,13 @@ def close_order(
     require_supervisor(by)
     tell = Directory().department(order.department_id)
     return _order_change(
-        order, "close", by=by, now=now, text=(reason or "").strip(), tell=tell, closed_at=now
+        order,
+        "close",
+        by=by,
+        now=now,
+        text=inputs.check_text((reason or "").strip(), "reason"),
+        tell=tell,
+        closed_at=now,
     )
 
 

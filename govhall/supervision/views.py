@@ -22,6 +22,7 @@ from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.cases.forms import add_service_errors
 from govhall.cases.models import Case, Step
 from govhall.cases.queries import visible_cases
+from govhall.core import inputs
 from govhall.core.models import Role
 from govhall.core.replica import reads_from_replica
 from govhall.supervision import lights, queries, services
@@ -162,11 +163,12 @@ def _step_for_supervisor(request: HttpRequest, pk: int) -> Step:
 
 def _target(request: HttpRequest) -> tuple[Case | None, Step | None]:
     step = case = None
-    if request.GET.get("step", "").isdigit():
-        step = get_object_or_404(Step.objects.select_related("case", "department"), pk=request.GET["step"])
+    step_id, case_id = inputs.whole_id(request.GET.get("step")), inputs.whole_id(request.GET.get("case"))
+    if step_id is not None:
+        step = get_object_or_404(Step.objects.select_related("case", "department"), pk=step_id)
         case = step.case
-    elif request.GET.get("case", "").isdigit():
-        case = get_object_or_404(visible_cases(request.user).select_related("item"), pk=request.GET["case"])
+    elif case_id is not None:
+        case = get_object_or_404(visible_cases(request.user).select_related("item"), pk=case_id)
     return case, step
 
 
@@ -444,7 +446,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        ids = inputs.whole_ids(request.POST.getlist("id"))
         services.mark_read(request.user, ids=ids or None, now=timezone.now())
         return redirect("supervision:inbox")
     pref = Preference.objects.filter(user=request.user).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import inputs
 from govhall.visits.models.followups import AppealDecision, Finding, RaterView
 
 
@@ -26,13 +27,19 @@ class VerifyForm(VersionForm):
     )
     finding = forms.ChoiceField(label=_("Finding"), choices=_blank(Finding.choices), required=False)
     explanation = forms.CharField(
-        label=_("Explanation of the finding"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=inputs.TEXT_MAX,
+        label=_("Explanation of the finding"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class RectifyForm(VersionForm):
     rectification = forms.CharField(
-        label=_("Rectification"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=inputs.TEXT_MAX,
+        label=_("Rectification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -40,17 +47,25 @@ class ReportBackForm(VersionForm):
     rater_view = forms.ChoiceField(
         label=_("Rater's view of the rectification"), choices=_blank(RaterView.choices), required=False
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AppealForm(VersionForm):
     grounds = forms.CharField(
-        label=_("Grounds of the appeal"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=inputs.TEXT_MAX,
+        label=_("Grounds of the appeal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class DecideAppealForm(VersionForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=_blank(AppealDecision.choices), required=False)
     note = forms.CharField(
-        label=_("Reasons of the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Reasons of the decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

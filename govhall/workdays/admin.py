@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from govhall.core import inputs
 from govhall.workdays import services
 from govhall.workdays.models import CalendarDay, CalendarRevision, CalendarYear
 from govhall.workdays.notices import FORMATS
@@ -38,7 +39,7 @@ class NoticeUploadForm(forms.Form):
 
 
 class NoticeConfirmForm(forms.Form):
-    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    text = forms.CharField(max_length=inputs.LONG_TEXT_MAX, widget=forms.HiddenInput, strip=False)
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], widget=forms.HiddenInput)
 
 

@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
+from govhall.core import inputs
+
+FIRST_YEAR = inputs.FIRST_YEAR  # 2000: the same years bound every date a request may carry
+LAST_YEAR = inputs.LAST_YEAR  # 2100
 # How far past the last stored year the first build reaches; later years are added on demand.
 _INITIAL_MARGIN_YEARS = 10
 

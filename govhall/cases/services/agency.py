@@ -16,6 +16,7 @@ from govhall.cases.models import (
     MaterialHandover,
 )
 from govhall.cases.services.common import Recorder, lock_case, not_allowed
+from govhall.core import inputs
 
 
 @transaction.atomic
@@ -29,7 +30,9 @@ def send_materials(
     perms.require(by, perms.SEND_MATERIALS, case)
     if case.handovers.filter(received_at__isnull=True).exists():
         raise ValidationError({"handover": [_("The last handover has not been received at the centre yet.")]})
-    handover = MaterialHandover.objects.create(case=case, sent_at=now, sent_by=by, note=(note or "").strip())
+    handover = MaterialHandover.objects.create(
+        case=case, sent_at=now, sent_by=by, note=inputs.check_text((note or "").strip(), "note")
+    )
     rec = Recorder(case, by=by, now=now, source=source)
     rec.record(EventKind.MATERIALS_SENT, reason=handover.note, data={"handover": handover.pk})
     rec.finish()
@@ -49,7 +52,7 @@ def receive_materials(
     handover.received_at = now
     handover.received_by = by
     if note:
-        handover.note = f"{handover.note}\n{note.strip()}".strip()
+        handover.note = inputs.check_text(f"{handover.note}\n{note.strip()}".strip(), "note")
     handover.save(update_fields=["received_at", "received_by", "note"])
     rec = Recorder(case, by=by, now=now, source=source)
     rec.record(EventKind.MATERIALS_RECEIVED, data={"handover": handover.pk})

@@ -18,7 +18,7 @@ from govhall.cases.errors import StaleVersion, TransitionNotAllowed
 from govhall.cases.models import Case, CaseEvent, Step
 from govhall.cases.signals import case_changed
 from govhall.cases.states import StepAction, step_transition
-from govhall.core import inserts
+from govhall.core import inputs, inserts
 from govhall.core.prepared import Prepared
 from govhall.supervision import lights
 
@@ -122,7 +122,7 @@ def require_text(value: str | None, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: [message]})
-    return value
+    return inputs.check_text(value, field)
 
 
 class Recorder:
@@ -166,7 +166,9 @@ class Recorder:
         reason: str = "",
         data: dict | None = None,
     ) -> CaseEvent:
-        """Append an event (written by finish(), together with the case)."""
+        """Append an event (written by finish(), together with the case). The append-only trail keeps
+        no reason longer than the shared limit (core.inputs.TEXT_MAX), whichever adapter let it in."""
+        inputs.check_text(reason, "reason")
         event = CaseEvent(
             case=self.case,
             seq=self._next,

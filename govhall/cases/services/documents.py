@@ -25,7 +25,15 @@ from govhall.cases.models import Case, CaseDocument, CaseMaterial, EventKind
 from govhall.cases.services.common import Recorder, lock_case, require
 
 # The file checks live in core so that the catalogue's forms and samples are checked the same way.
-from govhall.core.files import ALLOWED_EXTENSIONS, FILE_TYPES, FileType, check_file, max_bytes, sniff
+from govhall.core.files import (
+    ALLOWED_EXTENSIONS,
+    FILE_TYPES,
+    FileType,
+    check_file,
+    max_bytes,
+    safe_name,
+    sniff,
+)
 
 __all__ = ["ALLOWED_EXTENSIONS", "FILE_TYPES", "FileType", "add_document", "check_file", "max_bytes", "sniff"]
 
@@ -65,7 +73,7 @@ def add_document(
                 case_material = CaseMaterial.objects.filter(case=locked, pk=material).first()
                 if case_material is None:
                     raise ValidationError({"material": [_("No such material on this case.")]})
-            name = os.path.basename(file.name)[:255]
+            name = safe_name(file.name)
             ext = os.path.splitext(name)[1].lower()
             document = CaseDocument(
                 case=locked,

@@ -52,6 +52,10 @@ from govhall.workdays import calendar as workdays
 # 行政许可法 Art. 42: one extension of at most 10 working days for an item handled by one authority.
 # Joint handling (Art. 26, lanes) has its own maximum (15), through EXTENSION_LIMITS.
 EXTENSION_MAX_DAYS = 10
+# A special procedure (Art. 45: hearing, auction, testing, expert review, …) has no limit in law, but one
+# that is expected to take more than a year of working days is a typing error, and a million working days
+# would run past the working-day calendar.
+SUSPENSION_MAX_DAYS = 250
 
 
 # Apps that know a case is handled jointly register here a function case -> its maximum (or None): fast
@@ -304,6 +308,15 @@ def suspend_case(
         raise ValidationError(
             {"expected_days": [_("Tell the applicant how many working days it will take (≥ 1).")]}
         )
+    if int(expected_days) > SUSPENSION_MAX_DAYS:
+        raise ValidationError(
+            {
+                "expected_days": [
+                    _("A special procedure is expected to take at most %(max)s working days (about a year).")
+                    % {"max": SUSPENSION_MAX_DAYS}
+                ]
+            }
+        )
     reason = require_text(reason, "reason", _("A reason is required."))
     case = lock_case(case, expected_version)
     require(by, perms.MANAGE, case)
@@ -392,7 +405,9 @@ def request_extension(
         )
     days = int(days)
     approved = _approved_days(case)
-    if days < 1 or approved + days > max_days:
+    if days < 1:
+        raise ValidationError({"days": [_("An extension is at least 1 working day.")]})
+    if approved + days > max_days:
         raise ValidationError(
             {
                 "days": [

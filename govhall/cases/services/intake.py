@@ -54,7 +54,7 @@ from govhall.cases.validators import (
     resident_id_error,
 )
 from govhall.catalog import published
-from govhall.core import inserts
+from govhall.core import inputs, inserts
 
 # Unambiguous characters only (no 0/O, 1/I/L), so a code read aloud over the phone is not misheard.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -113,7 +113,7 @@ def _material_rows(item, materials: Iterable, known: Iterable[int] | None = None
             {
                 "materials": [
                     _("Material(s) %(ids)s are not on the list of item %(item)s.")
-                    % {"ids": ", ".join(map(str, unknown)), "item": item.name}
+                    % {"ids": inputs.listed(unknown), "item": item.name}
                 ]
             }
         )
@@ -515,7 +515,7 @@ def _record_notice(
                 )
             }
         )
-    note = (note or "").strip()
+    note = inputs.check_text((note or "").strip(), "note")
     if not wanted and not note:
         raise ValidationError(
             {"missing": [_("List the missing materials or describe the corrections needed.")]}

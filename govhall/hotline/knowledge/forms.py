@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govhall.core import inputs
 from govhall.hotline.models import EntryKind, KnowledgeCategory
 
 
@@ -21,7 +22,9 @@ class EntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices)
     issuing_unit = forms.CharField(label=_("Issuing unit"), max_length=200)
     keywords = forms.CharField(label=_("Keywords (separated by commas)"), max_length=300, required=False)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}))
+    content = forms.CharField(
+        max_length=inputs.LONG_TEXT_MAX, label=_("Content"), widget=forms.Textarea(attrs={"rows": 8})
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
     review_due = forms.DateField(label=_("Review due"), widget=forms.DateInput(attrs={"type": "date"}))
     expires_at = forms.DateField(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from govhall.cases import services as case_services
 from govhall.cases.models import CaseState
 from govhall.cases.services.common import local_date
+from govhall.core import inputs
 from govhall.lanes import permissions as perms
 from govhall.lanes.models import (
     LaneCase,
@@ -110,7 +111,7 @@ def withdraw_lane(
 ) -> LaneCase:
     """The applicant withdraws the whole application: every open item case is withdrawn with it.
     Item cases already decided keep their decision."""
-    reason = (reason or "").strip()
+    reason = inputs.check_text((reason or "").strip(), "reason")
     if not reason:
         raise ValidationError({"reason": [_("Record why the applicant withdraws.")]})
     lane_case = lock_for_lane_action(lane_case, expected_version)
@@ -145,7 +146,7 @@ def withdraw_online_lane(
     checked that `by` owns it): recorded as by the applicant, not a clerk. Item cases still waiting for
     pre-review are withdrawn as the applicant's own (cases' withdraw_by_applicant); one its department
     already accepted is withdrawn with them."""
-    reason = (reason or "").strip()
+    reason = inputs.check_text((reason or "").strip(), "reason")
     if not reason:
         raise ValidationError({"reason": [_("Record why the applicant withdraws.")]})
     lane_case = lock_for_lane_action(lane_case, expected_version)
