@@ -16,6 +16,9 @@ class HotlineConfig(AppConfig):
         from govhall.hotline.stats import register_section
 
         register_section()  # the hotline's figures in the assessment report and the dashboard
+        from govhall.hotline import inspection
+
+        inspection.register()  # the "ticket" target of on-site inspections (supervision.inspections)
         self._forget_kept_routes_on_change()
 
     @staticmethod
