@@ -134,7 +134,10 @@ def volume_table(data: dict, group: str) -> Table:
 
 
 def section_tables(data: dict) -> list[Table]:
-    return [unit_table(data), ranking_table(data), *[volume_table(data, g) for g in VOLUMES]]
+    from govhall.hotline.stats_more import inspection_table, upkeep_table
+
+    more = [t for t in (inspection_table(data), upkeep_table(data)) if t is not None]
+    return [unit_table(data), ranking_table(data), *more, *[volume_table(data, g) for g in VOLUMES]]
 
 
 def definitions() -> list[dict]:

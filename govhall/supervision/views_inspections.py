@@ -41,13 +41,40 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(state=state)
     else:
         state = "all"
+    rows, narrowed = _narrow(rows, request)
     context = {
+        "narrowed": narrowed,
         "rows": list(rows.order_by("due_date", "id")[:200]),
         "state": state,
         "states": [("open", _("Open")), *InspectionState.choices[1:], ("all", _("All"))],
         "assigner": inspections.is_assigner(request.user),
     }
     return render(request, "supervision/inspections.html", context)
+
+
+def _narrow(rows, request: HttpRequest):
+    """The statistics' drill-down: ?kind=, ?unit= (a department's code), ?from=&to= (the verdict's day)."""
+    from datetime import date
+
+    from govhall.supervision import lights
+
+    narrowed = []
+    kind = request.GET.get("kind", "")
+    if kind:
+        rows = rows.filter(kind=kind[:20])
+        narrowed.append(kind[:20])
+    unit = request.GET.get("unit", "")
+    if unit:
+        rows = rows.filter(unit__code=unit[:20])
+        narrowed.append(unit[:20])
+    try:
+        first = date.fromisoformat(request.GET.get("from", ""))
+        last = date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        return rows, narrowed
+    rows = rows.filter(verdict_at__gte=lights.start_of(first), verdict_at__lt=lights.end_of(last))
+    narrowed.append(f"{first:%Y-%m-%d} – {last:%Y-%m-%d}")
+    return rows, narrowed
 
 
 @require_http_methods(["GET", "POST"])
