@@ -9,13 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InspectionState(models.TextChoices):
-    PENDING = "pending", _("Waiting for the inspector")
-    DONE = "done", _("Done")
-    NOT_DONE = "not_done", _("Not done")
-    CANCELLED = "cancelled", _("Cancelled")
+    PENDING = "pending", pgettext_lazy("inspection", "Waiting for the inspector")
+    DONE = "done", pgettext_lazy("inspection", "Done")
+    NOT_DONE = "not_done", pgettext_lazy("inspection", "Not done")
+    CANCELLED = "cancelled", pgettext_lazy("inspection", "Cancelled")
 
 
 class Inspection(models.Model):
