@@ -51,9 +51,13 @@ def resolve(reference: str) -> inspections.Resolved:
     unit = lead_unit_id(ticket)
     if unit is None:
         raise ValidationError(
-            {"reference": [_("Ticket %(n)s was answered during the call: no unit replied to it.") % {"n": number}]}
+            {
+                "reference": [
+                    _("Ticket %(n)s was answered during the call: no unit replied to it.") % {"n": number}
+                ]
+            }
         )
-    return inspections.Resolved(ticket.pk, f"12345 {ticket.number} {ticket.title}", unit)
+    return inspections.Resolved(ticket.pk, f"{ticket.number} {ticket.title}", unit)
 
 
 def url(ticket_id: int) -> str:
@@ -71,7 +75,9 @@ def redo(inspection, *, by, now) -> str:
         note=inspection.findings,
         inspection=inspection.pk,
     )
-    return inspections._centre(gettext_noop("Ticket sent back to be redone (round %(round)s)."), round=ticket.round)
+    return inspections._centre(
+        gettext_noop("Ticket sent back to be redone (round %(round)s)."), round=ticket.round
+    )
 
 
 def register() -> None:

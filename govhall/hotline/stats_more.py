@@ -30,7 +30,9 @@ CONCLUDED = (InspectionState.DONE, InspectionState.NOT_DONE)
 
 def inspection_rows(start: datetime, end: datetime) -> dict:
     rows = (
-        Inspection.objects.filter(kind="ticket", state__in=CONCLUDED, verdict_at__gte=start, verdict_at__lt=end)
+        Inspection.objects.filter(
+            kind="ticket", state__in=CONCLUDED, verdict_at__gte=start, verdict_at__lt=end
+        )
         .values("unit_id", "unit__code", "unit__name")
         .annotate(
             inspected=Count("pk"),
@@ -63,7 +65,7 @@ def upkeep_day(date_to: date, now: datetime) -> date:
 
 
 def upkeep_rows(as_of: date) -> dict:
-    """Entries past review on `as_of`: in force, review date before that day (as the knowledge API's upkeep)."""
+    """Entries past review on `as_of`: in force, review date before that day (the API's upkeep rule)."""
     rows = (
         KnowledgeEntry.objects.values("owner_id", "owner__code", "owner__name")
         .annotate(
@@ -102,7 +104,12 @@ def entries_past_review(as_of: date, unit: Department | None, *, past: bool):
 
 
 def inspections_url(data: dict, *, unit: str = "", verdict: str = "") -> str:
-    params = {"kind": "ticket", "from": data["period"]["from"], "to": data["period"]["to"], "state": verdict or "all"}
+    params = {
+        "kind": "ticket",
+        "from": data["period"]["from"],
+        "to": data["period"]["to"],
+        "state": verdict or "all",
+    }
     if unit:
         params["unit"] = unit
     return reverse("supervision:inspections") + "?" + urlencode(params)

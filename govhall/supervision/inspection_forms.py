@@ -12,10 +12,14 @@ from govhall.supervision.models import InspectionState
 class AssignForm(forms.Form):
     kind = forms.ChoiceField(label=_("What to inspect"))
     reference = forms.CharField(
-        label=_("Ticket number or hall code"), max_length=40, help_text=_("e.g. 12345 ticket number, or a hall's code")
+        label=_("Ticket number or hall code"),
+        max_length=40,
+        help_text=_("e.g. 12345 ticket number, or a hall's code"),
     )
     inspector = forms.ModelChoiceField(inspections.inspectors(), label=_("Inspector"), empty_label=None)
-    instruction = forms.CharField(label=_("What to check"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    instruction = forms.CharField(
+        label=_("What to check"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
     due_date = forms.DateField(
         label=_("Inspect by"),
         required=False,
@@ -27,7 +31,9 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.kind, k.label) for k in inspections.kinds()]
         self.fields["inspector"].queryset = inspections.inspectors()
-        self.fields["due_date"].help_text = _("Empty: in %(n)s working days") % {"n": inspections.default_days()}
+        self.fields["due_date"].help_text = _("Empty: in %(n)s working days") % {
+            "n": inspections.default_days()
+        }
 
 
 class VersionForm(forms.Form):
@@ -45,7 +51,9 @@ class PhotoForm(VersionForm):
         label=_("Photo"),
         required=False,
         help_text=_("JPEG, PNG or WebP, at most 10 MB; the place and device data (EXIF) are removed."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
     )
 
 
@@ -61,4 +69,6 @@ class VerdictForm(VersionForm):
 
 
 class CancelForm(VersionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
+    )

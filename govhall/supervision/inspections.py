@@ -88,7 +88,12 @@ def kind_of(name: str) -> TargetKind:
     except KeyError:
         allowed = ", ".join(sorted(_kinds)) or "—"
         raise ValidationError(
-            {"kind": [_("“%(value)s” is not one of: %(allowed)s.") % {"value": str(name)[:20], "allowed": allowed}]}
+            {
+                "kind": [
+                    _("“%(value)s” is not one of: %(allowed)s.")
+                    % {"value": str(name)[:20], "allowed": allowed}
+                ]
+            }
         ) from None
 
 
@@ -102,7 +107,9 @@ def _resolve_hall(reference: str) -> Resolved:
 
     hall = Hall.objects.filter(code=(reference or "").strip()[:32]).first()
     if hall is None:
-        raise ValidationError({"reference": [_("No hall has the code “%(code)s”.") % {"code": reference[:32]}]})
+        raise ValidationError(
+            {"reference": [_("No hall has the code “%(code)s”.") % {"code": reference[:32]}]}
+        )
     return Resolved(hall.pk, f"{hall.name}（{hall.code}）", hall.department_id)
 
 
@@ -222,7 +229,9 @@ def assign_inspection(
             instruction=instruction,
             due=due_date.isoformat(),
         )
-        post([Message((inspector.pk,), NotificationKind.INSPECTION, text, inspection_url(inspection))], now=now)
+        post(
+            [Message((inspector.pk,), NotificationKind.INSPECTION, text, inspection_url(inspection))], now=now
+        )
     return inspection
 
 
@@ -278,7 +287,9 @@ def add_photo(
             _require_inspector(by, locked)
             inspection_transition(locked, "photo")
             if InspectionPhoto.objects.filter(inspection=locked).count() >= MAX_PHOTOS:
-                raise ValidationError({"photo": [_("At most %(n)s photos per inspection.") % {"n": MAX_PHOTOS}]})
+                raise ValidationError(
+                    {"photo": [_("At most %(n)s photos per inspection.") % {"n": MAX_PHOTOS}]}
+                )
             row = InspectionPhoto(
                 inspection=locked,
                 name=str(getattr(photo, "name", "") or "photo")[:255],
@@ -368,6 +379,7 @@ def cancel(
 
 # --- the sweep ---------------------------------------------------------------------------------------
 
+
 def sweep_inspections(level: int, *, now: datetime, batch: int = 2000) -> int:
     """Remind the inspectors of pending tasks that crossed yellow (1) or red (2); red also tells who assigned
     the task and the supervisors. Claimed by compare-and-swap on alert_level, as every deadline."""
@@ -392,11 +404,14 @@ def sweep_inspections(level: int, *, now: datetime, batch: int = 2000) -> int:
             ):
                 values = {"pk": row["pk"], "target": row["target_label"], "due": row["due_date"].isoformat()}
                 if level == 1:
-                    text = _centre(gettext_noop("On-site inspection #%(pk)s of %(target)s is due by %(due)s."), **values)
+                    text = _centre(
+                        gettext_noop("On-site inspection #%(pk)s of %(target)s is due by %(due)s."), **values
+                    )
                     tell, kind = (row["inspector_id"],), NotificationKind.INSPECTION_YELLOW
                 else:
                     text = _centre(
-                        gettext_noop("On-site inspection #%(pk)s of %(target)s is overdue (due %(due)s)."), **values
+                        gettext_noop("On-site inspection #%(pk)s of %(target)s is overdue (due %(due)s)."),
+                        **values,
                     )
                     tell = tuple({row["inspector_id"], row["created_by_id"], *directory.supervisors})
                     kind = NotificationKind.INSPECTION_RED
@@ -412,8 +427,8 @@ def inspectors() -> QuerySet:
 
 
 __all__ = [
-    "TargetKind",
     "Resolved",
+    "TargetKind",
     "add_photo",
     "annotate_lights",
     "assign_inspection",

@@ -22,7 +22,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-ACCEPTED = {"JPEG": ("image/jpeg", ".jpg", "JPEG"), "PNG": ("image/png", ".png", "PNG"), "WEBP": ("image/jpeg", ".jpg", "JPEG")}
+ACCEPTED = {
+    "JPEG": ("image/jpeg", ".jpg", "JPEG"),
+    "PNG": ("image/png", ".png", "PNG"),
+    "WEBP": ("image/jpeg", ".jpg", "JPEG"),
+}
 
 
 def max_bytes() -> int:

@@ -22,7 +22,11 @@ urlpatterns = [
     path("inspections/", views_inspections.inspection_list, name="inspections"),
     path("inspections/new/", views_inspections.inspection_new, name="inspection-new"),
     path("inspections/<int:pk>/", views_inspections.inspection_detail, name="inspection"),
-    path("inspections/<int:pk>/photos/<int:photo>/", views_inspections.inspection_photo, name="inspection-photo"),
+    path(
+        "inspections/<int:pk>/photos/<int:photo>/",
+        views_inspections.inspection_photo,
+        name="inspection-photo",
+    ),
     path("inspections/<int:pk>/<slug:name>/", views_inspections.inspection_action, name="inspection-action"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/preferences/", views.preferences, name="preferences"),

@@ -19,7 +19,12 @@ from govhall.supervision import inspections
 from govhall.supervision.inspection_forms import AssignForm, CancelForm, FindingsForm, PhotoForm, VerdictForm
 from govhall.supervision.models import InspectionPhoto, InspectionState
 
-FORMS = {"record": ("f", FindingsForm), "photo": ("p", PhotoForm), "verdict": ("v", VerdictForm), "cancel": ("c", CancelForm)}
+FORMS = {
+    "record": ("f", FindingsForm),
+    "photo": ("p", PhotoForm),
+    "verdict": ("v", VerdictForm),
+    "cancel": ("c", CancelForm),
+}
 FORM_ERROR = 200  # as the other supervision pages: a page re-shown with its form's errors
 
 
@@ -125,7 +130,9 @@ def _detail(request: HttpRequest, inspection, forms: dict, status: int = 200) ->
         "photos": list(inspection.photos.all()),
         "forms": forms,
         "target_url": inspections.target_url(inspection),
-        "kind_label": next((k.label for k in inspections.kinds() if k.kind == inspection.kind), inspection.kind),
+        "kind_label": next(
+            (k.label for k in inspections.kinds() if k.kind == inspection.kind), inspection.kind
+        ),
         "may_record": pending and user.pk == inspection.inspector_id,
         "may_cancel": pending and inspections.is_assigner(user),
     }
@@ -170,7 +177,9 @@ def inspection_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            SERVICES[name](inspection, d, by=request.user, now=timezone.now(), expected_version=d.get("version"))
+            SERVICES[name](
+                inspection, d, by=request.user, now=timezone.now(), expected_version=d.get("version")
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except (StaleVersion, TransitionNotAllowed, CaseForbidden) as exc:

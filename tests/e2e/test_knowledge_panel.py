@@ -45,7 +45,9 @@ def entries(hotline, settings):  # noqa: F811
     head = User.objects.create_user("cgjhead", password=PASSWORD, role=Role.DEPT_HEAD, department=unit)
     approver = User.objects.create_user("sup1", password=PASSWORD, role=Role.SUPERVISOR)
     root = KnowledgeCategory.objects.create(code="02", name="便民服务", path="便民服务")
-    leaf = KnowledgeCategory.objects.create(code="0201", name="市政设施", parent=root, path="便民服务/市政设施")
+    leaf = KnowledgeCategory.objects.create(
+        code="0201", name="市政设施", parent=root, path="便民服务/市政设施"
+    )
     args = (unit, hotline["handler"], head, approver, leaf)
     keyword = publish(*args, title="城市道路挖掘审批须知", keywords="路灯,道路")
     title = publish(*args, title="路灯不亮报修流程", keywords="报修")

@@ -889,6 +889,10 @@ def load_hotline(
     counts.update(Desk(traffic).place())
     sweep = sweep_tickets(now=now)
     knowledge = load_knowledge(ref, first=in_force, now=now, seed=seed)
+    # On-site inspections of a few replies and a hall: no random numbers, after the tickets.
+    from govhall.demo.living.inspections import load_inspections
+
+    inspected = load_inspections(now=now)
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "days": days,
@@ -898,4 +902,5 @@ def load_hotline(
         "counts": dict(sorted(counts.items())),
         "sweep": sweep,
         "knowledge": knowledge,
+        "inspections": inspected,
     }

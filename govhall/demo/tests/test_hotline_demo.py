@@ -170,3 +170,21 @@ def test_work_waits_at_any_hour(db_access, now):
     assert any(key.startswith("desk_") for key in made["counts"]), made["counts"]
     assert_work_waits(now)
     assert not TicketEvent.objects.filter(at__gte=now - traffic.MARGIN).exists()
+
+
+def test_the_inspections_show_each_fate(db_access):
+    """现场督查: one reply found done, one found not done (its ticket sent back for a new round), one task
+    overdue (red) and a hall's inspection still in time."""
+    from govhall.supervision.inspections import annotate_lights
+    from govhall.supervision.models import Inspection, InspectionPhoto
+
+    assert db_access["inspections"] == {"pending": 2, "done": 1, "not_done": 1}
+    redone = Inspection.objects.get(state="not_done")
+    ticket = Ticket.objects.get(pk=redone.target_id)
+    assert ticket.state == TicketState.DISPATCHED and ticket.round == 1
+    assert TicketEvent.objects.filter(ticket=ticket, move="inspection_redo").exists()
+    lit = dict(
+        annotate_lights(Inspection.objects.filter(state="pending"), THURSDAY).values_list("kind", "light")
+    )
+    assert lit == {"ticket": "red", "hall": "green"}
+    assert InspectionPhoto.objects.count() == 2

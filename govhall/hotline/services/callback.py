@@ -141,9 +141,7 @@ def send_back_for_redo(ticket: Ticket, *, move: str, by, now: datetime, note: st
     )
     leads = [d.unit for d in last if d.role == DispatchRole.LEAD]
     if not leads:
-        raise ValidationError(
-            {"uphold": [_("The last round has no lead unit to send the ticket back to.")]}
-        )
+        raise ValidationError({"uphold": [_("The last round has no lead unit to send the ticket back to.")]})
     lead = leads[-1]
     co_units = [d.unit for d in last if d.role == DispatchRole.CO]
     escalate = ticket.round + 1 >= redo_limit() and ticket.escalated_order_id is None
@@ -158,9 +156,7 @@ def send_back_for_redo(ticket: Ticket, *, move: str, by, now: datetime, note: st
         )
     limit = limit_for(policy, ticket.request_type, ticket.urgency)
     round_ = ticket.round + 1
-    made = open_dispatches(
-        ticket, round=round_, lead=lead, co_units=co_units, limit=limit, by=by, now=now
-    )
+    made = open_dispatches(ticket, round=round_, lead=lead, co_units=co_units, limit=limit, by=by, now=now)
     new_lead = made[0]
     old_reply_due = ticket.reply_due_at
     bump(

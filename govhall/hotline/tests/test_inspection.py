@@ -28,7 +28,9 @@ def admin(world):
 
 
 def closed(world):
-    return record_callback(replied(world), outcome="satisfied", solved=True, by=world.operator, now=world.now + 2 * DAY)
+    return record_callback(
+        replied(world), outcome="satisfied", solved=True, by=world.operator, now=world.now + 2 * DAY
+    )
 
 
 def in_review(world):
@@ -52,7 +54,7 @@ def inspect(world, admin, ticket):
 def test_a_reply_found_not_done_sends_the_ticket_back_to_its_units(world, admin, make):
     ticket = make(world)
     task = inspect(world, admin, ticket)
-    assert task.unit == world.units["HBJ"] and task.target_label.startswith(f"12345 {ticket.number}")
+    assert task.unit == world.units["HBJ"] and task.target_label.startswith(f"{ticket.number} ")
     when = world.now + 3 * DAY
     task = conclude(task, verdict="not_done", findings="夜间仍在打桩", by=world.supervisor, now=when)
     ticket.refresh_from_db()
@@ -73,7 +75,11 @@ def test_a_reply_found_not_done_sends_the_ticket_back_to_its_units(world, admin,
 def test_a_reply_found_done_leaves_the_ticket_as_it_is(world, admin):
     ticket = closed(world)
     task = conclude(
-        inspect(world, admin, ticket), verdict="done", findings="已停工", by=world.supervisor, now=world.now + 3 * DAY
+        inspect(world, admin, ticket),
+        verdict="done",
+        findings="已停工",
+        by=world.supervisor,
+        now=world.now + 3 * DAY,
     )
     ticket.refresh_from_db()
     assert (task.state, ticket.state, ticket.round) == (InspectionState.DONE, TicketState.CLOSED, 0)
@@ -125,7 +131,9 @@ def test_the_inspection_redo_follows_the_ticket_table(world, state):
     version = ticket.version
     with transaction.atomic():
         if allowed:
-            send_back_for_redo(ticket, move=Move.INSPECTION_REDO, by=world.supervisor, now=world.now + 3 * DAY, note="x")
+            send_back_for_redo(
+                ticket, move=Move.INSPECTION_REDO, by=world.supervisor, now=world.now + 3 * DAY, note="x"
+            )
         else:
             with pytest.raises(MoveRefused):
                 send_back_for_redo(
@@ -136,3 +144,17 @@ def test_the_inspection_redo_follows_the_ticket_table(world, state):
         assert (ticket.state, ticket.round) == (TicketState.DISPATCHED, 1)
     else:
         assert (ticket.state, ticket.version) == (state, version)
+
+
+def test_the_ticket_page_sends_an_inspector_and_lists_the_inspections(client, world, admin):
+    ticket = replied(world)
+    client.force_login(admin)
+    page = client.get(f"/hotline/tickets/{ticket.pk}/").content.decode()
+    assert f"/supervision/inspections/new/?kind=ticket&amp;ref={ticket.number}" in page
+    task = inspect(world, admin, ticket)
+    client.force_login(world.operator)  # the desk sees the ticket but neither assigns nor sees the task
+    page = client.get(f"/hotline/tickets/{ticket.pk}/").content.decode()
+    assert 'data-test="send-inspector"' not in page and f"/supervision/inspections/{task.pk}/" not in page
+    client.force_login(world.supervisor)  # the inspector sees their task from the ticket
+    page = client.get(f"/hotline/tickets/{ticket.pk}/").content.decode()
+    assert f"/supervision/inspections/{task.pk}/" in page and 'data-test="send-inspector"' not in page

@@ -87,7 +87,9 @@ class InspectionPhoto(models.Model):
         Inspection, verbose_name=_("inspection"), on_delete=models.PROTECT, related_name="photos"
     )
     file = models.FileField(_("file"), upload_to=photo_path, max_length=300)
-    name = models.CharField(_("file name"), max_length=255, help_text=_("The name the file was uploaded with"))
+    name = models.CharField(
+        _("file name"), max_length=255, help_text=_("The name the file was uploaded with")
+    )
     content_type = models.CharField(_("content type"), max_length=30)
     size = models.PositiveIntegerField(_("size in bytes"))
     width = models.PositiveIntegerField(_("width"))

@@ -50,7 +50,12 @@ def test_the_centre_assigns_through_the_form(client, world):
     assert page.status_code == 200 and 'value="QS0101"' in page.content.decode()
     response = client.post(
         "/supervision/inspections/new/",
-        {"kind": "hall", "reference": "QS0101", "inspector": world.users["supervisor"].pk, "instruction": "查看"},
+        {
+            "kind": "hall",
+            "reference": "QS0101",
+            "inspector": world.users["supervisor"].pk,
+            "instruction": "查看",
+        },
     )
     made = Inspection.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/supervision/inspections/{made.pk}/"
@@ -60,7 +65,12 @@ def test_a_bad_reference_is_named_at_its_field(client, world):
     client.force_login(world.users["admin"])
     response = client.post(
         "/supervision/inspections/new/",
-        {"kind": "hall", "reference": "NOPE", "inspector": world.users["supervisor"].pk, "instruction": "查看"},
+        {
+            "kind": "hall",
+            "reference": "NOPE",
+            "inspector": world.users["supervisor"].pk,
+            "instruction": "查看",
+        },
     )
     assert response.status_code == 200 and 'data-error="reference"' in response.content.decode()
     assert not Inspection.objects.exists()
@@ -85,7 +95,9 @@ def test_an_inspector_sees_only_their_tasks(client, world, task):
     assert client.get("/supervision/inspections/").status_code == 403
 
 
-def test_a_file_that_is_not_an_image_is_refused_at_the_field_and_nothing_is_written(client, world, task, media):
+def test_a_file_that_is_not_an_image_is_refused_at_the_field_and_nothing_is_written(
+    client, world, task, media
+):
     client.force_login(world.users["supervisor"])
     fake = SimpleUploadedFile("现场.jpg", b"MZ\x90\x00 an executable", content_type="image/jpeg")
     response = client.post(f"/supervision/inspections/{task.pk}/photo/", {"p-photo": fake, "p-version": 1})

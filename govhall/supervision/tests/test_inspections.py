@@ -129,7 +129,9 @@ def test_an_inspector_sees_only_their_own_tasks_and_the_centre_sees_all(world):
 ACTIONS = {
     "record": lambda t, w: record_findings(t, findings="窗口按时开放", by=w.users["supervisor"], now=MONDAY),
     "photo": lambda t, w: add_photo(t, photo=png(), by=w.users["supervisor"], now=MONDAY),
-    "done": lambda t, w: conclude(t, verdict="done", findings="按时开放", by=w.users["supervisor"], now=MONDAY),
+    "done": lambda t, w: conclude(
+        t, verdict="done", findings="按时开放", by=w.users["supervisor"], now=MONDAY
+    ),
     "not_done": lambda t, w: conclude(
         t, verdict="not_done", findings="九点仍未开门", by=w.users["supervisor"], now=MONDAY
     ),
@@ -142,7 +144,9 @@ REACH = {
     InspectionState.CANCELLED: "cancel",
 }
 TABLE = [
-    (state, action, INSPECTION_TRANSITIONS[state].get(action)) for state in InspectionState.values for action in ACTIONS
+    (state, action, INSPECTION_TRANSITIONS[state].get(action))
+    for state in InspectionState.values
+    for action in ACTIONS
 ]
 
 
@@ -165,7 +169,9 @@ def test_the_inspection_moves_follow_the_table(world, media, state, action, expe
 
 
 def test_a_verdict_turns_the_light_off_and_tells_who_assigned_it(world):
-    task = conclude(assign(world), verdict="done", findings="按时开放", by=world.users["supervisor"], now=MONDAY)
+    task = conclude(
+        assign(world), verdict="done", findings="按时开放", by=world.users["supervisor"], now=MONDAY
+    )
     assert (task.warn_at, task.due_at, task.light(MONDAY)) == (None, None, None)
     assert Notification.objects.filter(recipient=world.users["admin"], kind="inspection_verdict").exists()
 
@@ -196,7 +202,9 @@ def test_a_stale_verdict_is_refused(world):
     task = assign(world)
     record_findings(task, findings="一", by=world.users["supervisor"], now=MONDAY)
     with pytest.raises(StaleVersion):
-        conclude(task, verdict="done", findings="二", by=world.users["supervisor"], now=MONDAY, expected_version=1)
+        conclude(
+            task, verdict="done", findings="二", by=world.users["supervisor"], now=MONDAY, expected_version=1
+        )
 
 
 def test_a_hall_found_not_done_counts_for_its_unit(world):
@@ -216,7 +224,9 @@ def test_a_file_that_is_not_an_image_is_refused_clearly_and_nothing_is_written(w
     fake = SimpleUploadedFile("scene.jpg", b"%PDF-1.7 not a photo at all", content_type="image/jpeg")
     with pytest.raises(ValidationError) as error:
         add_photo(task, photo=fake, by=world.users["supervisor"], now=MONDAY)
-    assert error.value.message_dict["photo"] == ["“scene.jpg” is not a photo: send a JPEG, PNG or WebP image."]
+    assert error.value.message_dict["photo"] == [
+        "“scene.jpg” is not a photo: send a JPEG, PNG or WebP image."
+    ]
     task.refresh_from_db()
     assert (task.version, InspectionPhoto.objects.count(), stored_files(media)) == (1, 0, [])
 
@@ -238,7 +248,12 @@ def test_a_photo_is_stored_re_encoded_without_its_exif_location(world, media):
         assert 0x8825 in sent.getexif()  # the phone's photo carries its GPS position
     upload.seek(0)
     photo = add_photo(task, photo=upload, by=world.users["supervisor"], now=MONDAY)
-    assert (photo.content_type, photo.width, photo.height, photo.name) == ("image/jpeg", 64, 48, "IMG_0001.jpg")
+    assert (photo.content_type, photo.width, photo.height, photo.name) == (
+        "image/jpeg",
+        64,
+        48,
+        "IMG_0001.jpg",
+    )
     with photo.file.open("rb") as handle, Image.open(handle) as kept:
         assert kept.format == "JPEG" and len(kept.getexif()) == 0
     assert len(stored_files(media)) == 1 and photo.file.name.startswith("inspections/2026/12/")
@@ -279,7 +294,9 @@ def test_the_sweep_reminds_once_at_yellow_and_escalates_once_at_red(world):
     assert yellow.recipient == world.users["supervisor"]
     assert sweep_inspections(2, now=at("2026-12-11 00:00")) == 1
     assert sweep_inspections(2, now=at("2026-12-11 01:00")) == 0
-    told = set(Notification.objects.filter(kind="inspection_red").values_list("recipient__username", flat=True))
+    told = set(
+        Notification.objects.filter(kind="inspection_red").values_list("recipient__username", flat=True)
+    )
     assert told == {"supervisor", "admin"}
     rows = inspections.annotate_lights(Inspection.objects.filter(pk=task.pk), at("2026-12-11 00:00"))
     assert rows.get().light == "red"
@@ -287,5 +304,7 @@ def test_the_sweep_reminds_once_at_yellow_and_escalates_once_at_red(world):
 
 def test_a_concluded_task_is_not_reminded(world):
     task = assign(world)
-    conclude(task, verdict="done", findings="好", by=world.users["supervisor"], now=MONDAY + timedelta(hours=1))
+    conclude(
+        task, verdict="done", findings="好", by=world.users["supervisor"], now=MONDAY + timedelta(hours=1)
+    )
     assert sweep_inspections(2, now=at("2026-12-20 00:00")) == 0
