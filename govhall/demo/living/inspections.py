@@ -4,7 +4,7 @@ inspector's page, the unit figures and the lights show them when `make run` star
 
 - done: a closed ticket whose reply was found carried out (with a photo);
 - not done: a closed ticket whose reply was not carried out: sent back to its unit (a new round);
-- pending and overdue (red): a replied ticket nobody has inspected in time;
+- pending and overdue (red): a closed ticket's reply nobody has inspected in time;
 - pending (green): a township hall's service, due in a few working days.
 """
 
@@ -34,13 +34,16 @@ def _photo(name: str, shade: tuple[int, int, int]) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-def _tickets(state: str, before: datetime, n: int) -> list[Ticket]:
-    rows = Ticket.objects.filter(state=state, round=0, dispatches__isnull=False).distinct()
-    if state == TicketState.CLOSED:
-        rows = rows.filter(closed_at__lt=before)
-    else:
-        rows = rows.filter(replied_at__lt=before)
-    return list(rows.order_by("-id")[:n])
+def _closed_tickets(before: datetime, n: int) -> list[Ticket]:
+    """The latest tickets a unit replied to and that closed before `before` (a reply to inspect)."""
+    rows = Ticket.objects.filter(
+        state=TicketState.CLOSED,
+        round=0,
+        dispatches__isnull=False,
+        replied_at__isnull=False,
+        closed_at__lt=before,
+    )
+    return list(rows.distinct().order_by("-closed_at", "-id")[:n])
 
 
 def load_inspections(*, now: datetime) -> dict:
@@ -48,8 +51,8 @@ def load_inspections(*, now: datetime) -> dict:
     admin = User.objects.get(username="admin")
     inspector = User.objects.get(username="supervisor")
     assigned = now - timedelta(days=6)
-    closed = _tickets(TicketState.CLOSED, assigned, 2)
-    replied = _tickets(TicketState.REPLIED, now - timedelta(days=8), 1)
+    late = now - timedelta(days=8)
+    closed = _closed_tickets(late, 3)
     made: list[Inspection] = []
 
     def assign(reference: str, kind: str, instruction: str, at: datetime) -> Inspection:
@@ -83,8 +86,8 @@ def load_inspections(*, now: datetime) -> dict:
             by=inspector,
             now=assigned + timedelta(days=2, hours=1),
         )
-    if replied:
-        assign(replied[0].number, "ticket", "核实承办单位答复是否属实。", now - timedelta(days=8))
+    if len(closed) >= 3:
+        assign(closed[2].number, "ticket", "核实承办单位答复是否属实。", late)
     from govhall.catalog.models import Hall
     from govhall.demo.city import MINGSHUI_HALL
 
