@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from govhall.core.models import Role, User
 from govhall.hotline.models import Dispatch, DispatchState, TicketEvent, TicketState
@@ -20,6 +21,12 @@ from govhall.supervision.models import InspectionState
 
 pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -75,8 +75,8 @@ def test_the_page_shows_both_tables_and_each_number_opens_its_rows(client, kb, l
     inspected(kb, leader, "not_done")
     client.force_login(leader)
     page = client.get("/hotline/stats/?month=2026-12").content.decode()
-    assert "Hotline: on-site inspections of the replies" in page
-    assert "Knowledge base: upkeep by unit" in page
+    assert "热线：答复的现场督查" in page  # the pages speak zh-Hans first
+    assert "知识库：各单位维护情况" in page
     links = re.findall(r'href="(/hotline/stats/knowledge/\?[^"]+)"', page)
     past = next(link for link in links if "unit=SJJ" in link and "past=1" in link).replace("&amp;", "&")
     listing = client.get(past)

@@ -132,9 +132,11 @@ def test_the_assessment_report_has_the_hotline_section(client, world, leader, si
     assert 'data-test="table-hotline_ranking"' in html
     assert 'data-test="definition-satisfaction"' in html
     book = load_workbook(io.BytesIO(client.get(f"/stats/reports/{report}/xlsx/").content))
-    assert book.sheetnames[-7:] == [  # the files speak zh-Hans first
+    assert book.sheetnames[-10:-1] == [  # the files speak zh-Hans first
         "热线：各单位指标",
         "热线：承办单位排名",
+        "热线：答复的现场督查",
+        "知识库：各单位维护情况",
         "热线：按渠道",
         "热线：按诉求类型",
         "热线：按一级分类",
