@@ -59,7 +59,9 @@ def test_verdicts_and_overdue_tasks_by_unit(world):
 
 def test_the_report_stores_the_section_and_links_each_number(world):
     task = hall_task(world, hall=world.township, at_=at("2026-03-02 09:00"))
-    conclude(task, verdict="not_done", findings="无人", by=world.users["supervisor"], now=at("2026-03-03 10:00"))
+    conclude(
+        task, verdict="not_done", findings="无人", by=world.users["supervisor"], now=at("2026-03-03 10:00")
+    )
     report = generate_monthly(date(2026, 3, 1), now=at("2026-04-02 10:00"), user=world.users["leader"])
     stored = report.data["sections"]["inspections"]
     assert stored["totals"]["not_done"] == 1

@@ -102,7 +102,9 @@ def test_a_file_that_is_not_an_image_is_refused_at_the_field_and_nothing_is_writ
     fake = SimpleUploadedFile("现场.jpg", b"MZ\x90\x00 an executable", content_type="image/jpeg")
     response = client.post(f"/supervision/inspections/{task.pk}/photo/", {"p-photo": fake, "p-version": 1})
     body = response.content.decode()
-    assert response.status_code == 200 and 'data-error="photo"' in body and "不是照片" in body  # the pages speak zh-Hans first
+    assert (
+        response.status_code == 200 and 'data-error="photo"' in body and "不是照片" in body
+    )  # the pages speak zh-Hans first
     assert not InspectionPhoto.objects.exists()
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
