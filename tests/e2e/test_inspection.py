@@ -26,8 +26,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def replied_ticket(hotline, settings):  # noqa: F811
-    settings.MEDIA_ROOT = settings.BASE_DIR / "var" / "e2e-media"
+def replied_ticket(hotline, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path / "media"  # the live server runs in this process: it stores there
     now = timezone.now() - timedelta(days=2)
     operator, handler = hotline["operator"], hotline["handler"]
     ticket = register_ticket(
@@ -68,6 +68,7 @@ def no_sideways_scroll(page: Page) -> None:
 
 
 def test_an_inspector_finds_a_reply_not_done_on_a_phone(page: Page, site, replied_ticket, axe, tmp_path):
+    """The files the browser sends are written under tmp_path too (beside the media root)."""
     ticket, task = replied_ticket
     page.set_viewport_size(PHONE)
     site.login("jc1", PASSWORD)
