@@ -8,6 +8,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from PIL import Image
 
 from govhall.cases.tests.factories import UserFactory
@@ -123,7 +125,13 @@ def test_findings_photo_and_verdict_through_the_page(client, world, task, media)
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert image["X-Content-Type-Options"] == "nosniff"
     served = b"".join(image.streaming_content)
-    image.close()
+    # Closing the response sends request_finished, whose close_old_connections would close the test's
+    # connection (PostgreSQL): kept off for the moment, as the test client does during a request.
+    request_finished.disconnect(close_old_connections)
+    try:
+        image.close()
+    finally:
+        request_finished.connect(close_old_connections)
     with stored.file.open("rb") as handle:
         assert served == handle.read()
     client.force_login(UserFactory(username="supervisor2", role=Role.SUPERVISOR))
