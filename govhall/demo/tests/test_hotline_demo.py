@@ -156,22 +156,6 @@ def test_the_knowledge_base(db_access):
     assert search.search("水费", today=today) and search.search("sfjn", today=today)
 
 
-MOMENTS = {"sunday-night": at("2026-12-06T02:00"), "monday": at("2026-12-07T08:40")}
-
-
-# Last in the module: each load replaces the Thursday one.
-@pytest.mark.parametrize("now", MOMENTS.values(), ids=MOMENTS.keys())
-def test_work_waits_at_any_hour(db_access, now):
-    """A month of light traffic at a Sunday night and just before Monday's office hours, when chance
-    leaves the lists empty: the desk places the rest, and nothing lies after `now`."""
-    drop_and_migrate(check=False)
-    load_demo_city(now=opening(now))
-    made = traffic.load_hotline(now=now, seed=SEED, days=30, per_day=3, service_days=14)
-    assert any(key.startswith("desk_") for key in made["counts"]), made["counts"]
-    assert_work_waits(now)
-    assert not TicketEvent.objects.filter(at__gte=now - traffic.MARGIN).exists()
-
-
 def test_the_inspections_show_each_fate(db_access):
     """现场督查: one reply found done, one found not done (its ticket sent back for a new round), one task
     overdue (red) and a hall's inspection still in time."""
@@ -188,3 +172,19 @@ def test_the_inspections_show_each_fate(db_access):
     )
     assert lit == {"ticket": "red", "hall": "green"}
     assert InspectionPhoto.objects.count() == 2
+
+
+MOMENTS = {"sunday-night": at("2026-12-06T02:00"), "monday": at("2026-12-07T08:40")}
+
+
+# Last in the module: each load replaces the Thursday one.
+@pytest.mark.parametrize("now", MOMENTS.values(), ids=MOMENTS.keys())
+def test_work_waits_at_any_hour(db_access, now):
+    """A month of light traffic at a Sunday night and just before Monday's office hours, when chance
+    leaves the lists empty: the desk places the rest, and nothing lies after `now`."""
+    drop_and_migrate(check=False)
+    load_demo_city(now=opening(now))
+    made = traffic.load_hotline(now=now, seed=SEED, days=30, per_day=3, service_days=14)
+    assert any(key.startswith("desk_") for key in made["counts"]), made["counts"]
+    assert_work_waits(now)
+    assert not TicketEvent.objects.filter(at__gte=now - traffic.MARGIN).exists()
