@@ -20,6 +20,9 @@ class HotlineConfig(AppConfig):
 
         register_section()  # the hotline's figures in the assessment report and the dashboard
         hot.register_section()  # and its monthly hot list (热点清单)
+        from govhall.hotline import inspection
+
+        inspection.register()  # the "ticket" target of on-site inspections (supervision.inspections)
         self._forget_kept_routes_on_change()
 
     @staticmethod

@@ -11,6 +11,7 @@ moves lead to a state that depends on what else is true, and the functions resol
          │                  ↑   return accepted: re-dispatch        │  dissatisfied
          └─answer_on_call→ closed                                   ↓
                             └──────────── redo ←──────────────── review ─confirm→ closed
+                            └── inspection_redo ← replied, review or closed (on-site inspection: not done)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Move:
     CLOSE_NO_CALLBACK = "close_no_callback"  # anonymous: nobody to call back, closed on the reply
     CONFIRM_CLOSE = "confirm_close"  # the centre finds the dissatisfaction not upheld
     REDO = "redo"  # 重办
+    INSPECTION_REDO = "inspection_redo"  # 现场督查 found the reply not done: 重办
     ESCALATE = "escalate"  # 提级督办
     REVEAL = "reveal"  # contact data revealed
     REMOVE_CONTACT = "remove_contact"  # retention: contact data removed
@@ -70,6 +72,7 @@ MOVE_LABELS = {
     Move.CLOSE_NO_CALLBACK: gettext_lazy("Closed without callback (nobody to call)"),
     Move.CONFIRM_CLOSE: gettext_lazy("Dissatisfaction not upheld, closed"),
     Move.REDO: gettext_lazy("Sent back to be redone"),
+    Move.INSPECTION_REDO: gettext_lazy("Sent back to be redone after an on-site inspection"),
     Move.ESCALATE: gettext_lazy("Escalated to a supervision order"),
     Move.REVEAL: gettext_lazy("Contact data revealed"),
     Move.REMOVE_CONTACT: gettext_lazy("Contact data removed"),
@@ -117,12 +120,15 @@ TICKET_TRANSITIONS: dict[str, dict[str, str]] = {
     TicketState.REPLIED: {
         Move.CALLBACK: BY_OUTCOME,
         Move.CLOSE_NO_CALLBACK: TicketState.CLOSED,
+        Move.INSPECTION_REDO: TicketState.DISPATCHED,
     },
     TicketState.REVIEW: {
         Move.CONFIRM_CLOSE: TicketState.CLOSED,
         Move.REDO: TicketState.DISPATCHED,
+        Move.INSPECTION_REDO: TicketState.DISPATCHED,
     },
-    TicketState.CLOSED: {},
+    # A reply found not done on the spot reopens the ticket (govhall.hotline.inspection).
+    TicketState.CLOSED: {Move.INSPECTION_REDO: TicketState.DISPATCHED},
     # A duplicate waits for its master's reply, then is called back like any replied ticket.
     TicketState.MERGED: {
         Move.UNMERGE: TicketState.REGISTERED,
@@ -192,6 +198,7 @@ ACTION_LABELS = {
     Move.LINK_DUPLICATE: gettext_lazy("Take a duplicate"),
     Move.UNLINK_DUPLICATE: gettext_lazy("Release a duplicate"),
     Move.MASTER_REPLY: gettext_lazy("Pass on the master's reply"),
+    Move.INSPECTION_REDO: gettext_lazy("Send back to be redone (on-site inspection)"),
 }
 
 # Who makes each move: the centre (operators and supervisors) or the unit the dispatch belongs to.

@@ -418,6 +418,17 @@ def compute(date_from: date, date_to: date, *, now: datetime, minimum: int | Non
         },
         "volume": _volumes(start, end),
         "repeats": repeats(start, end),
+        **_more(start, end, date_to, now),
+    }
+
+
+def _more(start: datetime, end: datetime, date_to: date, now: datetime) -> dict:
+    """On-site inspections of the replies and the knowledge base's upkeep (govhall.hotline.stats_more)."""
+    from govhall.hotline import stats_more
+
+    return {
+        "inspections": stats_more.inspection_rows(start, end),
+        "upkeep": stats_more.upkeep_rows(stats_more.upkeep_day(date_to, now)),
     }
 
 

@@ -164,7 +164,10 @@ def repeats_table(data: dict) -> Table:
 
 
 def section_tables(data: dict) -> list[Table]:
-    tables = [unit_table(data), ranking_table(data), *[volume_table(data, g) for g in VOLUMES]]
+    from govhall.hotline.stats_more import inspection_table, upkeep_table
+
+    more = [t for t in (inspection_table(data), upkeep_table(data)) if t is not None]
+    tables = [unit_table(data), ranking_table(data), *more, *[volume_table(data, g) for g in VOLUMES]]
     if "repeats" in data:  # reports published before issue 19 have no such figures
         tables.append(repeats_table(data))
     return tables

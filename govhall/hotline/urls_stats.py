@@ -7,4 +7,5 @@ from govhall.hotline import views_stats
 urlpatterns = [
     path("", views_stats.index, name="stats"),
     path("tickets/", views_stats.tickets, name="stats-tickets"),
+    path("knowledge/", views_stats.knowledge_entries, name="stats-knowledge"),
 ]

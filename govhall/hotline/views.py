@@ -412,8 +412,21 @@ def render_ticket(request: HttpRequest, ticket: Ticket, *, bound=None, status: i
         "duplicates": list(ticket.duplicates.order_by("received_at")),
         "subject_path": queries.subject_path(ticket.subject),
         "now": now,
+        **_inspections(ticket, request.user),
     }
     return render(request, "hotline/ticket.html", context, status=status)
+
+
+def _inspections(ticket: Ticket, user) -> dict:
+    """The on-site inspections of the ticket's reply the user may see; the centre may send one."""
+    from govhall.hotline.inspection import INSPECTABLE
+    from govhall.supervision import inspections
+
+    rows = inspections.visible_inspections(user).filter(kind="ticket", target_id=ticket.pk)
+    return {
+        "inspections": list(rows.order_by("-created_at")),
+        "may_inspect": inspections.is_assigner(user) and ticket.state in INSPECTABLE,
+    }
 
 
 @require_GET

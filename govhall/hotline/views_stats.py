@@ -193,3 +193,34 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "back": reverse("hotline:stats") + (f"?month={month}" if month else f"?from={first}&to={last}"),
     }
     return render(request, "hotline/stats/tickets.html", context)
+
+
+@require_GET
+@leaders_only
+def knowledge_entries(request: HttpRequest) -> HttpResponse:
+    """The entries behind the upkeep figure: a unit's entries (all, or past their review date) as of a day."""
+    from govhall.hotline.stats_more import entries_past_review
+
+    try:
+        as_of = _date(request.GET.get("as_of", "") or f"{timezone.localdate()}", "as_of")
+    except PeriodError as exc:
+        return render(request, "hotline/stats/knowledge.html", {"error": str(exc)}, status=BAD_REQUEST)
+    code = request.GET.get("unit", "")
+    unit = None
+    if code:
+        unit = Department.objects.filter(code=code[:20]).first()
+        if unit is None:
+            raise Http404(_("No such unit."))
+    past = request.GET.get("past", "1") == "1"
+    rows = entries_past_review(as_of, unit, past=past)
+    total = rows.count()
+    context = {
+        "rows": list(rows[:LIST_LIMIT]),
+        "total": total,
+        "more": total > LIST_LIMIT,
+        "unit": unit,
+        "as_of": as_of,
+        "past": past,
+        "back": reverse("hotline:stats"),
+    }
+    return render(request, "hotline/stats/knowledge.html", context)

@@ -9,6 +9,9 @@ class StatsConfig(AppConfig):
 
     def ready(self) -> None:
         from govhall.stats import (
+            inspections,
             receivers,  # noqa: F401  (connects to cases' case_recorded)
             worklist,  # noqa: F401  (the tiles on the first page)
         )
+
+        inspections.register()  # on-site inspections (supervision's tasks) in the report and the dashboard

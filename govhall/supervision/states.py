@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govhall.cases.errors import TransitionNotAllowed
-from govhall.supervision.models import CardState, OrderState
+from govhall.supervision.models import CardState, InspectionState, OrderState
 
 # Card: the department replies (cause and correction) or appeals (申诉, once); a supervisor closes a replied
 # card, and upholds or revokes an appealed one with a reason. An upheld card still needs its reply.
@@ -22,6 +22,29 @@ ORDER_TRANSITIONS: dict[str, dict[str, str]] = {
     OrderState.REPLIED: {"close": OrderState.CLOSED, "reopen": OrderState.OPEN},
     OrderState.CLOSED: {},
 }
+
+
+# On-site inspection (现场督查): the inspector records findings and photos while it waits, then gives the
+# verdict; the centre may cancel a task nobody has concluded. A verdict is final.
+INSPECTION_TRANSITIONS: dict[str, dict[str, str]] = {
+    InspectionState.PENDING: {
+        "record": InspectionState.PENDING,
+        "photo": InspectionState.PENDING,
+        "done": InspectionState.DONE,
+        "not_done": InspectionState.NOT_DONE,
+        "cancel": InspectionState.CANCELLED,
+    },
+    InspectionState.DONE: {},
+    InspectionState.NOT_DONE: {},
+    InspectionState.CANCELLED: {},
+}
+
+
+def inspection_transition(inspection, action: str) -> str:
+    try:
+        return INSPECTION_TRANSITIONS[inspection.state][action]
+    except KeyError:
+        raise TransitionNotAllowed(machine="inspection", state=inspection.state, action=action) from None
 
 
 def card_transition(card, action: str) -> str:

@@ -512,6 +512,10 @@ def sweep(*, now: datetime, batch: int = BATCH) -> SweepResult:
 
     result.consultation_red = sweep_consultations(2, now=now, directory=directory, batch=batch)
     result.consultation_yellow = sweep_consultations(1, now=now, directory=directory, batch=batch)
+    from govhall.supervision.inspections import sweep_inspections
+
+    result.extra["inspection_red"] = sweep_inspections(2, now=now, batch=batch)
+    result.extra["inspection_yellow"] = sweep_inspections(1, now=now, batch=batch)
     _late_card_replies(now=now, directory=directory, result=result)
     from govhall.supervision.flag_retry import retry_due
 

@@ -1080,6 +1080,10 @@ def load_hotline(
     traffic.keep_one_duplicate_waiting()
     sweep = sweep_tickets(now=now)
     knowledge = load_knowledge(ref, first=in_force, now=now, seed=seed)
+    # On-site inspections of a few replies and a hall: no random numbers, after the tickets.
+    from govhall.demo.living.inspections import load_inspections
+
+    inspected = load_inspections(now=now)
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "days": days,
@@ -1090,4 +1094,5 @@ def load_hotline(
         "sweep": sweep,
         "knowledge": knowledge,
         "hot_topic": hot_topic,
+        "inspections": inspected,
     }

@@ -173,6 +173,24 @@ def test_the_year_has_a_hot_topic_on_the_board_and_in_the_hot_list(db_access):
     assert db_access["hot_topic"]["proactive_task"] == row["weeks"][1]["task"]["number"]
 
 
+def test_the_inspections_show_each_fate(db_access):
+    """现场督查: one reply found done, one found not done (its ticket sent back for a new round), one task
+    overdue (red) and a hall's inspection still in time."""
+    from govhall.supervision.inspections import annotate_lights
+    from govhall.supervision.models import Inspection, InspectionPhoto
+
+    assert db_access["inspections"] == {"pending": 2, "done": 1, "not_done": 1}
+    redone = Inspection.objects.get(state="not_done")
+    ticket = Ticket.objects.get(pk=redone.target_id)
+    assert ticket.state == TicketState.DISPATCHED and ticket.round == 1
+    assert TicketEvent.objects.filter(ticket=ticket, move="inspection_redo").exists()
+    lit = dict(
+        annotate_lights(Inspection.objects.filter(state="pending"), THURSDAY).values_list("kind", "light")
+    )
+    assert lit == {"ticket": "red", "hall": "green"}
+    assert InspectionPhoto.objects.count() == 2
+
+
 MOMENTS = {"sunday-night": at("2026-12-06T02:00"), "monday": at("2026-12-07T08:40")}
 
 

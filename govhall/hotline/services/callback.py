@@ -126,6 +126,105 @@ def _require_reviewer(user) -> None:
         raise TicketForbidden(_("Only a supervisor of the centre may review a dissatisfied callback."))
 
 
+def send_back_for_redo(ticket: Ticket, *, move: str, by, now: datetime, note: str, **data) -> Ticket:
+    """重办 on a locked ticket: a new round to the units of the last round (those that did not return it)
+    with fresh deadlines; the round that reaches the redo limit is escalated to a supervision order for the
+    lead unit (提级督办). `move` is REDO (an upheld dissatisfaction) or INSPECTION_REDO (an on-site
+    inspection found the reply not done: a closed ticket is reopened). Runs in the caller's transaction."""
+    old = ticket.state
+    new = ticket_transition(ticket, move)
+    last = list(
+        Dispatch.objects.filter(ticket=ticket, round=ticket.round)
+        .exclude(state=DispatchState.WITHDRAWN)
+        .select_related("unit")
+        .order_by("id")
+    )
+    leads = [d.unit for d in last if d.role == DispatchRole.LEAD]
+    if not leads:
+        raise ValidationError({"uphold": [_("The last round has no lead unit to send the ticket back to.")]})
+    lead = leads[-1]
+    co_units = [d.unit for d in last if d.role == DispatchRole.CO]
+    escalate = ticket.round + 1 >= redo_limit() and ticket.escalated_order_id is None
+    if escalate and getattr(by, "role", None) != Role.SUPERVISOR:
+        raise TicketForbidden(
+            _("This redo escalates the ticket to a supervision order: only a supervisor may issue it.")
+        )
+    policy = ticket.limit_policy or policy_in_force(now)
+    if policy is None:
+        raise ValidationError(
+            {"uphold": [_("No time-limit policy is in force: the centre must publish one.")]}
+        )
+    limit = limit_for(policy, ticket.request_type, ticket.urgency)
+    round_ = ticket.round + 1
+    made = open_dispatches(ticket, round=round_, lead=lead, co_units=co_units, limit=limit, by=by, now=now)
+    new_lead = made[0]
+    old_reply_due = ticket.reply_due_at
+    bump(
+        ticket,
+        state=new,
+        round=round_,
+        reply="",
+        reply_basis="",
+        replied_at=None,
+        replied_by=None,
+        callback_outcome="",
+        solved=None,
+        failed_callbacks=0,
+        reply_due_at=new_lead.handle_due_at,
+        closure="",
+        closed_at=None,
+    )
+    record(
+        ticket,
+        move,
+        by=by,
+        now=now,
+        old=old,
+        new=new,
+        note=note,
+        round=round_,
+        lead=lead.code,
+        co_units=[u.code for u in co_units],
+        sign_due=new_lead.sign_due_at.isoformat(),
+        old_reply_due=old_reply_due.isoformat() if old_reply_due else None,
+        reply_due=new_lead.handle_due_at.isoformat(),
+        **data,
+    )
+    if escalate:
+        due_date = new_lead.handle_due_date or timezone.localdate(new_lead.handle_due_at)
+        instruction = centre_text(
+            gettext_noop(
+                "Ticket %(number)s was sent back to be redone %(n)s times after dissatisfied callbacks. "
+                "Handle it in person and reply to the caller by %(due)s."
+            ),
+            number=ticket.number,
+            n=round_,
+            due=due_date.isoformat(),
+        )
+        order = issue_order(
+            department=lead,
+            subject=f"12345工单 {ticket.number}",
+            instruction=instruction,
+            due_date=due_date,
+            by=by,
+            now=now,
+        )
+        bump(ticket, escalated_order=order)
+        record(
+            ticket,
+            Move.ESCALATE,
+            by=by,
+            now=now,
+            old=new,
+            new=new,
+            order=order.pk,
+            unit=lead.code,
+            round=round_,
+            due_date=due_date.isoformat(),
+        )
+    return ticket
+
+
 def review_dissatisfaction(
     ticket: Ticket | int,
     *,
@@ -150,98 +249,14 @@ def review_dissatisfaction(
                 ticket, Move.CONFIRM_CLOSE, by=by, now=now, old=old, new=new, note=note, round=ticket.round
             )
             return ticket
-        new = ticket_transition(ticket, Move.REDO)
-        last = list(
-            Dispatch.objects.filter(ticket=ticket, round=ticket.round)
-            .exclude(state=DispatchState.WITHDRAWN)
-            .select_related("unit")
-            .order_by("id")
-        )
-        leads = [d.unit for d in last if d.role == DispatchRole.LEAD]
-        if not leads:
-            raise ValidationError(
-                {"uphold": [_("The last round has no lead unit to send the ticket back to.")]}
-            )
-        lead = leads[-1]
-        co_units = [d.unit for d in last if d.role == DispatchRole.CO]
-        escalate = ticket.round + 1 >= redo_limit() and ticket.escalated_order_id is None
-        if escalate and getattr(by, "role", None) != Role.SUPERVISOR:
-            raise TicketForbidden(
-                _("This redo escalates the ticket to a supervision order: only a supervisor may issue it.")
-            )
-        policy = ticket.limit_policy or policy_in_force(now)
-        if policy is None:
-            raise ValidationError(
-                {"uphold": [_("No time-limit policy is in force: the centre must publish one.")]}
-            )
-        limit = limit_for(policy, ticket.request_type, ticket.urgency)
-        round_ = ticket.round + 1
-        made = open_dispatches(
-            ticket, round=round_, lead=lead, co_units=co_units, limit=limit, by=by, now=now
-        )
-        new_lead = made[0]
-        old_reply_due = ticket.reply_due_at
-        bump(
-            ticket,
-            state=new,
-            round=round_,
-            reply="",
-            reply_basis="",
-            replied_at=None,
-            replied_by=None,
-            callback_outcome="",
-            solved=None,
-            failed_callbacks=0,
-            reply_due_at=new_lead.handle_due_at,
-        )
-        record(
-            ticket,
-            Move.REDO,
-            by=by,
-            now=now,
-            old=old,
-            new=new,
-            note=note,
-            round=round_,
-            lead=lead.code,
-            co_units=[u.code for u in co_units],
-            sign_due=new_lead.sign_due_at.isoformat(),
-            old_reply_due=old_reply_due.isoformat() if old_reply_due else None,
-            reply_due=new_lead.handle_due_at.isoformat(),
-        )
-        if escalate:
-            due_date = new_lead.handle_due_date or timezone.localdate(new_lead.handle_due_at)
-            instruction = centre_text(
-                gettext_noop(
-                    "Ticket %(number)s was sent back to be redone %(n)s times after dissatisfied callbacks. "
-                    "Handle it in person and reply to the caller by %(due)s."
-                ),
-                number=ticket.number,
-                n=round_,
-                due=due_date.isoformat(),
-            )
-            order = issue_order(
-                department=lead,
-                subject=f"12345工单 {ticket.number}",
-                instruction=instruction,
-                due_date=due_date,
-                by=by,
-                now=now,
-            )
-            bump(ticket, escalated_order=order)
-            record(
-                ticket,
-                Move.ESCALATE,
-                by=by,
-                now=now,
-                old=new,
-                new=new,
-                order=order.pk,
-                unit=lead.code,
-                round=round_,
-                due_date=due_date.isoformat(),
-            )
+        send_back_for_redo(ticket, move=Move.REDO, by=by, now=now, note=note)
     return ticket
 
 
-__all__ = ["callback_attempts", "record_callback", "redo_limit", "review_dissatisfaction"]
+__all__ = [
+    "callback_attempts",
+    "record_callback",
+    "redo_limit",
+    "review_dissatisfaction",
+    "send_back_for_redo",
+]

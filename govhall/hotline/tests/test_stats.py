@@ -363,7 +363,8 @@ def test_the_minimum_sample_is_a_setting(world, settings):
 
 
 def test_the_figures_are_aggregates_not_one_query_per_ticket(world):
-    """The same number of queries for 2 tickets as for 12: one aggregate per figure and volume."""
+    """The same number of queries for 2 tickets as for 12: one aggregate per figure and volume (with the
+    on-site inspections' and the knowledge upkeep's, 18)."""
 
     def queries_for_month() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -132,9 +132,11 @@ def test_the_assessment_report_has_the_hotline_section(client, world, leader, si
     assert 'data-test="table-hotline_ranking"' in html
     assert 'data-test="definition-satisfaction"' in html
     book = load_workbook(io.BytesIO(client.get(f"/stats/reports/{report}/xlsx/").content))
-    assert book.sheetnames[-9:-1] == [  # the files speak zh-Hans first (the hot list comes last)
+    hotline_sheets = [  # the files speak zh-Hans first; other sections (hot list, inspections) follow
         "热线：各单位指标",
         "热线：承办单位排名",
+        "热线：答复的现场督查",
+        "知识库：各单位维护情况",
         "热线：按渠道",
         "热线：按诉求类型",
         "热线：按一级分类",
@@ -142,6 +144,8 @@ def test_the_assessment_report_has_the_hotline_section(client, world, leader, si
         "热线：按区域",
         "热线：按月份、单位和诉求分类的重复来电与重复件",
     ]
+    first = book.sheetnames.index(hotline_sheets[0])
+    assert book.sheetnames[first : first + len(hotline_sheets)] == hotline_sheets, book.sheetnames
     pdf = PdfReader(io.BytesIO(client.get(f"/stats/reports/{report}/pdf/").content))
     assert "承办单位排名" in "".join(page.extract_text() for page in pdf.pages)
 

@@ -37,6 +37,8 @@ PASSWORD = "Statistik-2026-leader"
 HOTLINE_SHEETS = (
     "热线：各单位指标",
     "热线：承办单位排名",
+    "热线：答复的现场督查",
+    "知识库：各单位维护情况",
     "热线：按渠道",
     "热线：按诉求类型",
     "热线：按一级分类",
@@ -102,6 +104,7 @@ def test_a_leader_filters_the_dashboard_and_downloads_the_monthly_report(page: P
     assert book.sheetnames == [
         *("概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"),
         *HOTLINE_SHEETS,  # the hotline's registered section (govhall.stats.sections)
+        "各单位现场督查情况",  # statistics' own section of on-site inspections (govhall/stats/inspections.py)
     ]
     assert list(book["排名"].values)[1][:3] == (1, "市场监督管理局", 64.19)
     with page.expect_download() as download:

@@ -25,6 +25,8 @@ APRIL_2 = at("2026-04-02 10:00")
 HOTLINE_SHEETS = (
     "热线：各单位指标",
     "热线：承办单位排名",
+    "热线：答复的现场督查",
+    "知识库：各单位维护情况",
     "热线：按渠道",
     "热线：按诉求类型",
     "热线：按一级分类",
@@ -159,6 +161,7 @@ def test_the_command_generates_publishes_and_writes_xlsx_and_pdf(world, history,
     assert book.sheetnames == [
         *("概览", "环比", "排名", "未排名", "权重", "超期办件", "亮牌", "好差评"),
         *HOTLINE_SHEETS,  # the hotline's registered section (govhall.stats.sections)
+        "各单位现场督查情况",  # statistics' own section of on-site inspections (govhall/stats/inspections.py)
     ]
     rows = list(book["排名"].values)
     assert rows[0][:3] == ("名次", "部门", "得分") and rows[1][:3] == (1, "市场监督管理局", 64.19)

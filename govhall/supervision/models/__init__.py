@@ -15,6 +15,7 @@ from govhall.supervision.models.inbox import (
     NotificationKind,
     Preference,
 )
+from govhall.supervision.models.inspections import Inspection, InspectionPhoto, InspectionState
 from govhall.supervision.models.orders import Order, OrderEvent, OrderState
 from govhall.supervision.models.rules import ThresholdRule
 
@@ -29,6 +30,9 @@ __all__ = [
     "ChannelKind",
     "Delivery",
     "DeliveryState",
+    "Inspection",
+    "InspectionPhoto",
+    "InspectionState",
     "LaneAlert",
     "Notification",
     "NotificationKind",

@@ -33,6 +33,11 @@ class NotificationKind(models.TextChoices):
     HOTLINE_RED = "hotline_red", _("12345 ticket overdue")
     # --- hotline knowledge base (issue 19): an entry's review date came ---
     KNOWLEDGE_REVIEW = "knowledge_review", _("Knowledge entry due for review")
+    # --- on-site inspections (issue 19): a task assigned, near or past its deadline, its verdict ---
+    INSPECTION = "inspection", _("On-site inspection assigned")
+    INSPECTION_YELLOW = "inspection_yellow", _("On-site inspection due soon")
+    INSPECTION_RED = "inspection_red", _("On-site inspection overdue")
+    INSPECTION_VERDICT = "inspection_verdict", _("On-site inspection verdict")
 
 
 class Notification(models.Model):
