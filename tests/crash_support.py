@@ -96,6 +96,7 @@ class CrashDatabase:
     def __init__(self, data_dir: Path, database_url: str | None) -> None:
         self.data_dir = data_dir
         self.url = database_url  # None: SQLite in data_dir
+        self.children: list[Child] = []
 
     @property
     def vendor(self) -> str:
@@ -124,7 +125,15 @@ class CrashDatabase:
         return env
 
     def start(self, *args: str, **env: str) -> Child:
-        return Child([sys.executable, str(ROOT / "manage.py"), *args], self.env(**env))
+        child = Child([sys.executable, str(ROOT / "manage.py"), *args], self.env(**env))
+        self.children.append(child)
+        return child
+
+    def stop_all(self) -> None:
+        """After a test, passed or failed: no server or consumer of it stays behind."""
+        for child in self.children:
+            if child.alive():
+                child.kill()
 
     def run(self, *args: str, timeout: float = 300, **env: str) -> str:
         return self.start(*args, **env).finish(timeout)

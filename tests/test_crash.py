@@ -39,8 +39,10 @@ def template(tmp_path_factory):
 
 
 @pytest.fixture
-def crash_db(template) -> CrashDatabase:
-    return template.copy()
+def crash_db(template):
+    db = template.copy()
+    yield db
+    db.stop_all()
 
 
 def assert_whole(db: CrashDatabase, when: str) -> dict:
