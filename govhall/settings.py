@@ -398,6 +398,8 @@ if GOVHALL_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, OIDC_BACKEND]
 
 GOVHALL_DELIVERY_ATTEMPTS = env_int("GOVHALL_DELIVERY_ATTEMPTS", 8, minimum=1)
+# A worker's claim on a delivery it is sending; a killed worker's claims lapse after it (docs/deployment.md).
+GOVHALL_DELIVERY_LEASE_SECONDS = env_int("GOVHALL_DELIVERY_LEASE_SECONDS", 300, minimum=1)
 GOVHALL_CARD_REPLY_DAYS = env_int("GOVHALL_CARD_REPLY_DAYS", 3, minimum=1)
 GOVHALL_SWEEP_MINUTES = env_int("GOVHALL_SWEEP_MINUTES", 1, minimum=1)
 

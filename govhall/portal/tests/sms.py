@@ -8,5 +8,5 @@ from govhall.supervision.notify.sms import BaseBackend
 class RecordingBackend(BaseBackend):
     sent: list[tuple[str, str]] = []
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str = "") -> None:
         RecordingBackend.sent.append((phone, text))

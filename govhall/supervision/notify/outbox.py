@@ -24,8 +24,11 @@ from govhall.supervision.notify.sms import get_backend
 
 log = logging.getLogger("govhall.supervision.outbox")
 
-# While one worker sends a delivery, others leave it alone for this long (a crashed worker's claim lapses).
-LEASE = timedelta(minutes=5)
+
+def lease() -> timedelta:
+    """While one worker sends a delivery, others leave it alone for this long: a killed worker's claim
+    lapses after it and the delivery is sent by the next run (GOVHALL_DELIVERY_LEASE_SECONDS)."""
+    return timedelta(seconds=settings.GOVHALL_DELIVERY_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -110,7 +113,7 @@ def _send(delivery: Delivery) -> None:
     if delivery.channel == ChannelKind.EMAIL:
         send_mail(delivery.subject, delivery.text, None, [delivery.address], fail_silently=False)
     else:
-        get_backend().send(delivery.address, delivery.text)
+        get_backend().send(delivery.address, delivery.text, key=f"govhall-delivery-{delivery.pk}")
 
 
 def deliver_due(*, now: datetime, limit: int = 200) -> dict[str, int]:
@@ -125,7 +128,7 @@ def deliver_due(*, now: datetime, limit: int = 200) -> dict[str, int]:
             state=DeliveryState.PENDING,
             attempts=delivery.attempts,
             next_try=delivery.next_try,
-        ).update(attempts=F("attempts") + 1, next_try=now + LEASE)
+        ).update(attempts=F("attempts") + 1, next_try=now + lease())
         if not claimed:
             continue
         attempts = delivery.attempts + 1

@@ -2,9 +2,14 @@
 
 - ConsoleBackend (default): writes the message to the log, for development and demonstrations.
 - MemoryBackend: keeps every message in `MemoryBackend.outbox` (tests read codes from it).
-- HttpBackend: POSTs JSON {"to": phone, "text": text} to GOVHALL_SMS_URL with the header
-  `Authorization: Bearer GOVHALL_SMS_KEY`; any 2xx answer is success. Most SMS gateways of Chinese
-  carriers and clouds accept such a request through a small adapter of the operator's choosing.
+- HttpBackend: POSTs JSON {"to": phone, "text": text, "id": key} to GOVHALL_SMS_URL with the headers
+  `Authorization: Bearer GOVHALL_SMS_KEY` and `Idempotency-Key: key`; any 2xx answer is success. Most SMS
+  gateways of Chinese carriers and clouds accept such a request through a small adapter of the operator's
+  choosing.
+
+`key` names one outbox delivery (`govhall-delivery-<id>`, empty for other texts). A worker killed after
+the gateway took a message but before the outbox marked it sent offers it again once its claim lapses:
+the gateway (or the operator's adapter in front of it) drops a repeated key, so it reaches the phone once.
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ class SmsError(Exception):
 
 
 class BaseBackend:
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str = "") -> None:
         raise NotImplementedError
 
 
 class ConsoleBackend(BaseBackend):
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str = "") -> None:
         log.info("SMS to %s: %s", phone, text)
 
 
@@ -39,7 +44,7 @@ class MemoryBackend(BaseBackend):
 
     outbox: list[tuple[str, str]] = []
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str = "") -> None:
         MemoryBackend.outbox.append((phone, text))
 
 
@@ -51,8 +56,8 @@ class HttpBackend(BaseBackend):
         if not self.url:
             raise SmsError("GOVHALL_SMS_URL is not set")
 
-    def send(self, phone: str, text: str) -> None:
-        body = json.dumps({"to": phone, "text": text}, ensure_ascii=False).encode()
+    def send(self, phone: str, text: str, key: str = "") -> None:
+        body = json.dumps({"to": phone, "text": text, "id": key}, ensure_ascii=False).encode()
         request = urllib.request.Request(
             self.url,
             data=body,
@@ -60,6 +65,7 @@ class HttpBackend(BaseBackend):
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "Authorization": f"Bearer {self.key}",
+                **({"Idempotency-Key": key} if key else {}),
             },
         )
         try:

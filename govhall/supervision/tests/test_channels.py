@@ -28,7 +28,8 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.received.append({"auth": self.headers["Authorization"], **body})
+                key = self.headers.get("Idempotency-Key")
+                gateway.received.append({"auth": self.headers["Authorization"], "key": key, **body})
                 self.send_response(gateway.status)
                 self.end_headers()
                 self.wfile.write(b"{}")
@@ -88,8 +89,17 @@ def test_email_and_sms_are_delivered(world, handler, gateway):
     result = notify.deliver_due(now=at("2026-03-05 09:00"))
     assert result == {"sent": 2, "failed": 0, "gave_up": 0}
     assert mail.outbox[0].to == ["handler@example.org"] and "QS0001" in mail.outbox[0].body
+    sms = Delivery.objects.get(channel="sms")
+    # The delivery's key, in the body and the header, lets the gateway drop a message offered twice
+    # (a worker killed between the gateway's answer and the outbox's "sent": docs/crash-safety.md).
     assert gateway.received == [
-        {"auth": "Bearer secret-key", "to": "13800000001", "text": "已超时：QS0001-20260302-0001"}
+        {
+            "auth": "Bearer secret-key",
+            "key": f"govhall-delivery-{sms.pk}",
+            "to": "13800000001",
+            "text": "已超时：QS0001-20260302-0001",
+            "id": f"govhall-delivery-{sms.pk}",
+        }
     ]
     assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
     assert notify.deliver_due(now=at("2026-03-05 10:00"))["sent"] == 0

@@ -5,6 +5,7 @@ govhall report monthly 2026-10 [--publish] [--xlsx FILE] [--pdf FILE]
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -65,12 +66,23 @@ class Command(BaseCommand):
             self.stdout.write(f"  not ranked: {unranked} departments")
         if o["xlsx"]:
             path = Path(o["xlsx"])
-            path.write_bytes(to_xlsx(report_tables(report.data), title=f"{month:%Y-%m}"))
+            write_whole(path, to_xlsx(report_tables(report.data), title=f"{month:%Y-%m}"))
             self.stdout.write(f"  written {path}")
         if o["pdf"]:
             path = Path(o["pdf"])
-            path.write_bytes(report_pdf(report))
+            write_whole(path, report_pdf(report))
             self.stdout.write(f"  written {path}")
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """The file whole or not at all: written beside it, flushed to disk, then renamed over it (a process
+    killed while writing leaves the previous file, or none, never a cut-off report)."""
+    part = path.with_name(path.name + ".part")
+    with part.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(part, path)
 
 
 def _moment(text: str) -> datetime:
