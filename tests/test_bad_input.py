@@ -17,6 +17,7 @@ from django.test import Client
 
 from govhall.cases.models import Case, CaseDocument, CaseEvent
 from govhall.cases.tests.factories import CONTACT, PERSON, World, make_world
+from govhall.core.api_errors import field_errors
 from govhall.core.inputs import DATE_MAX, DATE_MIN, INT_MAX, JSON_DEPTH_MAX, LIST_MAX, TEXT_MAX
 from govhall.supervision.models import Notification, Order
 
@@ -121,10 +122,10 @@ ROWS = [
         "/api/v1/cases/",
         lambda w, c: receive_body(w, materials=[{"material": BIG}]),
         400,
-        "materials",
+        "materials.0.material",
         INT_RULE,
     ),
-    Row("inbox-ids", "handler", "post", "/api/v1/supervision/inbox/", {"ids": [BIG]}, 400, "ids", INT_RULE),
+    Row("inbox-ids", "handler", "post", "/api/v1/supervision/inbox/", {"ids": [BIG]}, 400, "ids.0", INT_RULE),
     Row(
         "items-limit-anonymous",
         None,
@@ -273,7 +274,7 @@ def test_bad_input_is_a_400_naming_the_field_and_the_rule_and_writes_nothing(wor
     unread = Notification.objects.filter(read_at__isnull=True).count()
     answer = send(signed_in(world, row.role), row, world, case)
     assert answer.status_code == row.status, answer.content[:500]
-    body = answer.json()
+    body = field_errors(answer.json())
     assert row.field in body, body
     assert row.rule in json.dumps(body[row.field], ensure_ascii=False), body
     assert len(answer.content) < 4000, f"the error echoes the input: {len(answer.content)} bytes"
@@ -343,13 +344,14 @@ def test_the_apps_own_messages_and_drfs_speak_the_same_language(world):
     client = signed_in(world, "supervisor")
     answer = client.get("/api/v1/supervision/counts/", {"by": "colour", "department": BIG}, **ZH)
     assert answer.status_code == 400
-    assert answer.json()["by"] == ["by 取值为：department, hall, lane。"]
+    assert field_errors(answer.json())["by"] == ["by 取值为：department, hall, lane。"]
     mixed = client.post(
         "/api/v1/supervision/orders/",
         json.dumps({"department": world.department.pk, "instruction": "", "due_date": "9999-12-31"}),
         content_type="application/json",
         **ZH,
     ).json()
+    mixed = field_errors(mixed)
     assert mixed["instruction"] == ["该字段不能为空。"]  # DRF's own
     assert mixed["due_date"] == ["日期须在 2000-01-01 至 2100-12-31 之间（工作日历的年份）。"]
 
@@ -363,7 +365,7 @@ def test_a_negative_extension_is_refused_with_at_least_one_in_chinese(world, now
         **ZH,
     )
     assert answer.status_code == 400
-    assert answer.json()["days"] == ["延期至少 1 个工作日。"]
+    assert field_errors(answer.json())["days"] == ["延期至少 1 个工作日。"]
 
 
 # --- never echo more than a few offending values ------------------------------------------------------------
@@ -378,7 +380,7 @@ def test_unknown_materials_are_named_five_at_a_time(world):
         **EN,
     )
     assert answer.status_code == 400
-    message = answer.json()["materials"][0]
+    message = field_errors(answer.json())["materials"][0]
     assert "900000, 900001, 900002, 900003, 900004 (and 45 more)" in message
     assert "900005" not in message
 
@@ -476,7 +478,7 @@ def test_uploads_are_checked_by_content_and_keep_only_their_own_name(
     assert answer.status_code == status, answer.content[:300]
     stored = [p for p in tmp_path.rglob("*") if p.is_file()]
     if status == 400:
-        assert expected in answer.json()["file"][0]
+        assert expected in field_errors(answer.json())["file"][0]
         assert stored == [] and not CaseDocument.objects.exists()
     else:
         assert answer.json()["name"] == expected

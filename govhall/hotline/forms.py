@@ -150,18 +150,26 @@ class ReviewForm(VersionForm):
 
 class RepeatCallForm(VersionForm):
     note = forms.CharField(
-        label=_("What the caller said this time"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("What the caller said this time"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class MergeForm(VersionForm):
     master = forms.CharField(label=_("Master ticket (number)"), required=False, max_length=30)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=inputs.TEXT_MAX, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class UnmergeForm(VersionForm):
     note = forms.CharField(
-        label=_("Why the link is undone"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=inputs.TEXT_MAX,
+        label=_("Why the link is undone"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

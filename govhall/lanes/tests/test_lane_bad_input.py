@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from govhall.core.api_errors import field_errors
 from govhall.lanes.models import LaneCase, LaneItemCase
 from govhall.lanes.tests.conftest import GOOD, LaneWorld
 
@@ -43,7 +44,7 @@ def test_bad_values_in_the_unified_form_are_refused_naming_the_field(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert answer.status_code == 400, answer.content[:300]
-    errors = answer.json()
+    errors = field_errors(answer.json())
     assert set(errors) == {field}, errors
     assert rule in errors[field][0], errors
     assert len(answer.content) < 2000, "the error echoes the input"
