@@ -130,8 +130,9 @@ def test_each_roles_first_page_opens_with_the_work_on_it(city, role, shows):
 def test_reminders_wait_in_the_inboxes(city):
     inbox = city["inbox"]
     # With the escalations of the three red bad-rating follow-ups of 工商 (issue 16), and the supervisor's
-    # red hotline dispatches and the hotline ticket escalated to an order (issue 17).
-    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (35, 37, 70, 2)
+    # red hotline dispatches and the hotline ticket escalated to an order (issue 17), and the four on-site
+    # inspections assigned to the supervisor as inspector (issue 19).
+    assert (inbox["handler"], inbox["head"], inbox["supervisor"], inbox["leader"]) == (35, 37, 74, 2)
 
 
 def test_cards_and_orders_are_in_every_state(city):

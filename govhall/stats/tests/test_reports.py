@@ -32,6 +32,7 @@ HOTLINE_SHEETS = (
     "热线：按一级分类",
     "热线：按二级分类",
     "热线：按区域",
+    "热线：按月份、单位和诉求分类的重复来电与重复件",
     "热线：热点清单",  # its hot list, a section of its own (govhall/hotline/hot.py)
 )
 
