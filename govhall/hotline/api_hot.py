@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from govhall.hotline import hot
 from govhall.hotline.api import ERRORS, HotlineAPIView
 from govhall.hotline.errors import TaskExists
-from govhall.hotline.services.common import is_centre
+from govhall.hotline.services.common import is_centre, may_dispatch_proactive
 from govhall.hotline.services.proactive import create_proactive_task
 from govhall.stats.permissions import may_see
 from govhall.stats.queries import month_range
@@ -140,6 +140,8 @@ class HotTaskView(HotlineAPIView):
         summary="Turn a hot topic into a proactive task (未诉先办): a ticket dispatched with a deadline",
     )
     def post(self, request: Request) -> Response:
+        if not may_dispatch_proactive(request.user):  # the role first: a wrong caller learns nothing more
+            raise PermissionDenied(_("Only the centre and leaders turn hot topics into proactive tasks."))
         data = TaskCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
