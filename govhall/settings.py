@@ -295,6 +295,10 @@ REST_FRAMEWORK = {
 
 # API tokens (django-rest-knox): `Authorization: Token <token>`; only a SHA-512 digest is stored.
 KNOX_TOKEN_MODEL = "core.ApiToken"
+# knox's own migrations create its AuthToken table even when our model replaces it; that orphan table
+# references the users and would stop PostgreSQL from truncating them (flush). Without its migrations the
+# swapped model gets no table at all.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env_int("GOVHALL_API_TOKEN_DAYS", 90, minimum=1)),
     "TOKEN_PREFIX": "gh_",
