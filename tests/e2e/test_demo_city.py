@@ -60,6 +60,8 @@ def test_admin_and_api_docs_show_the_demo_city_in_chinese(page: Page, site, demo
 
 def test_redoc_renders_locally(page: Page, site):
     site.open("/api/redoc/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("govhall API")
+    # ReDoc lays out the whole schema (about 190 operations with their error answers) before it shows the
+    # title: on a loaded 2-core machine that took more than the default 15 s.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("govhall API", timeout=90_000)
     expect(page.get_by_text("政务服务中心 API")).to_be_visible()
     site.screenshot("api-redoc", full_page=False)  # the whole page is 10,000 pixels high
