@@ -16,24 +16,18 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port, wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.postgres
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pg_bin(name: str) -> str:
@@ -113,18 +107,6 @@ def clusters():
         cluster.stop(standby, "immediate")
         cluster.stop(primary, "immediate")
         shutil.rmtree(base, ignore_errors=True)
-
-
-def wait_for(predicate, what: str, limit: float = 120.0):
-    """Call predicate until it returns something true; fail after `limit` seconds with what it saw."""
-    deadline = time.monotonic() + limit
-    seen = None
-    while time.monotonic() < deadline:
-        seen = predicate()
-        if seen and seen[0]:
-            return seen
-        time.sleep(0.1)
-    pytest.fail(f"{what} did not happen within {limit:.0f} s; last seen: {seen}")
 
 
 def test_public_pages_read_from_the_standby_and_fall_back(clusters, tmp_path):

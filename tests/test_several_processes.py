@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.processes import free_port, fresh_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,44 +35,14 @@ work: []
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.read().decode()
 
 
-def wait_for(predicate, what: str, limit: float = 120.0):
-    deadline = time.monotonic() + limit
-    seen = None
-    while time.monotonic() < deadline:
-        try:
-            seen = predicate()
-        except OSError as exc:
-            seen = (False, repr(exc))
-        if seen and seen[0]:
-            return seen
-        time.sleep(0.05)
-    pytest.fail(f"{what} did not happen within {limit:.0f} s; last seen: {seen}")
-
-
 @pytest.fixture
 def database_url(tmp_path):
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'govhall.sqlite3'}"
-        return
-    name = f"govhall_procs_{uuid.uuid4().hex[:10]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    db = connection.settings_dict
-    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    yield f"postgres://{user}@{host}:{port}/{name}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from fresh_database_url(tmp_path, "govhall_procs")
 
 
 @pytest.mark.django_db(transaction=True)

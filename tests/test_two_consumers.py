@@ -11,18 +11,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
-import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.db import connection
+
+from tests.processes import free_port, fresh_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 # PostgreSQL's half of the suite only: several consumers on one queue are a production shape.
@@ -45,23 +43,6 @@ for round in range(10):
         notify(people, kind=NotificationKind.values[0], text=f"测试消息 {round}", now=timezone.now())
 print("queued")
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, what: str, limit: float = 180.0):
-    deadline = time.monotonic() + limit
-    seen = None
-    while time.monotonic() < deadline:
-        seen = predicate()
-        if seen and seen[0]:
-            return seen
-        time.sleep(0.2)
-    pytest.fail(f"{what} did not happen within {limit:.0f} s; last seen: {seen}")
 
 
 class Gateway(BaseHTTPRequestHandler):
@@ -121,17 +102,7 @@ def redis_url(tmp_path):
 
 @pytest.fixture
 def database_url(tmp_path):
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'govhall.sqlite3'}"
-        return
-    name = f"govhall_consumers_{uuid.uuid4().hex[:10]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    db = connection.settings_dict
-    user, host, port = db.get("USER") or "postgres", db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    yield f"postgres://{user}@{host}:{port}/{name}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from fresh_database_url(tmp_path, "govhall_consumers")
 
 
 @pytest.mark.django_db(transaction=True)
