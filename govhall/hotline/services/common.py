@@ -150,3 +150,8 @@ def stamp_dispatch(dispatch: Dispatch) -> None:
     if due != dispatch.due_at:
         dispatch.alert_level = 0
     dispatch.warn_at, dispatch.due_at = warn, due
+
+
+def nobody_to_call_back(ticket) -> bool:
+    """An anonymous ticket, or one with neither a phone nor a signed-in caller: no callback to make."""
+    return ticket.anonymous or (not ticket.caller_phone and ticket.caller_user_id is None)

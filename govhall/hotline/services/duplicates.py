@@ -18,7 +18,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govhall.hotline.models import Closure, Ticket, TicketState
-from govhall.hotline.services.common import bump, check_version, record, require_centre
+from govhall.hotline.services.common import (
+    bump,
+    check_version,
+    nobody_to_call_back,
+    record,
+    require_centre,
+)
 from govhall.hotline.states import Move, ticket_transition
 
 
@@ -96,8 +102,6 @@ def record_repeat_call(
 def _pass_on(master: Ticket, duplicate: Ticket, *, by, now: datetime) -> None:
     """The master's reply reaches the duplicate's caller; the duplicate waits for its own callback (or
     closes at once when there is nobody to call back). The caller holds both locks."""
-    from govhall.hotline.services.handling import nobody_to_call_back
-
     old = duplicate.state
     new = ticket_transition(duplicate, Move.MASTER_REPLY)
     bump(

@@ -37,6 +37,7 @@ from govhall.hotline.services.common import (
     bump,
     lock_dispatch,
     lock_ticket,
+    nobody_to_call_back,
     record,
     require_centre,
     require_text,
@@ -542,10 +543,6 @@ def contribute(
             on_time=now <= dispatch.handle_due_at,
         )
     return dispatch
-
-
-def nobody_to_call_back(ticket: Ticket) -> bool:
-    return ticket.anonymous or (not ticket.caller_phone and ticket.caller_user_id is None)
 
 
 def reply_ticket(
